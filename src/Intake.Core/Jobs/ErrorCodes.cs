@@ -1,0 +1,109 @@
+namespace Intake.Core.Jobs;
+
+/// <summary>What kind of refusal an error is; the server maps each kind onto one HTTP status.</summary>
+public enum ErrorKind
+{
+    Invalid,
+    NotFound,
+    Conflict,
+    TooLarge,
+    Unauthorized,
+    Forbidden,
+    Unsupported,
+    Unavailable,
+    Internal,
+}
+
+/// <summary>One entry of the catalogue: a stable code, its kind and a short title.</summary>
+public sealed record ErrorCodeInfo(string Code, ErrorKind Kind, string Title);
+
+/// <summary>
+/// The one catalogue of stable error codes. Clients branch on these, never on message text.
+/// Import failure codes are also the <see cref="JobError.Code"/> of failed jobs; per-record codes
+/// (PascalCase, as the compatibility documents spell them) are in <see cref="RecordErrorCodes"/>.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string DatasetNotFound = "dataset_not_found";
+    public const string DatasetExists = "dataset_exists";
+    public const string ImportNotFound = "import_not_found";
+    public const string JobNotFound = "job_not_found";
+    public const string EntityNotFound = "entity_not_found";
+    public const string UploadNotFound = "upload_not_found";
+    public const string UploadAlreadyReceived = "upload_already_received";
+    public const string TableNotFound = "table_not_found";
+    public const string IllegalTransition = "illegal_transition";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedFormat = "unsupported_format";
+    public const string UnknownRecordType = "unknown_record_type";
+    public const string InvalidSchema = "invalid_schema";
+    public const string UrlNotAllowed = "url_not_allowed";
+    public const string EmptyBody = "empty_body";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string StoreUnavailable = "store_unavailable";
+    public const string InternalError = "internal_error";
+
+    // Import failures (the job's error).
+    public const string FileTooLarge = "file_too_large";
+    public const string TooManyRecords = "too_many_records";
+    public const string HeaderMismatch = "header_mismatch";
+    public const string MalformedFile = "malformed_file";
+    public const string EmptyFile = "empty_file";
+    public const string AllRecordsRejected = "all_records_rejected";
+    public const string FetchFailed = "fetch_failed";
+    public const string UploadInterrupted = "upload_interrupted";
+    public const string CanceledByUser = "canceled_by_user";
+
+    private static readonly ErrorCodeInfo[] s_all =
+    [
+        new(InvalidRequest, ErrorKind.Invalid, "The request is not valid."),
+        new(DatasetNotFound, ErrorKind.NotFound, "Dataset not found."),
+        new(DatasetExists, ErrorKind.Conflict, "A dataset with this id already exists."),
+        new(ImportNotFound, ErrorKind.NotFound, "Import not found."),
+        new(JobNotFound, ErrorKind.NotFound, "Job not found."),
+        new(EntityNotFound, ErrorKind.NotFound, "Entity not found."),
+        new(UploadNotFound, ErrorKind.NotFound, "Upload not found."),
+        new(UploadAlreadyReceived, ErrorKind.Conflict, "This upload has already received its file."),
+        new(TableNotFound, ErrorKind.NotFound, "Table not found."),
+        new(IllegalTransition, ErrorKind.Conflict, "The job is not in a state that allows this."),
+        new(PayloadTooLarge, ErrorKind.TooLarge, "The request body is larger than the configured limit."),
+        new(UnsupportedFormat, ErrorKind.Unsupported, "The file format is not supported."),
+        new(UnknownRecordType, ErrorKind.Invalid, "The record type is not known."),
+        new(InvalidSchema, ErrorKind.Invalid, "The record type definition is not valid."),
+        new(UrlNotAllowed, ErrorKind.Invalid, "The URL may not be fetched."),
+        new(EmptyBody, ErrorKind.Invalid, "The request body is empty."),
+        new(Unauthorized, ErrorKind.Unauthorized, "Authentication is required."),
+        new(Forbidden, ErrorKind.Forbidden, "The key does not allow this."),
+        new(StoreUnavailable, ErrorKind.Unavailable, "The store is not reachable."),
+        new(InternalError, ErrorKind.Internal, "An unexpected error occurred."),
+        new(FileTooLarge, ErrorKind.TooLarge, "The file is larger than the configured limit."),
+        new(TooManyRecords, ErrorKind.TooLarge, "The file has more records than the configured limit."),
+        new(HeaderMismatch, ErrorKind.Invalid, "The header fits no record type."),
+        new(MalformedFile, ErrorKind.Invalid, "The file cannot be read."),
+        new(EmptyFile, ErrorKind.Invalid, "The file holds no records."),
+        new(AllRecordsRejected, ErrorKind.Invalid, "Every record of the file was rejected."),
+        new(FetchFailed, ErrorKind.Invalid, "The file could not be fetched from its URL."),
+        new(UploadInterrupted, ErrorKind.Invalid, "The upload ended before the whole file arrived."),
+        new(CanceledByUser, ErrorKind.Conflict, "The import was canceled."),
+    ];
+
+    private static readonly Dictionary<string, ErrorCodeInfo> s_byCode = s_all.ToDictionary(e => e.Code, StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<ErrorCodeInfo> All => s_all;
+
+    public static ErrorCodeInfo Describe(string code) =>
+        s_byCode.TryGetValue(code, out var info) ? info : s_byCode[InternalError];
+}
+
+/// <summary>Codes of per-record rejections, as the compatibility documents spell them.</summary>
+public static class RecordErrorCodes
+{
+    public const string EntityAlreadyExists = "EntityAlreadyExists";
+    public const string MissingField = "MissingField";
+    public const string InvalidType = "InvalidType";
+    public const string InvalidValue = "InvalidValue";
+    public const string UnknownField = "UnknownField";
+    public const string MalformedRecord = "MalformedRecord";
+}

@@ -1,0 +1,12 @@
+namespace Intake.Core.Jobs;
+
+/// <summary>
+/// An expected refusal carrying a stable code. Core services throw it for outcomes the caller
+/// must see (not found, illegal transition, limit exceeded); the server maps it to problem details.
+/// </summary>
+public sealed class IntakeException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    public ErrorKind Kind => ErrorCodes.Describe(Code).Kind;
+}

@@ -1,0 +1,129 @@
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+
+namespace Intake.Core.Records;
+
+/// <summary>
+/// A reusable block of parsed records handed from the parser to a storage sink. All text lives in one
+/// byte arena so that filling and writing a batch allocates nothing per record; batches are pooled and
+/// <see cref="Reset"/> between uses. Not thread-safe: one producer fills it, then one consumer reads it.
+/// </summary>
+public sealed class RecordBatch
+{
+    private readonly int _capacity;
+    private readonly XxHash64 _hasher = new();
+    private byte[] _arena;
+    private int _arenaUsed;
+    private RecordSlot[] _slots;
+
+    public RecordBatch(int capacity = 8192, int arenaBytes = 1 << 20)
+    {
+        _capacity = capacity;
+        _slots = new RecordSlot[capacity];
+        _arena = new byte[arenaBytes];
+    }
+
+    /// <summary>Number of accepted records in <see cref="Slots"/>.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Records read from the file for this batch, accepted or not.</summary>
+    public long RecordsRead { get; internal set; }
+
+    /// <summary>Bytes of the (compressed) source consumed when the batch was handed on, for progress.</summary>
+    public long SourceBytesRead { get; internal set; }
+
+    /// <summary>Rejections found while parsing and validating; sinks append their own (existing keys).</summary>
+    public List<RecordRejection> Rejections { get; } = [];
+
+    /// <summary>The record type the records were read as; sinks use it to describe key conflicts.</summary>
+    public RecordType? RecordType { get; internal set; }
+
+    /// <summary>The dataset the records are for, used in error ids of some record types.</summary>
+    public string DatasetId { get; internal set; } = "";
+
+    public bool IsFull => Count >= _capacity || _arenaUsed > _arena.Length - (_arena.Length >> 3);
+
+    public Span<RecordSlot> Slots => _slots.AsSpan(0, Count);
+
+    public ReadOnlySpan<byte> Text(Utf8Slice slice) =>
+        slice.IsNull ? default : new ReadOnlySpan<byte>(_arena, slice.Offset, slice.Length);
+
+    public string? GetString(Utf8Slice slice) =>
+        slice.IsNull ? null : System.Text.Encoding.UTF8.GetString(_arena, slice.Offset, slice.Length);
+
+    public void Reset()
+    {
+        Count = 0;
+        _arenaUsed = 0;
+        RecordsRead = 0;
+        SourceBytesRead = 0;
+        Rejections.Clear();
+    }
+
+    internal int ArenaMark => _arenaUsed;
+
+    internal void RewindArena(int mark) => _arenaUsed = mark;
+
+    internal Utf8Slice Append(ReadOnlySpan<byte> text)
+    {
+        EnsureArena(text.Length);
+        text.CopyTo(_arena.AsSpan(_arenaUsed));
+        var slice = new Utf8Slice(_arenaUsed, text.Length);
+        _arenaUsed += text.Length;
+        return slice;
+    }
+
+    /// <summary>Space to write up to <paramref name="maxBytes"/> into; follow with <see cref="CommitAppend"/>.</summary>
+    internal Span<byte> ReserveAppend(int maxBytes)
+    {
+        EnsureArena(maxBytes);
+        return _arena.AsSpan(_arenaUsed, maxBytes);
+    }
+
+    internal Utf8Slice CommitAppend(int written)
+    {
+        var slice = new Utf8Slice(_arenaUsed, written);
+        _arenaUsed += written;
+        return slice;
+    }
+
+    internal void AddSlot(ref RecordSlot slot, RecordKind kind)
+    {
+        slot.KeyHash = ComputeKeyHash(ref slot, kind);
+        if (Count == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        _slots[Count++] = slot;
+    }
+
+    private ulong ComputeKeyHash(ref RecordSlot slot, RecordKind kind)
+    {
+        ReadOnlySpan<byte> separator = [0];
+        _hasher.Reset();
+        _hasher.Append(Text(slot.Type));
+        _hasher.Append(separator);
+        _hasher.Append(Text(slot.Id));
+        if (kind == RecordKind.Interaction)
+        {
+            _hasher.Append(separator);
+            _hasher.Append(Text(slot.TargetId));
+            Span<byte> time = stackalloc byte[sizeof(long)];
+            Unsafe.WriteUnaligned(ref time[0], slot.Timestamp);
+            _hasher.Append(time);
+        }
+
+        return _hasher.GetCurrentHashAsUInt64();
+    }
+
+    private void EnsureArena(int extra)
+    {
+        if (_arenaUsed + extra > _arena.Length)
+        {
+            // Only a record larger than the arena's free space gets here; the batch is handed on
+            // when it is seven-eighths full, so this is rare and the bigger arena is kept for reuse.
+            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + extra));
+        }
+    }
+}

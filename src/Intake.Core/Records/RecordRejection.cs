@@ -1,0 +1,7 @@
+namespace Intake.Core.Records;
+
+/// <summary>
+/// A record that was not written, and why. <see cref="ErrorId"/> is the record's key where it has one,
+/// else <c>line:N</c>. Messages never carry values of personal fields.
+/// </summary>
+public sealed record RecordRejection(long Line, string ErrorId, string Code, string Message, string? Field);

@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Intake.Core.Jobs;
+
+namespace Intake.Core.Records;
+
+/// <summary>
+/// What a <see cref="RecordType"/> mapper uses to emit one record into the current <see cref="RecordBatch"/>:
+/// <see cref="Begin"/>, set the key and fields, then <see cref="Commit"/> or <see cref="Reject"/>.
+/// A rejected record leaves nothing in the batch but its rejection. Used by the parsing thread only.
+/// </summary>
+public sealed class RecordWriter
+{
+    private readonly ArrayBufferWriter<byte> _attributeBuffer = new(4096);
+    private readonly Utf8JsonWriter _attributeWriter;
+    private RecordBatch _batch;
+    private RecordSlot _slot;
+    private int _arenaMark;
+    private bool _open;
+
+    public RecordWriter(RecordType recordType, AttributeTypeMap attributeTypes, string datasetId, RecordBatch batch)
+    {
+        RecordType = recordType;
+        AttributeTypes = attributeTypes;
+        DatasetId = datasetId;
+        _batch = batch;
+        _attributeWriter = new Utf8JsonWriter(_attributeBuffer, new JsonWriterOptions { SkipValidation = true });
+        Attach(batch);
+    }
+
+    public RecordType RecordType { get; }
+
+    public AttributeTypeMap AttributeTypes { get; }
+
+    public string DatasetId { get; }
+
+    public RecordBatch Batch => _batch;
+
+    /// <summary>Number of records committed or rejected since the writer was created.</summary>
+    public long RecordsSeen { get; private set; }
+
+    public long Line => _slot.Line;
+
+    /// <summary>Points the writer at a fresh batch; the previous one has been handed to the sink.</summary>
+    public void Attach(RecordBatch batch)
+    {
+        _batch = batch;
+        batch.RecordType = RecordType;
+        batch.DatasetId = DatasetId;
+    }
+
+    public void Begin(long line)
+    {
+        _slot = default;
+        _slot.Line = line;
+        _slot.Type = Utf8Slice.Null;
+        _slot.Id = Utf8Slice.Null;
+        _slot.TargetId = Utf8Slice.Null;
+        _slot.Name = Utf8Slice.Null;
+        _slot.MediaUrl = Utf8Slice.Null;
+        _slot.Attributes = Utf8Slice.Null;
+        _arenaMark = _batch.ArenaMark;
+        _open = true;
+        RecordsSeen++;
+        _batch.RecordsRead++;
+    }
+
+    public void SetType(ReadOnlySpan<byte> value) => _slot.Type = _batch.Append(value);
+
+    public void SetId(ReadOnlySpan<byte> value) => _slot.Id = _batch.Append(value);
+
+    public void SetTargetId(ReadOnlySpan<byte> value) => _slot.TargetId = _batch.Append(value);
+
+    public void SetTimestamp(long epochMilliseconds) => _slot.Timestamp = epochMilliseconds;
+
+    public void SetName(ReadOnlySpan<byte> value) => _slot.Name = _batch.Append(value);
+
+    public void SetMediaUrl(ReadOnlySpan<byte> value) => _slot.MediaUrl = _batch.Append(value);
+
+    public void SetValue(double value)
+    {
+        _slot.Value = value;
+        _slot.HasValue = true;
+    }
+
+    /// <summary>Stores <paramref name="json"/> (a JSON object, already validated) as the record's attributes.</summary>
+    public void SetAttributesJson(ReadOnlySpan<byte> json) => _slot.Attributes = _batch.Append(json);
+
+    /// <summary>
+    /// A JSON writer for building the attributes object; call <see cref="EndAttributes"/> when done.
+    /// The writer is reused across records.
+    /// </summary>
+    public Utf8JsonWriter BeginAttributes()
+    {
+        _attributeBuffer.ResetWrittenCount();
+        _attributeWriter.Reset(_attributeBuffer);
+        _attributeWriter.WriteStartObject();
+        return _attributeWriter;
+    }
+
+    public void EndAttributes()
+    {
+        _attributeWriter.WriteEndObject();
+        _attributeWriter.Flush();
+        _slot.Attributes = _batch.Append(_attributeBuffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Checks a value against the dataset's attribute types. On a mismatch the record is rejected with
+    /// the documented message and false is returned; the caller must then stop mapping the record.
+    /// </summary>
+    public bool CheckAttribute(ReadOnlySpan<byte> name, AttributeType valueType, ReadOnlySpan<byte> valueText)
+    {
+        if (AttributeTypes.Fits(name, valueType, out var declared))
+        {
+            return true;
+        }
+
+        var attribute = Encoding.UTF8.GetString(name);
+        Reject(
+            RecordErrorCodes.InvalidType,
+            $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of {declared.ToWire()} type.",
+            attribute);
+        return false;
+    }
+
+    public void Commit()
+    {
+        EnsureOpen();
+        _open = false;
+        _batch.AddSlot(ref _slot, RecordType.Kind);
+    }
+
+    /// <summary>Rejects the record being written. <paramref name="errorId"/> defaults to <c>line:N</c>.</summary>
+    public void Reject(string code, string message, string? field, string? errorId = null)
+    {
+        EnsureOpen();
+        _open = false;
+        _batch.RewindArena(_arenaMark);
+        _batch.Rejections.Add(new RecordRejection(_slot.Line, errorId ?? $"line:{_slot.Line}", code, message, field));
+    }
+
+    /// <summary>Rejects a record that could not even be read (a malformed line) without a <see cref="Begin"/>.</summary>
+    public void RejectUnreadable(long line, string message)
+    {
+        Begin(line);
+        Reject(RecordErrorCodes.MalformedRecord, message, null);
+    }
+
+    private void EnsureOpen()
+    {
+        if (!_open)
+        {
+            ThrowNotOpen();
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowNotOpen() =>
+        throw new InvalidOperationException("Begin a record before committing or rejecting it.");
+}

@@ -1,0 +1,1 @@
+namespace Intake.Storage.Sqlite; internal static class Placeholder { }
