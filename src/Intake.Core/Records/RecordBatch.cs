@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Runtime.CompilerServices;
 
 namespace Intake.Core.Records;
 
@@ -98,24 +97,8 @@ public sealed class RecordBatch
         _slots[Count++] = slot;
     }
 
-    private ulong ComputeKeyHash(ref RecordSlot slot, RecordKind kind)
-    {
-        ReadOnlySpan<byte> separator = [0];
-        _hasher.Reset();
-        _hasher.Append(Text(slot.Type));
-        _hasher.Append(separator);
-        _hasher.Append(Text(slot.Id));
-        if (kind == RecordKind.Interaction)
-        {
-            _hasher.Append(separator);
-            _hasher.Append(Text(slot.TargetId));
-            Span<byte> time = stackalloc byte[sizeof(long)];
-            Unsafe.WriteUnaligned(ref time[0], slot.Timestamp);
-            _hasher.Append(time);
-        }
-
-        return _hasher.GetCurrentHashAsUInt64();
-    }
+    private ulong ComputeKeyHash(ref RecordSlot slot, RecordKind kind) =>
+        RecordKeyHash.Compute(_hasher, kind, Text(slot.Type), Text(slot.Id), Text(slot.TargetId), slot.Timestamp);
 
     private void EnsureArena(int extra)
     {

@@ -44,6 +44,12 @@ public abstract class RecordType
         ? $"{batch.GetString(slot.Type)}/{batch.GetString(slot.Id)}"
         : $"{batch.GetString(slot.Id)}/{batch.GetString(slot.TargetId)}/{batch.GetString(slot.Type)}/{slot.Timestamp}";
 
+    /// <summary>
+    /// The error id of a rejected record: its key when the mapper had set all of it, else <c>line:N</c>.
+    /// </summary>
+    public string DescribeRejected(RecordBatch batch, in RecordSlot slot, bool keyComplete) =>
+        keyComplete ? DescribeKey(batch, slot) : $"line:{slot.Line}";
+
     /// <summary>The message for a record whose key exists already (insert mode).</summary>
     public virtual string AlreadyExistsMessage(RecordBatch batch, in RecordSlot slot) => Kind == RecordKind.Entity
         ? $"Entity [{batch.GetString(slot.Id)}] of type [{batch.GetString(slot.Type)}] could not be created because it already exists."

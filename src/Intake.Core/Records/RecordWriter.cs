@@ -18,6 +18,7 @@ public sealed class RecordWriter
     private RecordSlot _slot;
     private int _arenaMark;
     private bool _open;
+    private bool _hasTimestamp;
 
     public RecordWriter(RecordType recordType, AttributeTypeMap attributeTypes, string datasetId, RecordBatch batch)
     {
@@ -36,6 +37,9 @@ public sealed class RecordWriter
     public string DatasetId { get; }
 
     public RecordBatch Batch => _batch;
+
+    /// <summary>Scratch space for record types that pick fields out of flat JSON objects.</summary>
+    public BuiltIn.FlatJsonFields JsonFields { get; } = new();
 
     /// <summary>Number of records committed or rejected since the writer was created.</summary>
     public long RecordsSeen { get; private set; }
@@ -62,6 +66,7 @@ public sealed class RecordWriter
         _slot.Attributes = Utf8Slice.Null;
         _arenaMark = _batch.ArenaMark;
         _open = true;
+        _hasTimestamp = false;
         RecordsSeen++;
         _batch.RecordsRead++;
     }
@@ -72,7 +77,11 @@ public sealed class RecordWriter
 
     public void SetTargetId(ReadOnlySpan<byte> value) => _slot.TargetId = _batch.Append(value);
 
-    public void SetTimestamp(long epochMilliseconds) => _slot.Timestamp = epochMilliseconds;
+    public void SetTimestamp(long epochMilliseconds)
+    {
+        _slot.Timestamp = epochMilliseconds;
+        _hasTimestamp = true;
+    }
 
     public void SetName(ReadOnlySpan<byte> value) => _slot.Name = _batch.Append(value);
 
@@ -132,14 +141,21 @@ public sealed class RecordWriter
         _batch.AddSlot(ref _slot, RecordType.Kind);
     }
 
-    /// <summary>Rejects the record being written. <paramref name="errorId"/> defaults to <c>line:N</c>.</summary>
+    /// <summary>
+    /// Rejects the record being written. <paramref name="errorId"/> defaults to the record's key when the
+    /// mapper has set all of it, else <c>line:N</c>.
+    /// </summary>
     public void Reject(string code, string message, string? field, string? errorId = null)
     {
         EnsureOpen();
         _open = false;
+        errorId ??= RecordType.DescribeRejected(_batch, _slot, KeyComplete);
         _batch.RewindArena(_arenaMark);
-        _batch.Rejections.Add(new RecordRejection(_slot.Line, errorId ?? $"line:{_slot.Line}", code, message, field));
+        _batch.Rejections.Add(new RecordRejection(_slot.Line, errorId, code, message, field));
     }
+
+    private bool KeyComplete => !_slot.Type.IsNull && !_slot.Id.IsNull &&
+        (RecordType.Kind == RecordKind.Entity || (!_slot.TargetId.IsNull && _hasTimestamp));
 
     /// <summary>Rejects a record that could not even be read (a malformed line) without a <see cref="Begin"/>.</summary>
     public void RejectUnreadable(long line, string message)

@@ -1,0 +1,4 @@
+namespace Intake.Core.Datasets;
+
+/// <summary>A named container of records (a table in the table-batch API).</summary>
+public sealed record Dataset(string Id, string Name, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -1,0 +1,53 @@
+using Intake.Core.Jobs;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+
+namespace Intake.Core.Datasets;
+
+/// <summary>
+/// Reads records back for training and lookups. Only records whose last writer is a visible import count:
+/// archived imports' records are left out, and tags select imports. Thread-safe.
+/// </summary>
+public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
+{
+    /// <summary>An export: the records to stream and the import id of each batch seq they carry.</summary>
+    public sealed record Export(IAsyncEnumerable<StoredRecord> Records, IReadOnlyDictionary<long, string> BatchIds);
+
+    public async Task<Export> ExportAsync(string datasetId, RecordKind? kind, string? type, IReadOnlyList<string> tags, long? since,
+        CancellationToken cancellationToken)
+    {
+        await RequireDatasetAsync(datasetId, cancellationToken);
+        var batches = await jobs.VisibleBatchesAsync(datasetId, tags, cancellationToken);
+        var query = new ExportQuery(kind, type, batches.Keys.ToList(), since);
+        return new Export(records.ExportAsync(datasetId, query, cancellationToken), batches);
+    }
+
+    public async Task<(StoredRecord Record, string BatchId)?> FindEntityAsync(string datasetId, string type, string id, CancellationToken cancellationToken)
+    {
+        await RequireDatasetAsync(datasetId, cancellationToken);
+        var record = await records.FindEntityAsync(datasetId, type, id, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var visible = await jobs.VisibleBatchesAsync(datasetId, [], cancellationToken);
+        return visible.TryGetValue(record.BatchSeq, out var batchId) ? (record, batchId) : null;
+    }
+
+    /// <summary>The stored rejections of an import, in line order; <paramref name="limit"/> null reads them all.</summary>
+    public async Task<IAsyncEnumerable<RecordRejection>> ErrorsAsync(string importId, int? limit, CancellationToken cancellationToken)
+    {
+        var import = await jobs.GetImportAsync(importId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
+        return records.ReadErrorsAsync(import.DatasetId, import.Id, limit, cancellationToken);
+    }
+
+    private async Task RequireDatasetAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetDatasetAsync(datasetId, cancellationToken) is null)
+        {
+            throw new IntakeException(ErrorCodes.DatasetNotFound, $"Dataset '{datasetId}' does not exist.");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using Intake.Core.Jobs;
+using Intake.Core.Records;
+using Intake.Core.Scheduling;
+using Intake.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Core.Imports;
+
+/// <summary>
+/// Accepts imports and acts on them for every API: stages an uploaded file before anything is queued (a
+/// request never waits for the load), queues URL fetches, and cancels, archives and deletes batches.
+/// Thread-safe.
+/// </summary>
+public sealed class ImportService(
+    IJobStore jobs,
+    IPayloadStore payloads,
+    RecordTypeCatalog catalog,
+    RunningJobs running,
+    JobSignal signal,
+    UrlFetcher fetcher,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time)
+{
+    /// <summary>The tag of imports that name none.</summary>
+    public const string DefaultTag = "default";
+
+    private static readonly TimeSpan s_cancelWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Stages <paramref name="body"/> and queues its load. A body declared or found larger than the file limit
+    /// is refused with <c>payload_too_large</c>; a body that ends early fails the upload with
+    /// <c>upload_interrupted</c>. Either way the upload job records the failure and nothing is loaded.
+    /// </summary>
+    public async Task<ImportInfo> UploadAsync(NewImport request, Stream body, long? declaredLength, CancellationToken cancellationToken)
+    {
+        request = await ValidateAsync(request, cancellationToken);
+        var maxBytes = limits.Value.MaxFileBytes;
+        if (declaredLength > maxBytes)
+        {
+            throw new IntakeException(ErrorCodes.PayloadTooLarge,
+                $"The request body of {declaredLength} bytes is larger than the limit of {maxBytes} bytes.");
+        }
+
+        var import = await jobs.CreateImportAsync(request, JobStatus.Processing, time.GetUtcNow(), cancellationToken);
+        if (import.Status != JobStatus.Processing || import.PayloadId is not null)
+        {
+            return import; // an idempotent repeat
+        }
+
+        string payloadId;
+        long length;
+        try
+        {
+            await using var writer = await payloads.CreateAsync(cancellationToken);
+            await StreamCopy.CopyWithLimitAsync(body, writer.Stream, maxBytes, cancellationToken);
+            length = await writer.CommitAsync(cancellationToken);
+            payloadId = writer.PayloadId;
+        }
+        catch (IntakeException exception) when (exception.Code == ErrorCodes.FileTooLarge)
+        {
+            await FailUploadAsync(import, new JobError(ErrorCodes.FileTooLarge, exception.Message));
+            throw new IntakeException(ErrorCodes.PayloadTooLarge, $"The request body is larger than the limit of {maxBytes} bytes.");
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException)
+        {
+            // A client that goes away mid-body surfaces as an I/O error or an aborted request.
+            await FailUploadAsync(import, new JobError(ErrorCodes.UploadInterrupted, "The upload ended before the whole file arrived."));
+            throw new IntakeException(ErrorCodes.UploadInterrupted, "The upload ended before the whole file arrived.");
+        }
+
+        if (length == 0)
+        {
+            await payloads.DeleteAsync(payloadId, CancellationToken.None);
+            await FailUploadAsync(import, new JobError(ErrorCodes.EmptyBody, "The request body is empty."));
+            throw new IntakeException(ErrorCodes.EmptyBody, "The request body is empty; send the file as the body.");
+        }
+
+        await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None);
+        signal.Notify();
+        return (await jobs.GetImportAsync(import.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Queues an import whose file a worker fetches from <see cref="NewImport.SourceUrl"/>.</summary>
+    public async Task<ImportInfo> FetchAsync(NewImport request, CancellationToken cancellationToken)
+    {
+        var uri = fetcher.Validate(request.SourceUrl ?? throw new IntakeException(ErrorCodes.InvalidRequest, "A URL import needs a url."));
+        request = await ValidateAsync(request with { FileName = request.FileName ?? Path.GetFileName(uri.AbsolutePath) }, cancellationToken);
+        var import = await jobs.CreateImportAsync(request, JobStatus.Queued, time.GetUtcNow(), cancellationToken);
+        signal.Notify();
+        return import;
+    }
+
+    public Task<ImportInfo?> GetAsync(string importId, CancellationToken cancellationToken) => jobs.GetImportAsync(importId, cancellationToken);
+
+    /// <summary>
+    /// Cancels a queued or processing import. A queued one is canceled at once; a processing one is stopped
+    /// by its worker (here, or on another node through the store) and nothing it wrote stays. Returns the
+    /// import as it stands after a short wait; <c>illegal_transition</c> if it had finished already.
+    /// </summary>
+    public async Task<ImportInfo> CancelAsync(string importId, string canceledBy, CancellationToken cancellationToken)
+    {
+        var import = await jobs.GetImportAsync(importId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
+        var deadline = time.GetUtcNow() + s_cancelWait;
+        while (!import.Status.IsFinal())
+        {
+            var jobId = import.DatasetLoadJobId ?? import.FileUploadJobId!;
+            await jobs.RequestCancelAsync(jobId, canceledBy, cancellationToken);
+            var canceledQueued = await jobs.TransitionAsync(jobId, JobStatus.Canceled,
+                new JobTransitionDetails
+                {
+                    Reason = $"canceled by {canceledBy}",
+                    Error = new JobError(ErrorCodes.CanceledByUser, $"Canceled by {canceledBy}."),
+                    From = [JobStatus.Queued],
+                },
+                time.GetUtcNow(), cancellationToken);
+            if (!canceledQueued && import.Status == JobStatus.Processing)
+            {
+                running.TryCancel(jobId);
+            }
+
+            if (time.GetUtcNow() > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            import = (await jobs.GetImportAsync(importId, cancellationToken))!;
+        }
+
+        if (import.Status.IsFinal() && import.Status != JobStatus.Canceled)
+        {
+            throw new IntakeException(ErrorCodes.IllegalTransition,
+                $"Import '{importId}' is {import.Status.ToWire()} and can no longer be canceled.");
+        }
+
+        return import;
+    }
+
+    public async Task<ImportInfo> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken)
+    {
+        if (!await jobs.SetArchivedAsync(importId, archived, cancellationToken))
+        {
+            throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
+        }
+
+        return (await jobs.GetImportAsync(importId, cancellationToken))!;
+    }
+
+    /// <summary>Queues a <c>delete_batch</c> job that removes the records this import last wrote.</summary>
+    public async Task<Job> DeleteBatchAsync(string importId, CancellationToken cancellationToken)
+    {
+        var import = await jobs.GetImportAsync(importId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
+        var job = await jobs.EnqueueAsync(JobKind.DeleteBatch, import.DatasetId, import.Id, time.GetUtcNow(), cancellationToken);
+        signal.Notify();
+        return job;
+    }
+
+    private async Task<NewImport> ValidateAsync(NewImport request, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetDatasetAsync(request.DatasetId, cancellationToken) is null)
+        {
+            throw new IntakeException(ErrorCodes.DatasetNotFound, $"Dataset '{request.DatasetId}' does not exist; create it first.");
+        }
+
+        if (!string.Equals(request.RecordType, RecordTypeCatalog.Auto, StringComparison.OrdinalIgnoreCase) && catalog.Find(request.RecordType) is null)
+        {
+            throw new IntakeException(ErrorCodes.UnknownRecordType,
+                $"Record type '{request.RecordType}' is not known; use auto or one of: {string.Join(", ", catalog.BuiltIn.Select(t => t.Name))}.");
+        }
+
+        var tags = request.Tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return request with { Tags = tags.Count == 0 ? [DefaultTag] : tags };
+    }
+
+    private async Task FailUploadAsync(ImportInfo import, JobError error) =>
+        await jobs.TransitionAsync(import.FileUploadJobId!, JobStatus.Failed, new JobTransitionDetails { Error = error }, time.GetUtcNow(), CancellationToken.None);
+}

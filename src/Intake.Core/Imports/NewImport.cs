@@ -1,0 +1,33 @@
+namespace Intake.Core.Imports;
+
+/// <summary>
+/// What a caller asks of an import before its file is read. <see cref="Origin"/> names the API that
+/// accepted it (<c>native</c>, <c>data_batch</c>, <c>table_batch</c>, <c>bulk_write</c>).
+/// </summary>
+public sealed record NewImport
+{
+    public required string DatasetId { get; init; }
+
+    /// <summary>A record type name, or <c>auto</c> to detect it from the file.</summary>
+    public string RecordType { get; init; } = "auto";
+
+    public WriteMode Mode { get; init; } = WriteMode.Upsert;
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? Format { get; init; }
+
+    public char Delimiter { get; init; } = ',';
+
+    public string? ContentType { get; init; }
+
+    public string? ContentEncoding { get; init; }
+
+    public string? FileName { get; init; }
+
+    public string? SourceUrl { get; init; }
+
+    public string Origin { get; init; } = "native";
+
+    public string? IdempotencyKey { get; init; }
+}

@@ -1,0 +1,114 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Intake.Core.Jobs;
+
+namespace Intake.Core.Records;
+
+/// <summary>Types attribute values: CSV cells by quoting and shape, JSON values by token.</summary>
+public static class AttributeValues
+{
+    /// <summary>
+    /// The type of an unquoted CSV cell: a boolean for true/false, an integer or double when it parses as
+    /// one, else a string. (A quoted cell is always a string.)
+    /// </summary>
+    public static AttributeType ClassifyUnquoted(ReadOnlySpan<byte> cell, out long integer, out double number)
+    {
+        integer = 0;
+        number = 0;
+        if (cell.SequenceEqual("true"u8) || cell.SequenceEqual("false"u8))
+        {
+            return AttributeType.Boolean;
+        }
+
+        if (Utf8Parser.TryParse(cell, out integer, out var consumed) && consumed == cell.Length)
+        {
+            number = integer;
+            return AttributeType.Integer;
+        }
+
+        if (Utf8Parser.TryParse(cell, out number, out consumed) && consumed == cell.Length && double.IsFinite(number))
+        {
+            return AttributeType.Double;
+        }
+
+        return AttributeType.String;
+    }
+
+    /// <summary>The attribute type of the JSON value the reader is positioned on, or null for a JSON null.</summary>
+    public static AttributeType? Classify(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => AttributeType.String,
+        JsonTokenType.Number => reader.TryGetInt64(out _) ? AttributeType.Integer : AttributeType.Double,
+        JsonTokenType.True or JsonTokenType.False => AttributeType.Boolean,
+        JsonTokenType.StartArray => AttributeType.List,
+        JsonTokenType.StartObject => AttributeType.Object,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Checks every property of the JSON object <paramref name="json"/> against the dataset's attribute
+    /// types and stores the object as the record's attributes. On a bad value the record is rejected
+    /// and false is returned. <paramref name="field"/> names the cell or property holding the object.
+    /// </summary>
+    public static bool CheckAndStoreObject(ReadOnlySpan<byte> json, string field, RecordWriter writer)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                writer.Reject(RecordErrorCodes.InvalidType, $"Field [{field}] must be a JSON object.", field);
+                return false;
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = PropertyName(ref reader);
+                reader.Read();
+                var type = Classify(ref reader);
+                var valueStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (type is { } valueType && !writer.CheckAttribute(name, valueType, ValueText(json, valueStart, ref reader)))
+                {
+                    return false;
+                }
+            }
+
+            var end = (int)reader.BytesConsumed;
+            if (reader.Read())
+            {
+                writer.Reject(RecordErrorCodes.MalformedRecord, $"Field [{field}] has content after its JSON object.", field);
+                return false;
+            }
+
+            writer.SetAttributesJson(json[start..end]);
+            return true;
+        }
+        catch (JsonException)
+        {
+            // Utf8JsonReader has no non-throwing mode; only malformed records pay for this.
+            writer.Reject(RecordErrorCodes.MalformedRecord, $"Field [{field}] is not valid JSON.", field);
+            return false;
+        }
+    }
+
+    /// <summary>The property name the reader is on; only a name with escapes is copied.</summary>
+    public static ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return reader.ValueSpan;
+        }
+
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var target = new byte[length];
+        return target.AsSpan(0, reader.CopyString(target));
+    }
+
+    private static ReadOnlySpan<byte> ValueText(ReadOnlySpan<byte> json, int valueStart, ref Utf8JsonReader reader)
+    {
+        var raw = json[valueStart..(int)reader.BytesConsumed];
+        return raw.Length >= 2 && raw[0] == '"' ? raw[1..^1] : raw;
+    }
+}

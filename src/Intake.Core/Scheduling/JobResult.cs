@@ -1,0 +1,23 @@
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+
+namespace Intake.Core.Scheduling;
+
+/// <summary>
+/// How a job ended, for the worker to record. <see cref="Recorded"/> means the runner recorded the outcome
+/// itself in the same transaction as its effect (a fetched upload queues its load that way).
+/// </summary>
+public sealed record JobResult(JobStatus Status)
+{
+    public JobError? Error { get; init; }
+
+    public JobStats? Stats { get; init; }
+
+    public ImportProgress? Progress { get; init; }
+
+    public string? ResolvedRecordType { get; init; }
+
+    public string? Reason { get; init; }
+
+    public bool Recorded { get; init; }
+}

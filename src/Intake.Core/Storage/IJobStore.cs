@@ -1,0 +1,81 @@
+using Intake.Core.Datasets;
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+
+namespace Intake.Core.Storage;
+
+/// <summary>
+/// The control plane: datasets, imports and the job log, shaped by what the scheduler and the API need.
+/// Every status change is a compare-and-set on the statuses <see cref="JobTransitions"/> allows and appends
+/// a history row; a lost race returns false, never throws. Implementations are thread-safe.
+/// </summary>
+public interface IJobStore
+{
+    Task<bool> CreateDatasetAsync(Dataset dataset, CancellationToken cancellationToken);
+
+    Task<Dataset?> GetDatasetAsync(string id, CancellationToken cancellationToken);
+
+    Task<Page<Dataset>> ListDatasetsAsync(PageRequest page, CancellationToken cancellationToken);
+
+    Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Removes the dataset row and its imports; called by the delete-dataset job after the records are gone.</summary>
+    Task RemoveDatasetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a new import and its <c>file_upload</c> job: Processing when the caller is receiving the file
+    /// now, Queued when a worker must fetch it. A repeated idempotency key returns the existing import.
+    /// </summary>
+    Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus uploadStatus, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: completes the upload job with the staged payload and queues the import's
+    /// <c>dataset_load</c> job, which takes its place in the dataset's order. False if the upload was canceled.
+    /// </summary>
+    Task<bool> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken);
+
+    Task<Page<ImportInfo>> ListImportsAsync(ImportFilter filter, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Archives or unarchives a finished import; false if there is no such import.</summary>
+    Task<bool> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The dataset's imports that reads may see, by seq with their ids: not archived and, when
+    /// <paramref name="tags"/> is not empty, holding at least one of them.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, string>> VisibleBatchesAsync(string datasetId, IReadOnlyList<string> tags, CancellationToken cancellationToken);
+
+    Task<Job> EnqueueAsync(JobKind kind, string datasetId, string? importId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the next runnable job for <paramref name="workerId"/> until <paramref name="leaseUntil"/> and marks it
+    /// Processing: uploads to fetch first, then per dataset the lowest-ordered job, and only if no earlier job of
+    /// that dataset is unfinished. Null when nothing can run.
+    /// </summary>
+    Task<Job?> ClaimNextAsync(string workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease, and tells the worker whether the job is still its to run and whether a cancel was asked.</summary>
+    Task<LeaseStatus> RenewLeaseAsync(string jobId, string workerId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Moves a job (and its import) to <paramref name="next"/> if it is in one of the allowed statuses.</summary>
+    Task<bool> TransitionAsync(string jobId, JobStatus next, JobTransitionDetails details, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records a cancel request on a job; the caller then cancels it or signals its worker.</summary>
+    Task<bool> RequestCancelAsync(string jobId, string canceledBy, CancellationToken cancellationToken);
+
+    Task ReportProgressAsync(string jobId, ImportProgress progress, CancellationToken cancellationToken);
+
+    Task<Job?> GetJobAsync(string id, CancellationToken cancellationToken);
+
+    Task<Page<Job>> ListJobsAsync(JobFilter filter, PageRequest page, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobTransition>> GetHistoryAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-delivery: Processing jobs whose lease ran out go back to Queued (loads, fetches) or fail
+    /// (uploads whose sender is gone). Returns the number of jobs touched.
+    /// </summary>
+    Task<int> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

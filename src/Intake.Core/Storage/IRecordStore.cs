@@ -1,0 +1,46 @@
+using Intake.Core.Records;
+
+namespace Intake.Core.Storage;
+
+/// <summary>
+/// The data plane: each dataset's current records, the rejections of its imports and its attribute types.
+/// Writes other than through a sink are made by jobs, which the scheduler runs one at a time per dataset.
+/// Implementations are thread-safe.
+/// </summary>
+public interface IRecordStore
+{
+    /// <summary>
+    /// Opens a sink for one load. Nothing it writes is visible until <see cref="IRecordSink.CompleteAsync"/>;
+    /// disposing it without completing discards everything.
+    /// </summary>
+    Task<IRecordSink> OpenSinkAsync(LoadRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The totals of a load that was committed already (a redelivered job), or null.</summary>
+    Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken);
+
+    /// <summary>Declares attribute types; returns the names whose existing type differs (nothing is changed then).</summary>
+    Task<IReadOnlyList<string>> DeclareAttributeTypesAsync(string datasetId, IReadOnlyDictionary<string, AttributeType> types, CancellationToken cancellationToken);
+
+    Task<RecordCounts> CountAsync(string datasetId, CancellationToken cancellationToken);
+
+    /// <summary>Current record counts per batch seq, for batches in <paramref name="batchSeqs"/>.</summary>
+    Task<IReadOnlyDictionary<long, RecordCounts>> CountByBatchAsync(string datasetId, IReadOnlyList<long> batchSeqs, CancellationToken cancellationToken);
+
+    Task<StoredRecord?> FindEntityAsync(string datasetId, string type, string id, CancellationToken cancellationToken);
+
+    /// <summary>Streams current records in key order; the enumeration holds a read snapshot until disposed.</summary>
+    IAsyncEnumerable<StoredRecord> ExportAsync(string datasetId, ExportQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Streams the stored rejections of an import in line order.</summary>
+    IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes the records whose last writer was the batch; returns how many.</summary>
+    Task<long> DeleteBatchAsync(string datasetId, long batchSeq, CancellationToken cancellationToken);
+
+    /// <summary>Removes every record (and attribute type) of the dataset; the dataset stays.</summary>
+    Task<long> ClearAsync(string datasetId, CancellationToken cancellationToken);
+
+    Task DropDatasetAsync(string datasetId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,24 @@
+using Intake.Core.Imports;
+using Intake.Core.Records;
+
+namespace Intake.Core.Storage;
+
+/// <summary>What a sink needs to know about the load it applies.</summary>
+public sealed record LoadRequest(
+    string DatasetId,
+    string ImportId,
+    long BatchSeq,
+    RecordType RecordType,
+    WriteMode Mode,
+    int MaxStoredErrors);
+
+/// <summary>The outcome counts of a committed load.</summary>
+public sealed record LoadTotals(long Read, long Written, long Rejected, long Deleted, string RecordType);
+
+/// <summary>How many entities and interactions there are.</summary>
+public sealed record RecordCounts(long Entities, long Interactions)
+{
+    public static readonly RecordCounts Zero = new(0, 0);
+
+    public long Total => Entities + Interactions;
+}

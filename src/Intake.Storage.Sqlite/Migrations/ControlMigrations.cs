@@ -1,0 +1,91 @@
+namespace Intake.Storage.Sqlite.Migrations;
+
+/// <summary>The control database's schema, one script per version; applied in order, each in its own transaction.</summary>
+internal static class ControlMigrations
+{
+    public static readonly string[] Scripts =
+    [
+        """
+        CREATE TABLE datasets (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE imports (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            dataset_id TEXT NOT NULL,
+            request TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            resolved_record_type TEXT,
+            source_url TEXT,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            payload_id TEXT,
+            payload_bytes INTEGER,
+            archived INTEGER NOT NULL DEFAULT 0,
+            error_code TEXT,
+            error_message TEXT,
+            bytes_read INTEGER NOT NULL DEFAULT 0,
+            records_read INTEGER NOT NULL DEFAULT 0,
+            records_written INTEGER NOT NULL DEFAULT 0,
+            records_rejected INTEGER NOT NULL DEFAULT 0,
+            upload_job_id TEXT,
+            load_job_id TEXT,
+            idempotency_key TEXT UNIQUE
+        );
+        CREATE INDEX imports_dataset ON imports (dataset_id, seq);
+
+        CREATE TABLE import_tags (
+            tag TEXT NOT NULL,
+            import_seq INTEGER NOT NULL,
+            PRIMARY KEY (tag, import_seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE jobs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            import_id TEXT,
+            order_seq INTEGER,
+            queued_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            error_code TEXT,
+            error_message TEXT,
+            canceled_by TEXT,
+            claimed_by TEXT,
+            lease_until INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            received INTEGER NOT NULL DEFAULT 0,
+            loaded INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX jobs_open ON jobs (dataset_id, order_seq) WHERE status IN ('queued', 'processing');
+        CREATE INDEX jobs_status ON jobs (status, order_seq);
+        CREATE INDEX jobs_import ON jobs (import_id);
+
+        CREATE TABLE job_history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            reason TEXT
+        );
+        CREATE INDEX job_history_job ON job_history (job_id, seq);
+
+        CREATE TABLE order_sequence (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            value INTEGER NOT NULL
+        );
+        INSERT INTO order_sequence (id, value) VALUES (1, 0);
+        """,
+    ];
+}

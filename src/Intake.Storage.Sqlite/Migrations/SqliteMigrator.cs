@@ -1,0 +1,27 @@
+using Microsoft.Data.Sqlite;
+
+namespace Intake.Storage.Sqlite.Migrations;
+
+/// <summary>
+/// Applies versioned scripts under SQLite's write lock (<c>BEGIN IMMEDIATE</c>), tracking the version in
+/// <c>PRAGMA user_version</c>, so two openers never apply the same script twice.
+/// </summary>
+internal static class SqliteMigrator
+{
+    public static async Task MigrateAsync(SqliteConnection connection, IReadOnlyList<string> scripts, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        await using var transaction = await connection.BeginWriteAsync(cancellationToken);
+        var version = await connection.ScalarAsync<long>("PRAGMA user_version;", cancellationToken);
+        for (var next = (int)version; next < scripts.Count; next++)
+        {
+            await connection.ExecuteAsync(scripts[next], cancellationToken);
+            await connection.ExecuteAsync($"PRAGMA user_version = {next + 1};", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public static async Task<bool> IsCurrentAsync(SqliteConnection connection, IReadOnlyList<string> scripts, CancellationToken cancellationToken) =>
+        await connection.ScalarAsync<long>("PRAGMA user_version;", cancellationToken) == scripts.Count;
+}

@@ -1,1 +1,0 @@
-namespace Intake.Storage.Sqlite; internal static class Placeholder { }

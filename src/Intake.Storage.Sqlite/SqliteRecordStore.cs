@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+using Intake.Storage.Sqlite.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace Intake.Storage.Sqlite;
+
+/// <summary>Options of the SQLite record store, bound from the <c>Sqlite</c> section.</summary>
+public sealed class SqliteOptions
+{
+    /// <summary>Page cache of a loading connection, in MiB; a bigger cache keeps more of the key B-tree in memory.</summary>
+    public int LoadCacheMegabytes { get; set; } = 64;
+}
+
+/// <summary>
+/// Records on SQLite, one database file per dataset (see <see cref="SqliteDataSource"/>). Reads use pooled
+/// connections on WAL snapshots; a load uses its own unpooled connection so its large page cache is freed
+/// with it. Thread-safe.
+/// </summary>
+public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Extensions.Options.IOptions<SqliteOptions> options) : IRecordStore
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _migrated = new(StringComparer.Ordinal);
+
+    public async Task<IRecordSink> OpenSinkAsync(LoadRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(request.DatasetId, cancellationToken);
+        var builder = new SqliteConnectionStringBuilder(SqliteDataSource.ConnectionString(dataSource.DatasetPath(request.DatasetId))) { Pooling = false };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(
+                $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -{options.Value.LoadCacheMegabytes * 1024}; PRAGMA temp_store = MEMORY;",
+                cancellationToken);
+            return await SqliteRecordSink.OpenAsync(connection, request, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var command = connection.Command(
+            "SELECT record_type, read, written, rejected, deleted FROM applied_loads WHERE import_id = @id;", ("@id", importId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new LoadTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(0))
+            : null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var command = connection.Command("SELECT name, type FROM attribute_types ORDER BY name;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var types = new Dictionary<string, AttributeType>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (AttributeTypeNames.TryParse(reader.GetString(1), out var type))
+            {
+                types[reader.GetString(0)] = type;
+            }
+        }
+
+        return types;
+    }
+
+    public async Task<IReadOnlyList<string>> DeclareAttributeTypesAsync(string datasetId, IReadOnlyDictionary<string, AttributeType> types,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        var conflicts = new List<string>();
+        foreach (var (name, type) in types)
+        {
+            var existing = await connection.ScalarAsync<string>("SELECT type FROM attribute_types WHERE name = @name;", cancellationToken, ("@name", name));
+            if (existing is not null && existing != type.ToWire())
+            {
+                conflicts.Add(name);
+            }
+        }
+
+        if (conflicts.Count == 0)
+        {
+            foreach (var (name, type) in types)
+            {
+                await connection.ExecuteAsync("INSERT INTO attribute_types (name, type) VALUES (@name, @type) ON CONFLICT (name) DO NOTHING;",
+                    cancellationToken, ("@name", name), ("@type", type.ToWire()));
+            }
+
+            await scope.CommitAsync(cancellationToken);
+        }
+
+        return conflicts;
+    }
+
+    public async Task<RecordCounts> CountAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        return new RecordCounts(
+            await connection.ScalarAsync<long>("SELECT n FROM counts WHERE kind = 'entity';", cancellationToken),
+            await connection.ScalarAsync<long>("SELECT n FROM counts WHERE kind = 'interaction';", cancellationToken));
+    }
+
+    public async Task<IReadOnlyDictionary<long, RecordCounts>> CountByBatchAsync(string datasetId, IReadOnlyList<long> batchSeqs,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        var counts = batchSeqs.ToDictionary(s => s, _ => RecordCounts.Zero);
+        foreach (var (table, entity) in new[] { ("entities", true), ("interactions", false) })
+        {
+            await using var command = connection.Command(
+                $"SELECT batch, count(*) FROM {table} WHERE batch IN (SELECT value FROM json_each(@batches)) GROUP BY batch;",
+                ("@batches", JsonSerializer.Serialize(batchSeqs)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var current = counts[reader.GetInt64(0)];
+                counts[reader.GetInt64(0)] = entity ? current with { Entities = reader.GetInt64(1) } : current with { Interactions = reader.GetInt64(1) };
+            }
+        }
+
+        return counts;
+    }
+
+    public async Task<StoredRecord?> FindEntityAsync(string datasetId, string type, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var command = connection.Command(
+            $"{EntitySelect} WHERE e.h = @h AND e.type = @type AND e.id = @id;",
+            ("@h", unchecked((long)RecordKeyHash.Entity(type, id))), ("@type", type), ("@id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadEntity(reader) : null;
+    }
+
+    public async IAsyncEnumerable<StoredRecord> ExportAsync(string datasetId, ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        var batches = query.BatchSeqs is null ? null : JsonSerializer.Serialize(query.BatchSeqs);
+        var batchFilter = batches is null ? "" : " AND batch IN (SELECT value FROM json_each(@batches))";
+        if (query.Kind is null or RecordKind.Entity)
+        {
+            await using var command = connection.Command($"{EntitySelect} WHERE (@type IS NULL OR e.type = @type){batchFilter};",
+                ("@type", query.Type), ("@batches", batches));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                yield return ReadEntity(reader);
+            }
+        }
+
+        if (query.Kind is null or RecordKind.Interaction)
+        {
+            await using var command = connection.Command(
+                $"""
+                SELECT i.type, i.source_id, i.target_id, i.ts, i.value, i.attrs, t.name, i.batch
+                FROM interactions i JOIN record_types t ON t.id = i.record_type
+                WHERE (@type IS NULL OR i.type = @type) AND (@since IS NULL OR i.ts >= @since){batchFilter};
+                """,
+                ("@type", query.Type), ("@since", query.Since), ("@batches", batches));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                yield return new StoredRecord(RecordKind.Interaction, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                    null, null, reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.NullableString(5), reader.GetString(6), reader.GetInt64(7));
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var command = connection.Command(
+            "SELECT line, error_id, code, message, field FROM errors WHERE import_id = @id ORDER BY line, seq LIMIT @limit;",
+            ("@id", importId), ("@limit", limit ?? -1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new RecordRejection(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.NullableString(4));
+        }
+    }
+
+    public async Task<long> DeleteBatchAsync(string datasetId, long batchSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        var entities = await connection.ExecuteAsync("DELETE FROM entities WHERE batch = @batch;", cancellationToken, ("@batch", batchSeq));
+        var interactions = await connection.ExecuteAsync("DELETE FROM interactions WHERE batch = @batch;", cancellationToken, ("@batch", batchSeq));
+        await connection.ExecuteAsync(
+            "UPDATE counts SET n = n - CASE kind WHEN 'entity' THEN @entities ELSE @interactions END;",
+            cancellationToken, ("@entities", entities), ("@interactions", interactions));
+        await scope.CommitAsync(cancellationToken);
+        return entities + interactions;
+    }
+
+    public async Task<long> ClearAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        var removed = await connection.ExecuteAsync("DELETE FROM entities;", cancellationToken)
+            + await connection.ExecuteAsync("DELETE FROM interactions;", cancellationToken);
+        await connection.ExecuteAsync("DELETE FROM attribute_types; UPDATE counts SET n = 0;", cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    public Task DropDatasetAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        _migrated.TryRemove(datasetId, out _);
+
+        // Pooled connections keep the files open; clearing the pool lets the files go.
+        SqliteConnection.ClearAllPools();
+        var path = dataSource.DatasetPath(datasetId);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private const string EntitySelect =
+        "SELECT e.type, e.id, e.name, e.media_url, e.attrs, t.name, e.batch FROM entities e JOIN record_types t ON t.id = e.record_type";
+
+    private static StoredRecord ReadEntity(SqliteDataReader reader) => new(
+        RecordKind.Entity, reader.GetString(0), reader.GetString(1), null, null, reader.NullableString(2), reader.NullableString(3), null,
+        reader.NullableString(4), reader.GetString(5), reader.GetInt64(6));
+
+    private async Task<SqliteConnection> OpenAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(datasetId, cancellationToken);
+        var connection = new SqliteConnection(SqliteDataSource.ConnectionString(dataSource.DatasetPath(datasetId)));
+        await connection.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 60000;", cancellationToken);
+        return connection;
+    }
+
+    private Task EnsureMigratedAsync(string datasetId, CancellationToken cancellationToken) =>
+        _migrated.GetOrAdd(datasetId, id => new Lazy<Task>(() => MigrateAsync(id, CancellationToken.None))).Value.WaitAsync(cancellationToken);
+
+    private async Task MigrateAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(SqliteDataSource.ConnectionString(dataSource.DatasetPath(datasetId)));
+        await connection.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 60000;", cancellationToken);
+        await SqliteMigrator.MigrateAsync(connection, DatasetMigrations.Scripts, cancellationToken);
+    }
+}

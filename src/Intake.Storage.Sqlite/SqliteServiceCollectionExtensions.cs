@@ -1,0 +1,26 @@
+using Intake.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Storage.Sqlite;
+
+public static class SqliteServiceCollectionExtensions
+{
+    /// <summary>Registers the embedded SQLite store and the file-system staging beside it (under the data directory unless configured).</summary>
+    public static IServiceCollection AddIntakeSqlite(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SqliteDataSource>();
+        services.TryAddSingleton<SqliteJobStore>();
+        services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<SqliteJobStore>());
+        services.TryAddSingleton<IRecordStore, SqliteRecordStore>();
+        services.TryAddSingleton<IStoreLifecycle, SqliteStoreLifecycle>();
+        services.TryAddSingleton<IPayloadStore>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var directory = storage.StagedDirectory ?? Path.Combine(storage.DataDirectory, "staged");
+            return new FileSystemPayloadStore(Options.Create(new PayloadStoreOptions { Directory = directory }));
+        });
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text;
+using Intake.Core.Records;
+using Intake.Core.Records.BuiltIn;
+
+namespace Intake.Storage.Compliance;
+
+/// <summary>Builds record batches the way a load does, from JSON records of the built-in types.</summary>
+public static class Batches
+{
+    public static RecordBatch Entities(string datasetId, params (string Id, string Name)[] records) =>
+        Build(BuiltInRecordTypes.Entity, datasetId, records.Select(r => $$$"""{"id":"{{{r.Id}}}","type":"p","name":"{{{r.Name}}}","metadata":{"n":1}}"""));
+
+    public static RecordBatch Interactions(string datasetId, params (string Source, string Target, long Timestamp)[] records) =>
+        Build(BuiltInRecordTypes.Interaction, datasetId,
+            records.Select(r => $$"""{"type":"view","source_id":"{{r.Source}}","target_id":"{{r.Target}}","timestamp":{{r.Timestamp}}}"""));
+
+    public static RecordBatch Build(RecordType type, string datasetId, IEnumerable<string> jsonRecords)
+    {
+        var batch = new RecordBatch(64);
+        var writer = new RecordWriter(type, new AttributeTypeMap(), datasetId, batch);
+        var line = 1L;
+        foreach (var json in jsonRecords)
+        {
+            type.MapJson(Encoding.UTF8.GetBytes(json), ++line, writer);
+        }
+
+        return batch;
+    }
+}
