@@ -9,7 +9,7 @@ namespace Intake.Storage.Sqlite;
 /// Applies one load to a dataset database inside a single transaction opened with the sink, so the load's
 /// records, rejections, attribute types and applied-load marker become visible together at
 /// <see cref="CompleteAsync"/>, and disposing before that rolls everything back. Each batch is written in
-/// key-hash order, so inserts walk the B-tree forward instead of touching pages at random.
+/// key-hash order, so inserts walk the key index forward instead of touching its pages at random.
 /// </summary>
 internal sealed class SqliteRecordSink : IRecordSink
 {
@@ -34,14 +34,22 @@ internal sealed class SqliteRecordSink : IRecordSink
         if (request.RecordType.Kind == RecordKind.Entity)
         {
             _insert = new SqliteStatement(db,
-                "INSERT INTO entities (h, type, id, name, media_url, attrs, record_type, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING;");
+                """
+                INSERT INTO entities (h, type, id, name, media_url, attrs, record_type, batch)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+                WHERE NOT EXISTS (SELECT 1 FROM entities WHERE h = ?1 AND type = ?2 AND id = ?3);
+                """);
             _update = new SqliteStatement(db,
                 "UPDATE entities SET name = ?4, media_url = ?5, attrs = ?6, record_type = ?7, batch = ?8 WHERE h = ?1 AND type = ?2 AND id = ?3;");
         }
         else
         {
             _insert = new SqliteStatement(db,
-                "INSERT INTO interactions (h, type, source_id, target_id, ts, value, attrs, record_type, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING;");
+                """
+                INSERT INTO interactions (h, type, source_id, target_id, ts, value, attrs, record_type, batch)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+                WHERE NOT EXISTS (SELECT 1 FROM interactions WHERE h = ?1 AND type = ?2 AND source_id = ?3 AND target_id = ?4 AND ts = ?5);
+                """);
             _update = new SqliteStatement(db,
                 "UPDATE interactions SET value = ?6, attrs = ?7, record_type = ?8, batch = ?9 WHERE h = ?1 AND type = ?2 AND source_id = ?3 AND target_id = ?4 AND ts = ?5;");
         }

@@ -1,9 +1,10 @@
 namespace Intake.Storage.Sqlite.Migrations;
 
 /// <summary>
-/// A dataset database's schema, one script per version. Records are keyed by a 64-bit hash of their key
-/// first (then the key itself, so a hash collision is only a tie, never a wrong match): a narrow leading
-/// column keeps the one B-tree compact and lets a load sorted by hash write pages in order.
+/// A dataset database's schema, one script per version. Rows are appended to a rowid table, and the record
+/// key is found through a non-unique index on a 64-bit hash of it (then compared field by field, so a hash
+/// collision is only an extra candidate, never a wrong match). That index is about a fifth of the size of
+/// a unique index on the text key, so it stays in cache, which is what makes keyed loads fast.
 /// </summary>
 internal static class DatasetMigrations
 {
@@ -11,6 +12,7 @@ internal static class DatasetMigrations
     [
         """
         CREATE TABLE entities (
+            row INTEGER PRIMARY KEY,
             h INTEGER NOT NULL,
             type TEXT NOT NULL,
             id TEXT NOT NULL,
@@ -18,11 +20,12 @@ internal static class DatasetMigrations
             media_url TEXT,
             attrs TEXT,
             record_type INTEGER NOT NULL,
-            batch INTEGER NOT NULL,
-            PRIMARY KEY (h, type, id)
-        ) WITHOUT ROWID;
+            batch INTEGER NOT NULL
+        );
+        CREATE INDEX entities_key ON entities (h);
 
         CREATE TABLE interactions (
+            row INTEGER PRIMARY KEY,
             h INTEGER NOT NULL,
             type TEXT NOT NULL,
             source_id TEXT NOT NULL,
@@ -31,9 +34,9 @@ internal static class DatasetMigrations
             value REAL,
             attrs TEXT,
             record_type INTEGER NOT NULL,
-            batch INTEGER NOT NULL,
-            PRIMARY KEY (h, type, source_id, target_id, ts)
-        ) WITHOUT ROWID;
+            batch INTEGER NOT NULL
+        );
+        CREATE INDEX interactions_key ON interactions (h);
 
         CREATE TABLE record_types (
             id INTEGER PRIMARY KEY,
