@@ -1,85 +1,80 @@
 using Intake.Core.Imports;
 using Intake.Core.Records;
 using Intake.Core.Storage;
-using Microsoft.Data.Sqlite;
+using Intake.Storage.Sqlite.Loading;
+using Intake.Storage.Sqlite.Native;
 
 namespace Intake.Storage.Sqlite;
 
 /// <summary>
 /// Applies one load to a dataset database inside a single transaction opened with the sink, so the load's
 /// records, rejections, attribute types and applied-load marker become visible together at
-/// <see cref="CompleteAsync"/>, and disposing before that rolls everything back. Each batch is written in
-/// key-hash order, so inserts walk the key index forward instead of touching its pages at random.
+/// <see cref="CompleteAsync"/>, and disposing before that rolls everything back.
 /// </summary>
+/// <remarks>
+/// While the file is parsed, batches are staged as sorted runs on disk (bounded memory). The commit merges
+/// them in key-hash order beside the keys the dataset already had (<see cref="ExistingKeys"/>): keys whose hash
+/// is new are inserted many rows per statement, in index order; only keys whose hash exists already, or
+/// repeats within the file, take the per-row probe-then-insert-or-update path. Runs on its own mutex-free
+/// connection; one caller at a time.
+/// </remarks>
 internal sealed class SqliteRecordSink : IRecordSink
 {
-    private readonly SqliteConnection _connection;
+    private const int CancellationCheckInterval = 4096;
+
+    private readonly NativeConnection _connection;
+    private readonly string _path;
     private readonly LoadRequest _request;
-    private readonly long _recordTypeId;
-    private readonly SqliteStatement _insert;
-    private readonly SqliteStatement _update;
-    private readonly SqliteStatement _insertError;
-    private ulong[] _sortKeys = new ulong[8192];
-    private int[] _order = new int[8192];
+    private readonly RecordColumns _columns;
+    private readonly RunWriter _runs;
+    private readonly NativeStatement _insertError;
     private long _inserted;
     private long _storedErrors;
     private bool _completed;
 
-    private SqliteRecordSink(SqliteConnection connection, LoadRequest request, long recordTypeId)
+    private SqliteRecordSink(NativeConnection connection, string path, LoadRequest request, long recordTypeId, string stagingDirectory)
     {
         _connection = connection;
+        _path = path;
         _request = request;
-        _recordTypeId = recordTypeId;
-        var db = connection.Handle!;
-        if (request.RecordType.Kind == RecordKind.Entity)
-        {
-            _insert = new SqliteStatement(db,
-                """
-                INSERT INTO entities (h, type, id, name, media_url, attrs, record_type, batch)
-                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-                WHERE NOT EXISTS (SELECT 1 FROM entities WHERE h = ?1 AND type = ?2 AND id = ?3);
-                """);
-            _update = new SqliteStatement(db,
-                "UPDATE entities SET name = ?4, media_url = ?5, attrs = ?6, record_type = ?7, batch = ?8 WHERE h = ?1 AND type = ?2 AND id = ?3;");
-        }
-        else
-        {
-            _insert = new SqliteStatement(db,
-                """
-                INSERT INTO interactions (h, type, source_id, target_id, ts, value, attrs, record_type, batch)
-                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
-                WHERE NOT EXISTS (SELECT 1 FROM interactions WHERE h = ?1 AND type = ?2 AND source_id = ?3 AND target_id = ?4 AND ts = ?5);
-                """);
-            _update = new SqliteStatement(db,
-                "UPDATE interactions SET value = ?6, attrs = ?7, record_type = ?8, batch = ?9 WHERE h = ?1 AND type = ?2 AND source_id = ?3 AND target_id = ?4 AND ts = ?5;");
-        }
-
-        _insertError = new SqliteStatement(db,
-            "INSERT INTO errors (import_id, seq, line, error_id, code, message, field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);");
+        _columns = new RecordColumns(request.RecordType.Kind, recordTypeId, request.BatchSeq);
+        _runs = new RunWriter(stagingDirectory);
+        _insertError = connection.Prepare(
+            "INSERT INTO errors (import_id, seq, line, error_id, code, message, field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     }
 
     public long Written { get; private set; }
 
     public long Rejected { get; private set; }
 
-    public static async Task<SqliteRecordSink> OpenAsync(SqliteConnection connection, LoadRequest request, CancellationToken cancellationToken)
+    /// <summary>Opens the load's connection and transaction; the sink owns (and closes) the connection.</summary>
+    public static SqliteRecordSink Open(string path, string stagingDirectory, LoadRequest request, int cacheMegabytes)
     {
-        // The load holds its dataset's write lock from here to the commit; loads of one dataset are
-        // serialized by the scheduler anyway, and readers keep their WAL snapshot meanwhile.
-        await connection.ExecuteAsync("BEGIN IMMEDIATE;", cancellationToken);
+        var connection = NativeConnection.Open(path);
         try
         {
-            // A previous attempt of this import may have left rejections only if it committed, in which case
-            // the applied-load marker short-circuits the redo before a sink is opened.
-            await connection.ExecuteAsync("DELETE FROM errors WHERE import_id = @import;", cancellationToken, ("@import", request.ImportId));
-            var recordTypeId = await connection.ScalarAsync<long>(
-                "INSERT INTO record_types (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id;",
-                cancellationToken, ("@name", request.RecordType.Name));
-            return new SqliteRecordSink(connection, request, recordTypeId);
+            connection.Execute($"PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{cacheMegabytes * 1024}; PRAGMA temp_store = MEMORY");
+
+            // The load holds its dataset's write lock from here to the commit; loads of one dataset are
+            // serialized by the scheduler anyway, and readers keep their WAL snapshot meanwhile.
+            connection.Execute("BEGIN IMMEDIATE");
+
+            // Rejections of an earlier attempt exist only if it committed, and then the applied-load marker
+            // short-circuits the redo before a sink is opened; this clears nothing in practice.
+            using (var clear = connection.Prepare("DELETE FROM errors WHERE import_id = ?1"))
+            {
+                clear.Bind(1, request.ImportId);
+                clear.Execute();
+            }
+
+            using var recordType = connection.Prepare(
+                "INSERT INTO record_types (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
+            recordType.Bind(1, request.RecordType.Name);
+            return new SqliteRecordSink(connection, path, request, recordType.ExecuteScalar(), stagingDirectory);
         }
         catch
         {
-            await connection.ExecuteAsync("ROLLBACK;", CancellationToken.None);
+            connection.Dispose();
             throw;
         }
     }
@@ -87,170 +82,144 @@ internal sealed class SqliteRecordSink : IRecordSink
     public ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var count = SortByKey(batch);
-        var slots = batch.Slots;
-        var conflicts = batch.Rejections.Count;
-        for (var i = 0; i < count; i++)
+        _runs.Write(batch);
+        StoreRejections(batch.Rejections);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
+        CancellationToken cancellationToken)
+    {
+        StoreRejections(MergeStagedRecords(cancellationToken));
+        var deleted = 0L;
+        if (_request.Mode == WriteMode.Replace)
         {
-            ref var slot = ref slots[_order[i]];
-            Bind(_insert, batch, ref slot);
-            if (_insert.Execute() == 1)
+            using var delete = _connection.Prepare($"DELETE FROM {_columns.Table} WHERE record_type = ?1 AND batch <> ?2");
+            delete.Bind(1, RecordTypeIdOf());
+            delete.Bind(2, _request.BatchSeq);
+            deleted = delete.Execute();
+        }
+
+        using (var addType = _connection.Prepare("INSERT INTO attribute_types (name, type) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING"))
+        {
+            foreach (var (name, type) in newAttributeTypes)
             {
+                addType.Bind(1, name);
+                addType.Bind(2, type.ToWire());
+                addType.Execute();
+            }
+        }
+
+        using (var counts = _connection.Prepare("UPDATE counts SET n = n + ?1 WHERE kind = ?2"))
+        {
+            counts.Bind(1, _inserted - deleted);
+            counts.Bind(2, _request.RecordType.Kind.ToWire());
+            counts.Execute();
+        }
+
+        var totals = new LoadTotals(recordsRead, Written, Rejected, deleted, _request.RecordType.Name);
+        using (var marker = _connection.Prepare(
+            "INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+        {
+            marker.Bind(1, _request.ImportId);
+            marker.Bind(2, totals.RecordType);
+            marker.Bind(3, totals.Read);
+            marker.Bind(4, totals.Written);
+            marker.Bind(5, totals.Rejected);
+            marker.Bind(6, totals.Deleted);
+            marker.Execute();
+        }
+
+        // Checkpoint: the commit below is the single point at which the load becomes visible.
+        cancellationToken.ThrowIfCancellationRequested();
+        _connection.Execute("COMMIT");
+        _completed = true;
+        return ValueTask.FromResult(totals);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _insertError.Dispose();
+        if (!_completed && _connection.InTransaction)
+        {
+            _connection.Execute("ROLLBACK");
+        }
+
+        _connection.Dispose();
+        _runs.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes the staged records in key order; returns the rejections of keys that existed (insert mode).</summary>
+    private List<RecordRejection> MergeStagedRecords(CancellationToken cancellationToken)
+    {
+        var rejections = new List<RecordRejection>();
+        using var merger = new RunMerger(_runs.Runs);
+        using var existing = new ExistingKeys(_path, _columns.Table);
+        using var inserter = new RowInserter(_connection, _columns);
+        using var insertIfAbsent = _connection.Prepare(
+            $"INSERT INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
+            $"WHERE NOT EXISTS (SELECT 1 FROM {_columns.Table} WHERE {_columns.KeyMatch})");
+        using var update = _connection.Prepare($"UPDATE {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
+        var previous = (ulong?)null;
+        var seen = 0L;
+        while (merger.MoveNext())
+        {
+            if (++seen % CancellationCheckInterval == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var record = merger.Current;
+            var repeated = previous == record.Hash;
+            previous = record.Hash;
+            if (!repeated && !existing.Contains(RecordColumns.Stored(record.Hash)))
+            {
+                inserter.Add(record);
                 _inserted++;
                 Written++;
                 continue;
             }
 
-            if (_request.Mode == WriteMode.Insert)
+            // The hash is known: the same key (or, rarely, a colliding one) may be stored already.
+            inserter.Flush();
+            _columns.Bind(insertIfAbsent, 0, record);
+            if (insertIfAbsent.Execute() == 1)
             {
-                batch.Rejections.Add(batch.RecordType!.AlreadyExists(batch, slot));
-                continue;
+                _inserted++;
+                Written++;
             }
-
-            Bind(_update, batch, ref slot);
-            _update.Execute();
-            Written++;
-        }
-
-        if (batch.Rejections.Count > conflicts)
-        {
-            // Conflicts were found in key order; stored rejections are read back in line order.
-            batch.Rejections.Sort(conflicts, batch.Rejections.Count - conflicts, Comparer<RecordRejection>.Create((a, b) => a.Line.CompareTo(b.Line)));
-        }
-
-        StoreRejections(batch.Rejections);
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
-        CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var table = _request.RecordType.Kind == RecordKind.Entity ? "entities" : "interactions";
-        var deleted = 0L;
-        if (_request.Mode == WriteMode.Replace)
-        {
-            deleted = await _connection.ExecuteAsync($"DELETE FROM {table} WHERE record_type = @type AND batch <> @batch;", cancellationToken,
-                ("@type", _recordTypeId), ("@batch", _request.BatchSeq));
-        }
-
-        foreach (var (name, type) in newAttributeTypes)
-        {
-            await _connection.ExecuteAsync("INSERT INTO attribute_types (name, type) VALUES (@name, @type) ON CONFLICT (name) DO NOTHING;",
-                cancellationToken, ("@name", name), ("@type", type.ToWire()));
-        }
-
-        var totals = new LoadTotals(recordsRead, Written, Rejected, deleted, _request.RecordType.Name);
-        await _connection.ExecuteAsync(
-            """
-            UPDATE counts SET n = n + @delta WHERE kind = @kind;
-            INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted) VALUES (@import, @recordType, @read, @written, @rejected, @deleted);
-            """,
-            cancellationToken,
-            ("@delta", _inserted - deleted), ("@kind", _request.RecordType.Kind.ToWire()), ("@import", _request.ImportId),
-            ("@recordType", totals.RecordType), ("@read", totals.Read), ("@written", totals.Written), ("@rejected", totals.Rejected),
-            ("@deleted", totals.Deleted));
-
-        // Checkpoint: the commit below is the single point at which the load becomes visible.
-        await _connection.ExecuteAsync("COMMIT;", cancellationToken);
-        _completed = true;
-        return totals;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _insert.Dispose();
-        _update.Dispose();
-        _insertError.Dispose();
-        if (!_completed && SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
-        {
-            await _connection.ExecuteAsync("ROLLBACK;", CancellationToken.None);
-        }
-
-        await _connection.DisposeAsync();
-    }
-
-    private void Bind(SqliteStatement statement, RecordBatch batch, ref RecordSlot slot)
-    {
-        statement.Bind(1, unchecked((long)slot.KeyHash));
-        statement.Bind(2, batch.Text(slot.Type));
-        statement.Bind(3, batch.Text(slot.Id));
-        if (_request.RecordType.Kind == RecordKind.Entity)
-        {
-            BindOptional(statement, 4, batch, slot.Name);
-            BindOptional(statement, 5, batch, slot.MediaUrl);
-            BindOptional(statement, 6, batch, slot.Attributes);
-            statement.Bind(7, _recordTypeId);
-            statement.Bind(8, _request.BatchSeq);
-            return;
-        }
-
-        statement.Bind(4, batch.Text(slot.TargetId));
-        statement.Bind(5, slot.Timestamp);
-        if (slot.HasValue)
-        {
-            statement.Bind(6, slot.Value);
-        }
-        else
-        {
-            statement.BindNull(6);
-        }
-
-        BindOptional(statement, 7, batch, slot.Attributes);
-        statement.Bind(8, _recordTypeId);
-        statement.Bind(9, _request.BatchSeq);
-    }
-
-    private static void BindOptional(SqliteStatement statement, int index, RecordBatch batch, Utf8Slice slice)
-    {
-        if (slice.IsNull)
-        {
-            statement.BindNull(index);
-        }
-        else
-        {
-            statement.Bind(index, batch.Text(slice));
-        }
-    }
-
-    /// <summary>
-    /// Orders the batch by key hash into <see cref="_order"/>. Records with equal hashes (the same key repeated
-    /// in the file) keep their file order, so the last one wins in upsert mode and the first in insert mode.
-    /// </summary>
-    private int SortByKey(RecordBatch batch)
-    {
-        var slots = batch.Slots;
-        var count = slots.Length;
-        if (_order.Length < count)
-        {
-            _order = new int[count];
-            _sortKeys = new ulong[count];
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            _sortKeys[i] = slots[i].KeyHash;
-            _order[i] = i;
-        }
-
-        Array.Sort(_sortKeys, _order, 0, count);
-        for (var start = 0; start < count;)
-        {
-            var end = start + 1;
-            while (end < count && _sortKeys[end] == _sortKeys[start])
+            else if (_request.Mode == WriteMode.Insert)
             {
-                end++;
+                rejections.Add(DescribeExisting(record));
             }
-
-            if (end - start > 1)
+            else
             {
-                Array.Sort(_order, start, end - start);
+                _columns.Bind(update, 0, record);
+                update.Execute();
+                Written++;
             }
-
-            start = end;
         }
 
-        return count;
+        inserter.Flush();
+        rejections.Sort((a, b) => a.Line.CompareTo(b.Line));
+        return rejections;
+    }
+
+    private RecordRejection DescribeExisting(StagedRecord record)
+    {
+        var scratch = new RecordBatch(1, 1024) { };
+        scratch.Bind(_request.RecordType, _request.DatasetId);
+        ref var slot = ref scratch.AddKey(_request.RecordType.Kind, record.Line, record.Text(StagedRecord.Type), record.Text(StagedRecord.Id),
+            record.Text(StagedRecord.Target), record.Timestamp);
+        return _request.RecordType.AlreadyExists(scratch, slot);
+    }
+
+    private long RecordTypeIdOf()
+    {
+        using var lookup = _connection.Prepare("SELECT id FROM record_types WHERE name = ?1");
+        lookup.Bind(1, _request.RecordType.Name);
+        return lookup.ExecuteScalar();
     }
 
     private void StoreRejections(List<RecordRejection> rejections)

@@ -17,8 +17,8 @@ public sealed class SqliteOptions
 
 /// <summary>
 /// Records on SQLite, one database file per dataset (see <see cref="SqliteDataSource"/>). Reads use pooled
-/// connections on WAL snapshots; a load uses its own unpooled connection so its large page cache is freed
-/// with it. Thread-safe.
+/// connections on WAL snapshots; a load uses its own native connection, closed with it so its large page
+/// cache is freed. Thread-safe.
 /// </summary>
 public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Extensions.Options.IOptions<SqliteOptions> options) : IRecordStore
 {
@@ -27,21 +27,8 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
     public async Task<IRecordSink> OpenSinkAsync(LoadRequest request, CancellationToken cancellationToken)
     {
         await EnsureMigratedAsync(request.DatasetId, cancellationToken);
-        var builder = new SqliteConnectionStringBuilder(SqliteDataSource.ConnectionString(dataSource.DatasetPath(request.DatasetId))) { Pooling = false };
-        var connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(
-                $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -{options.Value.LoadCacheMegabytes * 1024}; PRAGMA temp_store = MEMORY;",
-                cancellationToken);
-            return await SqliteRecordSink.OpenAsync(connection, request, cancellationToken);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        var staging = Path.Combine(dataSource.DataDirectory, "loading", request.ImportId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        return SqliteRecordSink.Open(dataSource.DatasetPath(request.DatasetId), staging, request, options.Value.LoadCacheMegabytes);
     }
 
     public async Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
@@ -135,7 +122,7 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         await using var connection = await OpenAsync(datasetId, cancellationToken);
         await using var command = connection.Command(
             $"{EntitySelect} WHERE e.h = @h AND e.type = @type AND e.id = @id;",
-            ("@h", unchecked((long)RecordKeyHash.Entity(type, id))), ("@type", type), ("@id", id));
+            ("@h", Loading.RecordColumns.Stored(RecordKeyHash.Entity(type, id))), ("@type", type), ("@id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadEntity(reader) : null;
     }

@@ -4,8 +4,8 @@ namespace Intake.Core.Records;
 
 /// <summary>
 /// A reusable block of parsed records handed from the parser to a storage sink. All text lives in one
-/// byte arena so that filling and writing a batch allocates nothing per record; batches are pooled and
-/// <see cref="Reset"/> between uses. Not thread-safe: one producer fills it, then one consumer reads it.
+/// pinned byte arena so that filling and writing a batch allocates and copies nothing per record; batches
+/// are pooled and <see cref="Reset"/> between uses. Not thread-safe: one producer fills it, then one consumer reads it.
 /// </summary>
 public sealed class RecordBatch
 {
@@ -19,7 +19,7 @@ public sealed class RecordBatch
     {
         _capacity = capacity;
         _slots = new RecordSlot[capacity];
-        _arena = new byte[arenaBytes];
+        _arena = NewArena(arenaBytes);
     }
 
     /// <summary>Number of accepted records in <see cref="Slots"/>.</summary>
@@ -40,6 +40,13 @@ public sealed class RecordBatch
     /// <summary>The dataset the records are for, used in error ids of some record types.</summary>
     public string DatasetId { get; internal set; } = "";
 
+    /// <summary>Sets what the records are, for a batch built outside a <see cref="RecordWriter"/>.</summary>
+    public void Bind(RecordType recordType, string datasetId)
+    {
+        RecordType = recordType;
+        DatasetId = datasetId;
+    }
+
     public bool IsFull => Count >= _capacity || _arenaUsed > _arena.Length - (_arena.Length >> 3);
 
     public Span<RecordSlot> Slots => _slots.AsSpan(0, Count);
@@ -57,6 +64,21 @@ public sealed class RecordBatch
         RecordsRead = 0;
         SourceBytesRead = 0;
         Rejections.Clear();
+    }
+
+    /// <summary>
+    /// Adds a record by its key alone, for a store that must describe a staged record it refused (its error
+    /// id and message) after the batch it came in was reused.
+    /// </summary>
+    public ref RecordSlot AddKey(RecordKind kind, long line, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ReadOnlySpan<byte> targetId, long timestamp)
+    {
+        var slot = new RecordSlot
+        {
+            Line = line, Type = Append(type), Id = Append(id), TargetId = kind == RecordKind.Interaction ? Append(targetId) : Utf8Slice.Null,
+            Timestamp = timestamp, Name = Utf8Slice.Null, MediaUrl = Utf8Slice.Null, Attributes = Utf8Slice.Null,
+        };
+        AddSlot(ref slot, kind);
+        return ref _slots[Count - 1];
     }
 
     internal int ArenaMark => _arenaUsed;
@@ -106,7 +128,12 @@ public sealed class RecordBatch
         {
             // Only a record larger than the arena's free space gets here; the batch is handed on
             // when it is seven-eighths full, so this is rare and the bigger arena is kept for reuse.
-            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + extra));
+            var larger = NewArena(Math.Max(_arena.Length * 2, _arenaUsed + extra));
+            _arena.AsSpan(0, _arenaUsed).CopyTo(larger);
+            _arena = larger;
         }
     }
+
+    // Pinned, so a store may hand the arena's bytes to native code without copying them (its text stays put).
+    private static byte[] NewArena(int bytes) => GC.AllocateUninitializedArray<byte>(bytes, pinned: true);
 }
