@@ -19,7 +19,6 @@ internal sealed partial class SchemaCompiler
     private readonly JsonElement _document;
     private readonly SchemaNode _root = new("#");
     private readonly Dictionary<string, (JsonElement Schema, SchemaNode Node)> _definitions = new(StringComparer.Ordinal);
-    private readonly HashSet<SchemaNode> _filled = new(ReferenceEqualityComparer.Instance);
     private readonly List<SchemaNode> _nodes = [];
 
     private SchemaCompiler(JsonElement document)
@@ -104,13 +103,9 @@ internal sealed partial class SchemaCompiler
         return node;
     }
 
+    /// <summary>Fills a node exactly once: the root and each definition from <see cref="Compile"/>, every other node from <see cref="Child"/>.</summary>
     private void Fill(SchemaNode node, JsonElement schema, string pointer)
     {
-        if (!_filled.Add(node))
-        {
-            return;
-        }
-
         _nodes.Add(node);
         switch (schema.ValueKind)
         {
