@@ -95,7 +95,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         if (_request.Mode == WriteMode.Replace)
         {
             using var delete = _connection.Prepare($"DELETE FROM {_columns.Table} WHERE record_type = ?1 AND batch <> ?2");
-            delete.Bind(1, RecordTypeIdOf());
+            delete.Bind(1, _columns.RecordTypeId);
             delete.Bind(2, _request.BatchSeq);
             deleted = delete.Execute();
         }
@@ -208,18 +208,11 @@ internal sealed class SqliteRecordSink : IRecordSink
 
     private RecordRejection DescribeExisting(StagedRecord record)
     {
-        var scratch = new RecordBatch(1, 1024) { };
+        var scratch = new RecordBatch(1, 1024);
         scratch.Bind(_request.RecordType, _request.DatasetId);
         ref var slot = ref scratch.AddKey(_request.RecordType.Kind, record.Line, record.Text(StagedRecord.Type), record.Text(StagedRecord.Id),
             record.Text(StagedRecord.Target), record.Timestamp);
         return _request.RecordType.AlreadyExists(scratch, slot);
-    }
-
-    private long RecordTypeIdOf()
-    {
-        using var lookup = _connection.Prepare("SELECT id FROM record_types WHERE name = ?1");
-        lookup.Bind(1, _request.RecordType.Name);
-        return lookup.ExecuteScalar();
     }
 
     private void StoreRejections(List<RecordRejection> rejections)

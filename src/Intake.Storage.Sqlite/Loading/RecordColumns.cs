@@ -10,6 +10,8 @@ namespace Intake.Storage.Sqlite.Loading;
 /// </summary>
 internal sealed class RecordColumns(RecordKind kind, long recordTypeId, long batchSeq)
 {
+    public long RecordTypeId => recordTypeId;
+
     public string Table { get; } = kind == RecordKind.Entity ? "entities" : "interactions";
 
     public int Count { get; } = kind == RecordKind.Entity ? 8 : 9;

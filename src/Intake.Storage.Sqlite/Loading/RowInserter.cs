@@ -9,7 +9,7 @@ namespace Intake.Storage.Sqlite.Loading;
 /// </summary>
 internal sealed class RowInserter : IDisposable
 {
-    public const int RowsPerStatement = 32;
+    public const int RowsPerStatement = 128;
 
     private readonly RecordColumns _columns;
     private readonly NativeStatement _many;

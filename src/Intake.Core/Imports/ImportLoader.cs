@@ -1,0 +1,176 @@
+using System.Threading.Channels;
+using Intake.Core.Jobs;
+using Intake.Core.Parsing;
+using Intake.Core.Records;
+using Intake.Core.Scheduling;
+using Intake.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Core.Imports;
+
+/// <summary>
+/// Runs one dataset load: reads the staged file on a dedicated thread, hands full batches through a bounded
+/// channel to the store's sink (so back-pressure reaches the reader and memory stays bounded), and commits.
+/// Cancellation at any point before the commit leaves the dataset untouched. Thread-safe; one call per load.
+/// </summary>
+public sealed class ImportLoader(
+    IJobStore jobs,
+    IRecordStore records,
+    IPayloadStore payloads,
+    RecordTypeCatalog catalog,
+    IOptions<LimitsOptions> limits,
+    IOptions<WorkerOptions> workerOptions,
+    IFaultInjector faults,
+    TimeProvider time)
+{
+    // One batch being filled, one waiting, one being written: enough to keep both threads busy.
+    private const int BatchesInFlight = 3;
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(500);
+
+    public async Task<LoadOutcome> LoadAsync(Job job, ImportInfo import, CancellationToken cancellationToken)
+    {
+        // Checkpoint: a load that committed but whose job was not marked final (a crash in between) is
+        // redelivered; its marker makes the redo a no-op that reports the committed counts.
+        var applied = await records.FindAppliedLoadAsync(import.DatasetId, import.Id, cancellationToken);
+        if (applied is not null)
+        {
+            return LoadOutcome.FromTotals(applied);
+        }
+
+        var options = limits.Value;
+        await using var raw = await payloads.OpenReadAsync(import.PayloadId!, cancellationToken);
+        using var source = ImportSource.Open(raw, new ImportSourceOptions(
+            import.Request.Format, import.Request.ContentType, import.Request.ContentEncoding, import.Request.FileName, options.MaxFileBytes));
+        using var parser = RecordParser.Open(source, import.Request, catalog, customTypes: null, options);
+        var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken));
+
+        await using var sink = await records.OpenSinkAsync(
+            new LoadRequest(import.DatasetId, import.Id, import.Seq, parser.RecordType, import.Request.Mode, options.MaxStoredErrors),
+            cancellationToken);
+
+        var progress = new ProgressState(import.PayloadBytes);
+        using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reporter = ReportProgressAsync(job.Id, progress, sink, pipeline.Token);
+        long recordsRead;
+        try
+        {
+            recordsRead = await PumpAsync(job.Id, parser, source, sink, attributeTypes, import.DatasetId, progress, pipeline.Token);
+        }
+        finally
+        {
+            await pipeline.CancelAsync();
+            await reporter;
+        }
+
+        // Checkpoint: everything is parsed and written but not visible; the commit below is the only
+        // point where the dataset changes.
+        await faults.BeforeCommitAsync(job.Id, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var totals = await sink.CompleteAsync(recordsRead, attributeTypes.Added, cancellationToken);
+        return LoadOutcome.FromTotals(totals);
+    }
+
+    private async Task<long> PumpAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, AttributeTypeMap attributeTypes,
+        string datasetId, ProgressState progress, CancellationToken cancellationToken)
+    {
+        var full = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(BatchesInFlight - 1) { SingleReader = true, SingleWriter = true });
+        var free = Channel.CreateBounded<RecordBatch>(BatchesInFlight);
+        for (var i = 0; i < BatchesInFlight; i++)
+        {
+            free.Writer.TryWrite(new RecordBatch(workerOptions.Value.BatchSize));
+        }
+
+        var recordsRead = 0L;
+        var producer = Task.Factory.StartNew(
+            () => recordsRead = Produce(parser, source, attributeTypes, datasetId, full.Writer, free.Reader, cancellationToken),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        try
+        {
+            await foreach (var batch in full.Reader.ReadAllAsync(cancellationToken))
+            {
+                await sink.WriteAsync(batch, cancellationToken);
+                progress.Update(batch.SourceBytesRead, batch.RecordsRead);
+                batch.Reset();
+                free.Writer.TryWrite(batch);
+                await faults.AfterBatchAsync(jobId, cancellationToken);
+            }
+        }
+        catch
+        {
+            // Let the producer stop too before the sink is disposed; its own exception is secondary.
+            free.Writer.TryComplete();
+            await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+
+        await producer;
+        return recordsRead;
+    }
+
+    private static long Produce(RecordParser parser, ImportSource source, AttributeTypeMap attributeTypes, string datasetId,
+        ChannelWriter<RecordBatch> full, ChannelReader<RecordBatch> free, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = Take(free, cancellationToken);
+            var writer = new RecordWriter(parser.RecordType, attributeTypes, datasetId, batch);
+            bool more;
+            do
+            {
+                more = parser.Fill(writer, cancellationToken);
+                batch.SourceBytesRead = source.RawBytesRead;
+                full.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+                if (more)
+                {
+                    batch = Take(free, cancellationToken);
+                    writer.Attach(batch);
+                }
+            }
+            while (more);
+
+            full.Complete();
+            return writer.RecordsSeen;
+        }
+        catch (Exception exception)
+        {
+            full.TryComplete(exception);
+            throw;
+        }
+    }
+
+    private static RecordBatch Take(ChannelReader<RecordBatch> free, CancellationToken cancellationToken) =>
+        free.TryRead(out var batch) ? batch : free.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    private async Task ReportProgressAsync(string jobId, ProgressState progress, IRecordSink sink, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(s_progressInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await jobs.ReportProgressAsync(jobId, progress.Snapshot(sink), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The load ended; its final counts are written with its final status.
+        }
+    }
+
+    /// <summary>Progress shared between the writing loop and the reporter.</summary>
+    private sealed class ProgressState(long? bytesTotal)
+    {
+        private long _bytesRead;
+        private long _recordsRead;
+
+        public void Update(long bytesRead, long recordsInBatch)
+        {
+            Volatile.Write(ref _bytesRead, bytesRead);
+            Interlocked.Add(ref _recordsRead, recordsInBatch);
+        }
+
+        public ImportProgress Snapshot(IRecordSink sink) =>
+            new(Volatile.Read(ref _bytesRead), bytesTotal, Volatile.Read(ref _recordsRead), sink.Written, sink.Rejected);
+    }
+}

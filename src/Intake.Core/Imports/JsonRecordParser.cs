@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Intake.Core.Parsing;
+using Intake.Core.Records;
+using Intake.Core.Records.BuiltIn;
+
+namespace Intake.Core.Imports;
+
+/// <summary>Reads JSON array elements or NDJSON lines through the record type's JSON mapping.</summary>
+internal sealed class JsonRecordParser : RecordParser
+{
+    private readonly JsonRecordReader _reader;
+    private byte[]? _pending;
+    private long _pendingLine;
+
+    private JsonRecordParser(JsonRecordReader reader, RecordType type, long maxRecords, byte[]? pending, long pendingLine)
+        : base(type, maxRecords)
+    {
+        _reader = reader;
+        _pending = pending;
+        _pendingLine = pendingLine;
+    }
+
+    public static JsonRecordParser Open(ImportSource source, RecordType? named, LimitsOptions limits)
+    {
+        var layout = source.Format == FileFormat.Json ? JsonLayout.Detect : JsonLayout.Lines;
+        var reader = new JsonRecordReader(source.Content, layout, maxRecordBytes: limits.MaxRecordBytes, leaveOpen: true);
+        try
+        {
+            if (named is not null)
+            {
+                return new JsonRecordParser(reader, named, limits.MaxRecords, null, 0);
+            }
+
+            // Detection looks at the first record's properties, so that record is kept for the first Fill.
+            if (reader.TryRead(out var first, out var line) == JsonReadResult.End)
+            {
+                return new JsonRecordParser(reader, BuiltInRecordTypes.Entity, limits.MaxRecords, null, 0);
+            }
+
+            var names = PropertyNames(first);
+            var type = Detect(names.Contains, "first record");
+            return new JsonRecordParser(reader, type, limits.MaxRecords, first.ToArray(), line);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    public override bool Fill(RecordWriter writer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_pending is not null)
+        {
+            RecordType.MapJson(_pending, _pendingLine, writer);
+            _pending = null;
+        }
+
+        var batch = writer.Batch;
+        while (!batch.IsFull)
+        {
+            if (_reader.TryRead(out var record, out var line) == JsonReadResult.End)
+            {
+                return false;
+            }
+
+            RecordType.MapJson(record, line, writer);
+            CheckRecordLimit(writer);
+        }
+
+        return true;
+    }
+
+    public override void Dispose() => _reader.Dispose();
+
+    private static HashSet<string> PropertyNames(ReadOnlySpan<byte> json)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    names.Add(property.Name);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A malformed first record fits nothing; detection reports that as a header mismatch.
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,21 @@
+using Intake.Core.Jobs;
+using Intake.Core.Storage;
+
+namespace Intake.Core.Imports;
+
+/// <summary>How a load ended: its final status, the error of a failed load, and the counts.</summary>
+public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals Totals)
+{
+    /// <summary>A committed load is completed, completed with errors, or failed when every record was rejected.</summary>
+    public static LoadOutcome FromTotals(LoadTotals totals)
+    {
+        if (totals.Written == 0 && totals.Rejected > 0)
+        {
+            return new(JobStatus.Failed,
+                new JobError(ErrorCodes.AllRecordsRejected, $"All {totals.Rejected:N0} records were rejected; see the import's errors."),
+                totals);
+        }
+
+        return new(totals.Rejected > 0 ? JobStatus.CompletedWithErrors : JobStatus.Completed, null, totals);
+    }
+}

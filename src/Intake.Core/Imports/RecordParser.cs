@@ -1,0 +1,59 @@
+using Intake.Core.Jobs;
+using Intake.Core.Parsing;
+using Intake.Core.Records;
+using Intake.Core.Records.BuiltIn;
+
+namespace Intake.Core.Imports;
+
+/// <summary>
+/// Reads one staged file as records of one type, a batch at a time. Opening it reads the CSV header (or
+/// the first JSON record) to settle the record type, so a header that fits nothing fails before any write.
+/// Used by one thread.
+/// </summary>
+internal abstract class RecordParser : IDisposable
+{
+    private readonly long _maxRecords;
+
+    protected RecordParser(RecordType recordType, long maxRecords)
+    {
+        RecordType = recordType;
+        _maxRecords = maxRecords;
+    }
+
+    public RecordType RecordType { get; }
+
+    public static RecordParser Open(ImportSource source, NewImport request, RecordTypeCatalog catalog,
+        IReadOnlyDictionary<string, RecordType>? customTypes, LimitsOptions limits)
+    {
+        var named = string.Equals(request.RecordType, RecordTypeCatalog.Auto, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : catalog.Find(request.RecordType, customTypes)
+              ?? throw new IntakeException(ErrorCodes.UnknownRecordType, $"Record type '{request.RecordType}' is not known.");
+
+        return source.Format == FileFormat.Csv
+            ? CsvRecordParser.Open(source, request.Delimiter, named, limits)
+            : JsonRecordParser.Open(source, named, limits);
+    }
+
+    /// <summary>
+    /// Fills the writer's batch until it is full (returns true: more may follow) or the file ends (false).
+    /// Throws <see cref="IntakeException"/> for a file-level failure and on cancellation.
+    /// </summary>
+    public abstract bool Fill(RecordWriter writer, CancellationToken cancellationToken);
+
+    public abstract void Dispose();
+
+    protected void CheckRecordLimit(RecordWriter writer)
+    {
+        if (writer.RecordsSeen > _maxRecords)
+        {
+            throw new IntakeException(ErrorCodes.TooManyRecords, $"The file has more than the limit of {_maxRecords:N0} records.");
+        }
+    }
+
+    protected static RecordType Detect(Func<string, bool> hasField, string what)
+    {
+        return RecordTypeCatalog.Detect(BuiltInRecordTypes.AutoCandidates, hasField, out var missing)
+            ?? throw new IntakeException(ErrorCodes.HeaderMismatch, $"The {what} fits no record type: {missing}.");
+    }
+}

@@ -1,0 +1,35 @@
+using Intake.Core.Datasets;
+using Intake.Core.Imports;
+using Intake.Core.Records;
+using Intake.Core.Records.BuiltIn;
+using Intake.Core.Scheduling;
+using Intake.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Intake.Core;
+
+public static class IntakeCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the host-agnostic core: import acceptance, the loader and the job workers. A storage
+    /// provider must register <see cref="IJobStore"/>, <see cref="IRecordStore"/> and <see cref="IPayloadStore"/>.
+    /// Registrations use TryAdd so a host can replace any of them.
+    /// </summary>
+    public static IServiceCollection AddIntakeCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new RecordTypeCatalog(BuiltInRecordTypes.All));
+        services.TryAddSingleton<JobSignal>();
+        services.TryAddSingleton<RunningJobs>();
+        services.TryAddSingleton<IFaultInjector, NoFaults>();
+        services.TryAddSingleton<UrlFetcher>();
+        services.TryAddSingleton<ImportLoader>();
+        services.TryAddSingleton<JobRunner>();
+        services.TryAddSingleton<JobWorker>();
+        services.TryAddSingleton<ImportService>();
+        services.TryAddSingleton<DatasetService>();
+        services.TryAddSingleton<RecordQueries>();
+        return services;
+    }
+}

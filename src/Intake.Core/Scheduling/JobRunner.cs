@@ -1,0 +1,88 @@
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+using Intake.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Core.Scheduling;
+
+/// <summary>
+/// Does the work of one claimed job, by kind. Every step is safe to redo, because a job whose node dies is
+/// delivered again: loads are idempotent through their applied-load marker, fetches restage the file, and
+/// deletes find nothing the second time. Thread-safe.
+/// </summary>
+public sealed class JobRunner(
+    IJobStore jobs,
+    IRecordStore records,
+    IPayloadStore payloads,
+    ImportLoader loader,
+    UrlFetcher fetcher,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time)
+{
+    public async Task<JobResult> RunAsync(Job job, CancellationToken cancellationToken) => job.Kind switch
+    {
+        JobKind.DatasetLoad => await LoadAsync(job, cancellationToken),
+        JobKind.FileUpload => await FetchAsync(job, cancellationToken),
+        JobKind.ClearData => Removed(await records.ClearAsync(job.DatasetId, cancellationToken)),
+        JobKind.DeleteBatch => await DeleteBatchAsync(job, cancellationToken),
+        JobKind.DeleteDataset => await DeleteDatasetAsync(job, cancellationToken),
+        _ => throw new InvalidOperationException($"No runner for job kind {job.Kind}."),
+    };
+
+    private async Task<JobResult> LoadAsync(Job job, CancellationToken cancellationToken)
+    {
+        var import = await RequireImportAsync(job, cancellationToken);
+        var outcome = await loader.LoadAsync(job, import, cancellationToken);
+        var totals = outcome.Totals;
+        return new JobResult(outcome.Status)
+        {
+            Error = outcome.Error,
+            Stats = new JobStats(totals.Read, totals.Written, totals.Rejected),
+            Progress = new ImportProgress(import.PayloadBytes ?? 0, import.PayloadBytes, totals.Read, totals.Written, totals.Rejected),
+            ResolvedRecordType = totals.RecordType,
+            Reason = $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : ""),
+        };
+    }
+
+    private async Task<JobResult> FetchAsync(Job job, CancellationToken cancellationToken)
+    {
+        var import = await RequireImportAsync(job, cancellationToken);
+        string payloadId;
+        long length;
+        await using (var writer = await payloads.CreateAsync(cancellationToken))
+        {
+            await fetcher.FetchAsync(import.Request.SourceUrl!, writer.Stream, limits.Value.MaxFileBytes, cancellationToken);
+            length = await writer.CommitAsync(cancellationToken);
+            payloadId = writer.PayloadId;
+        }
+
+        // Checkpoint: the file is staged; completing the upload and queuing its load is one transaction.
+        if (!await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None))
+        {
+            await payloads.DeleteAsync(payloadId, CancellationToken.None);
+        }
+
+        return new JobResult(JobStatus.Completed) { Recorded = true };
+    }
+
+    private async Task<JobResult> DeleteBatchAsync(Job job, CancellationToken cancellationToken)
+    {
+        var import = await RequireImportAsync(job, cancellationToken);
+        return Removed(await records.DeleteBatchAsync(job.DatasetId, import.Seq, cancellationToken));
+    }
+
+    private async Task<JobResult> DeleteDatasetAsync(Job job, CancellationToken cancellationToken)
+    {
+        var counts = await records.CountAsync(job.DatasetId, cancellationToken);
+        await records.DropDatasetAsync(job.DatasetId, cancellationToken);
+        await jobs.RemoveDatasetAsync(job.DatasetId, cancellationToken);
+        return Removed(counts.Total);
+    }
+
+    private static JobResult Removed(long count) =>
+        new(JobStatus.Completed) { Stats = new JobStats(count, count, 0), Reason = $"removed {count} records" };
+
+    private async Task<ImportInfo> RequireImportAsync(Job job, CancellationToken cancellationToken) =>
+        await jobs.GetImportAsync(job.ImportId!, cancellationToken)
+        ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{job.ImportId}' of job {job.Id} no longer exists.");
+}

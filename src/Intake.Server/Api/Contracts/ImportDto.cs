@@ -1,0 +1,69 @@
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+using Intake.Core.Records;
+
+namespace Intake.Server.Api.Contracts;
+
+public sealed record ImportDto(
+    string Id,
+    string DatasetId,
+    string Status,
+    string RecordType,
+    string Mode,
+    string? Format,
+    IReadOnlyList<string> Tags,
+    bool Archived,
+    string Origin,
+    string? FileName,
+    string? SourceUrl,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    ProgressDto Progress,
+    ErrorSummaryDto? Error,
+    IReadOnlyList<RecordErrorDto>? Errors,
+    ImportJobsDto Jobs)
+{
+    public static ImportDto From(ImportInfo import, IReadOnlyList<RecordRejection>? errors = null) => new(
+        import.Id,
+        import.DatasetId,
+        import.Status.ToWire(),
+        import.ResolvedRecordType ?? import.Request.RecordType,
+        import.Request.Mode.ToWire(),
+        import.Request.Format,
+        import.Request.Tags,
+        import.Archived,
+        import.Request.Origin,
+        import.Request.FileName,
+        import.Request.SourceUrl,
+        import.CreatedAt,
+        import.StartedAt,
+        import.FinishedAt,
+        ProgressDto.From(import.Progress),
+        import.Error is null ? null : new ErrorSummaryDto(import.Error.Code, import.Error.Message),
+        errors?.Select(RecordErrorDto.From).ToList(),
+        new ImportJobsDto(import.FileUploadJobId, import.DatasetLoadJobId));
+}
+
+public sealed record ProgressDto(long BytesRead, long? BytesTotal, double? Percent, long RecordsRead, long RecordsWritten, long RecordsRejected)
+{
+    public static ProgressDto From(ImportProgress progress) => new(
+        progress.BytesRead,
+        progress.BytesTotal,
+        progress.BytesTotal is > 0 ? Math.Round(100.0 * progress.BytesRead / progress.BytesTotal.Value, 1) : null,
+        progress.RecordsRead,
+        progress.RecordsWritten,
+        progress.RecordsRejected);
+}
+
+public sealed record ErrorSummaryDto(string Code, string Message);
+
+public sealed record RecordErrorDto(long Line, string ErrorId, string Code, string Message, string? Field)
+{
+    public static RecordErrorDto From(RecordRejection rejection) =>
+        new(rejection.Line, rejection.ErrorId, rejection.Code, rejection.Message, rejection.Field);
+}
+
+public sealed record ImportJobsDto(string? FileUpload, string? DatasetLoad);
+
+public sealed record UrlImportRequest(string? Url, string? Format, string? RecordType, string? Mode, IReadOnlyList<string>? Tags, string? Delimiter);

@@ -1,0 +1,105 @@
+using Intake.Core.Datasets;
+using Intake.Core.Jobs;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+using Intake.Server.Api.Contracts;
+using Intake.Server.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Intake.Server.Api;
+
+public static class DatasetsEndpoints
+{
+    public static IEndpointRouteBuilder MapDatasetsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/datasets").WithTags("Datasets");
+        api.MapPost("/", CreateDatasetAsync).WithName("CreateDataset").WithSummary("Create a dataset.");
+        api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets, paged by cursor.");
+        api.MapGet("/{id}", GetDatasetAsync).WithName("GetDataset").WithSummary("A dataset with its record counts.");
+        api.MapPatch("/{id}", UpdateDatasetAsync).WithName("UpdateDataset").WithSummary("Rename or describe a dataset.");
+        api.MapDelete("/{id}", DeleteDatasetAsync).WithName("DeleteDataset").WithSummary("Queue a delete_dataset job.");
+        api.MapPost("/{id}/clear", ClearDatasetAsync).WithName("ClearDataset").WithSummary("Queue a clear_data job; the dataset stays.");
+        api.MapGet("/{id}/schema", GetSchemaAsync).WithName("GetDatasetSchema").WithSummary("Record types and attribute types of a dataset.");
+        api.MapPatch("/{id}/schema", DeclareAttributesAsync).WithName("DeclareAttributeTypes").WithSummary("Declare attribute types.");
+        return app;
+    }
+
+    public static async Task<Created<DatasetDto>> CreateDatasetAsync(CreateDatasetRequest request, DatasetService datasets, CancellationToken cancellationToken)
+    {
+        var dataset = await datasets.CreateAsync(request.Id, request.Name, request.Description, cancellationToken);
+        return TypedResults.Created($"/v1/datasets/{dataset.Id}", DatasetDto.From(dataset, RecordCounts.Zero));
+    }
+
+    public static async Task<Ok<PageDto<DatasetDto>>> ListDatasetsAsync(DatasetService datasets, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var page = await datasets.ListAsync(new PageRequest(QueryValues.Limit(limit), cursor), cancellationToken);
+        return TypedResults.Ok(new PageDto<DatasetDto>(page.Items.Select(d => DatasetDto.From(d)).ToList(), page.NextCursor));
+    }
+
+    public static async Task<Results<Ok<DatasetDto>, ProblemHttpResult>> GetDatasetAsync(string id, DatasetService datasets, CancellationToken cancellationToken)
+    {
+        var dataset = await datasets.GetAsync(id, cancellationToken);
+        return dataset is null
+            ? Problems.Result(ErrorCodes.DatasetNotFound, $"Dataset '{id}' does not exist.")
+            : TypedResults.Ok(DatasetDto.From(dataset, await datasets.CountAsync(id, cancellationToken)));
+    }
+
+    public static async Task<Ok<DatasetDto>> UpdateDatasetAsync(string id, UpdateDatasetRequest request, DatasetService datasets, CancellationToken cancellationToken) =>
+        TypedResults.Ok(DatasetDto.From(await datasets.UpdateAsync(id, request.Name, request.Description, cancellationToken)));
+
+    public static async Task<Accepted<JobDto>> DeleteDatasetAsync(string id, DatasetService datasets, CancellationToken cancellationToken)
+    {
+        var job = await datasets.DeleteAsync(id, cancellationToken);
+        return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobDto.From(job));
+    }
+
+    public static async Task<Accepted<JobDto>> ClearDatasetAsync(string id, DatasetService datasets, CancellationToken cancellationToken)
+    {
+        var job = await datasets.ClearAsync(id, cancellationToken);
+        return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobDto.From(job));
+    }
+
+    public static async Task<Ok<SchemaDto>> GetSchemaAsync(string id, DatasetService datasets, IRecordStore records, RecordTypeCatalog catalog,
+        CancellationToken cancellationToken)
+    {
+        await datasets.GetRequiredAsync(id, cancellationToken);
+        var attributes = await records.GetAttributeTypesAsync(id, cancellationToken);
+        return TypedResults.Ok(SchemaDto.From(catalog.BuiltIn, attributes));
+    }
+
+    public static async Task<Results<Ok<SchemaDto>, ProblemHttpResult>> DeclareAttributesAsync(string id, DeclareAttributesRequest request,
+        DatasetService datasets, IRecordStore records, RecordTypeCatalog catalog, CancellationToken cancellationToken)
+    {
+        await datasets.GetRequiredAsync(id, cancellationToken);
+        var declared = new Dictionary<string, AttributeType>(StringComparer.Ordinal);
+        foreach (var (name, typeName) in request.Attributes ?? [])
+        {
+            if (!AttributeTypeNames.TryParse(typeName, out var type))
+            {
+                return Problems.Result(ErrorCodes.InvalidRequest,
+                    $"Attribute {name} has type '{typeName}', which is not one of {string.Join(", ", Enum.GetValues<AttributeType>().Select(t => t.ToWire()))}.");
+            }
+
+            declared[name] = type;
+        }
+
+        var conflicts = await records.DeclareAttributeTypesAsync(id, declared, cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            return Problems.Result(ErrorCodes.IllegalTransition, $"These attributes have another type already: {string.Join(", ", conflicts)}.");
+        }
+
+        return TypedResults.Ok(SchemaDto.From(catalog.BuiltIn, await records.GetAttributeTypesAsync(id, cancellationToken)));
+    }
+
+    public sealed record DeclareAttributesRequest(Dictionary<string, string>? Attributes);
+
+    public sealed record SchemaDto(IReadOnlyList<RecordTypeDto> RecordTypes, IReadOnlyDictionary<string, string> AttributeTypes)
+    {
+        public static SchemaDto From(IEnumerable<RecordType> types, IReadOnlyDictionary<string, AttributeType> attributes) => new(
+            types.Select(t => new RecordTypeDto(t.Name, t.Kind.ToWire(), t.RequiredColumns, BuiltIn: true)).ToList(),
+            attributes.ToDictionary(a => a.Key, a => a.Value.ToWire()));
+    }
+
+    public sealed record RecordTypeDto(string Name, string Kind, IReadOnlyList<string> RequiredFields, bool BuiltIn);
+}

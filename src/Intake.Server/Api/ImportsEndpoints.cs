@@ -1,0 +1,125 @@
+using Intake.Core.Datasets;
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+using Intake.Core.Storage;
+using Intake.Server.Api.Contracts;
+using Intake.Server.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Intake.Server.Api;
+
+public static class ImportsEndpoints
+{
+    /// <summary>How many errors the status response carries (DESIGN.md 2.5); the errors stream has the rest.</summary>
+    public const int ErrorsInStatus = 100;
+
+    public static IEndpointRouteBuilder MapImportsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/datasets/{id}/imports", CreateImportAsync).WithTags("Imports").WithName("CreateImport")
+            .WithSummary("Import a file sent as the body (or a multipart file), or {url, …} to fetch one.").DisableAntiforgery();
+
+        var api = app.MapGroup("/v1/imports").WithTags("Imports");
+        api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.");
+        api.MapGet("/{id}", GetImportAsync).WithName("GetImport").WithSummary("An import with its progress and first 100 errors.");
+        api.MapGet("/{id}/errors", StreamErrorsAsync).WithName("StreamImportErrors").WithSummary("Every stored error of an import as NDJSON.");
+        api.MapPost("/{id}/cancel", CancelImportAsync).WithName("CancelImport").WithSummary("Cancel a queued or processing import.");
+        api.MapPost("/{id}/archive", ArchiveImportAsync).WithName("ArchiveImport").WithSummary("Leave the import's records out of reads.");
+        api.MapPost("/{id}/unarchive", UnarchiveImportAsync).WithName("UnarchiveImport").WithSummary("Bring an archived import's records back.");
+        api.MapDelete("/{id}", DeleteImportAsync).WithName("DeleteImport").WithSummary("Queue a delete_batch job removing the records it last wrote.");
+        return app;
+    }
+
+    public static async Task<Results<Accepted<ImportDto>, ProblemHttpResult>> CreateImportAsync(
+        string id, HttpRequest request, ImportService imports, CancellationToken cancellationToken,
+        [FromQuery] string? recordType = null, [FromQuery] string? mode = null, [FromQuery] string? format = null, [FromQuery] string? delimiter = null)
+    {
+        var template = new NewImport
+        {
+            DatasetId = id,
+            RecordType = recordType ?? "auto",
+            Mode = QueryValues.Mode(mode),
+            Tags = QueryValues.Tags(request.Query["tags"]),
+            Format = QueryValues.Format(format),
+            Delimiter = QueryValues.Delimiter(delimiter),
+            IdempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault(),
+        };
+
+        var (urlRequest, body) = await UrlImportProbe.ReadAsync(request, cancellationToken);
+        ImportInfo import;
+        if (urlRequest is not null)
+        {
+            import = await imports.FetchAsync(template with
+            {
+                SourceUrl = urlRequest.Url,
+                RecordType = urlRequest.RecordType ?? template.RecordType,
+                Mode = urlRequest.Mode is null ? template.Mode : QueryValues.Mode(urlRequest.Mode),
+                Tags = urlRequest.Tags is { Count: > 0 } tags ? tags : template.Tags,
+                Format = QueryValues.Format(urlRequest.Format) ?? template.Format,
+                Delimiter = urlRequest.Delimiter is null ? template.Delimiter : QueryValues.Delimiter(urlRequest.Delimiter),
+            }, cancellationToken);
+        }
+        else
+        {
+            var upload = await UploadBody.OpenAsync(request, cancellationToken);
+            if (upload is null)
+            {
+                return Problems.Result(ErrorCodes.EmptyBody, "The multipart form holds no file part.");
+            }
+
+            var stream = body is null ? upload.Stream : body;
+            import = await imports.UploadAsync(template with
+            {
+                FileName = upload.FileName ?? request.Headers["X-File-Name"].FirstOrDefault(),
+                ContentType = upload.ContentType,
+                ContentEncoding = upload.ContentEncoding,
+            }, stream, upload.DeclaredLength, cancellationToken);
+        }
+
+        return TypedResults.Accepted($"/v1/imports/{import.Id}", ImportDto.From(import));
+    }
+
+    public static async Task<Ok<PageDto<ImportDto>>> ListImportsAsync(IJobStore jobs, CancellationToken cancellationToken,
+        string? dataset = null, string? status = null, string? tag = null, [FromQuery(Name = "record_type")] string? recordType = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, string? cursor = null)
+    {
+        var page = await jobs.ListImportsAsync(
+            new ImportFilter(dataset, QueryValues.Status(status), tag, recordType, from, to),
+            new PageRequest(QueryValues.Limit(limit), cursor), cancellationToken);
+        return TypedResults.Ok(new PageDto<ImportDto>(page.Items.Select(i => ImportDto.From(i)).ToList(), page.NextCursor));
+    }
+
+    public static async Task<Results<Ok<ImportDto>, ProblemHttpResult>> GetImportAsync(string id, ImportService imports, RecordQueries queries,
+        CancellationToken cancellationToken)
+    {
+        var import = await imports.GetAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return Problems.Result(ErrorCodes.ImportNotFound, $"Import '{id}' does not exist.");
+        }
+
+        var errors = await (await queries.ErrorsAsync(id, ErrorsInStatus, cancellationToken)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(ImportDto.From(import, errors));
+    }
+
+    public static async Task<NdjsonResult<RecordErrorDto>> StreamErrorsAsync(string id, RecordQueries queries, CancellationToken cancellationToken)
+    {
+        var errors = await queries.ErrorsAsync(id, null, cancellationToken);
+        return new NdjsonResult<RecordErrorDto>(errors.Select(RecordErrorDto.From));
+    }
+
+    public static async Task<Ok<ImportDto>> CancelImportAsync(string id, ImportService imports, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ImportDto.From(await imports.CancelAsync(id, "api", cancellationToken)));
+
+    public static async Task<Ok<ImportDto>> ArchiveImportAsync(string id, ImportService imports, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ImportDto.From(await imports.SetArchivedAsync(id, true, cancellationToken)));
+
+    public static async Task<Ok<ImportDto>> UnarchiveImportAsync(string id, ImportService imports, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ImportDto.From(await imports.SetArchivedAsync(id, false, cancellationToken)));
+
+    public static async Task<Accepted<JobDto>> DeleteImportAsync(string id, ImportService imports, CancellationToken cancellationToken)
+    {
+        var job = await imports.DeleteBatchAsync(id, cancellationToken);
+        return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobDto.From(job));
+    }
+}

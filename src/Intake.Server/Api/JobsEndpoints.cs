@@ -1,0 +1,44 @@
+using Intake.Core.Jobs;
+using Intake.Core.Storage;
+using Intake.Server.Api.Contracts;
+using Intake.Server.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Intake.Server.Api;
+
+public static class JobsEndpoints
+{
+    public static IEndpointRouteBuilder MapJobsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/jobs").WithTags("Jobs");
+        api.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("The job log, newest first.");
+        api.MapGet("/{id}", GetJobAsync).WithName("GetJob").WithSummary("A job with its stats and transition history.");
+        return app;
+    }
+
+    public static async Task<Ok<PageDto<JobDto>>> ListJobsAsync(IJobStore jobs, CancellationToken cancellationToken,
+        string? type = null, string? status = null, string? dataset = null, string? import = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, string? cursor = null)
+    {
+        JobKind? kind = null;
+        if (type is not null)
+        {
+            kind = JobKindNames.TryParse(type, out var parsed)
+                ? parsed
+                : throw new IntakeException(ErrorCodes.InvalidRequest,
+                    $"Job type '{type}' is not one of {string.Join(", ", Enum.GetValues<JobKind>().Select(k => k.ToWire()))}.");
+        }
+
+        var page = await jobs.ListJobsAsync(new JobFilter(kind, QueryValues.Status(status), dataset, import, from, to),
+            new PageRequest(QueryValues.Limit(limit), cursor), cancellationToken);
+        return TypedResults.Ok(new PageDto<JobDto>(page.Items.Select(j => JobDto.From(j)).ToList(), page.NextCursor));
+    }
+
+    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJobAsync(string id, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetJobAsync(id, cancellationToken);
+        return job is null
+            ? Problems.Result(ErrorCodes.JobNotFound, $"Job '{id}' does not exist.")
+            : TypedResults.Ok(JobDto.From(job, await jobs.GetHistoryAsync(id, cancellationToken)));
+    }
+}

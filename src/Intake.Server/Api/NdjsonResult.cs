@@ -1,0 +1,32 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Server.Api;
+
+/// <summary>Streams items as newline-delimited JSON, flushing as it goes, so a large result is never held in memory.</summary>
+public sealed class NdjsonResult<T>(IAsyncEnumerable<T> items) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        httpContext.Response.ContentType = "application/x-ndjson; charset=utf-8";
+        var body = httpContext.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body);
+        var count = 0;
+        await foreach (var item in items.WithCancellation(httpContext.RequestAborted))
+        {
+            JsonSerializer.Serialize(writer, item, options);
+            await writer.FlushAsync(httpContext.RequestAborted);
+            writer.Reset();
+            body.Write("\n"u8);
+            if (++count % 256 == 0)
+            {
+                await body.FlushAsync(httpContext.RequestAborted);
+            }
+        }
+
+        await body.FlushAsync(httpContext.RequestAborted);
+    }
+}

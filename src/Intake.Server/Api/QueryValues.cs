@@ -1,0 +1,41 @@
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+using Microsoft.Extensions.Primitives;
+
+namespace Intake.Server.Api;
+
+/// <summary>Parses query-string values the same way on every endpoint, refusing bad ones with a precise <c>invalid_request</c>.</summary>
+internal static class QueryValues
+{
+    /// <summary>Tags given as <c>tags=a,b</c> or repeated <c>tags=a&amp;tags=b</c>.</summary>
+    public static IReadOnlyList<string> Tags(StringValues values) =>
+        values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+
+    public static WriteMode Mode(string? value) =>
+        value is null ? WriteMode.Upsert
+        : WriteModeNames.TryParse(value, out var mode) ? mode
+        : throw new IntakeException(ErrorCodes.InvalidRequest, $"Mode '{value}' is not one of upsert, insert, replace.");
+
+    public static char Delimiter(string? value) => value switch
+    {
+        null or "" => ',',
+        "\\t" or "tab" or "%09" => '\t',
+        { Length: 1 } single when single[0] < 128 && single[0] is not ('"' or '\r' or '\n') => single[0],
+        _ => throw new IntakeException(ErrorCodes.InvalidRequest, $"Delimiter '{value}' must be one ASCII character other than a quote or line break (or 'tab')."),
+    };
+
+    public static string? Format(string? value) =>
+        value is null || Intake.Core.Parsing.FormatDetector.FromName(value) is not null
+            ? value
+            : throw new IntakeException(ErrorCodes.UnsupportedFormat, $"Format '{value}' is not one of csv, json, ndjson.");
+
+    public static JobStatus? Status(string? value) =>
+        value is null ? null
+        : JobStatusNames.TryParse(value, out var status) ? status
+        : throw new IntakeException(ErrorCodes.InvalidRequest, $"Status '{value}' is not one of {string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWire()))}.");
+
+    public static int Limit(int? value) =>
+        value is null ? 100
+        : value is >= 1 and <= 1000 ? value.Value
+        : throw new IntakeException(ErrorCodes.InvalidRequest, "limit must be between 1 and 1000.");
+}

@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Intake.Core.Datasets;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+
+namespace Intake.Server.Api;
+
+/// <summary>
+/// Streams an export as NDJSON, or as CSV in the data-batch column layout (so an export can be loaded
+/// again). Rows are flushed as they are read; nothing is held beyond one buffer.
+/// </summary>
+public sealed class RecordExportResult(RecordQueries.Export export, RecordKind? csvKind) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        var cancellationToken = httpContext.RequestAborted;
+        response.ContentType = csvKind is null ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8";
+        var body = response.BodyWriter;
+        await using var json = new Utf8JsonWriter(body);
+        var csv = csvKind is null ? null : new StringBuilder();
+        if (csvKind is { } kind)
+        {
+            await WriteTextAsync(body, kind == RecordKind.Entity
+                ? "id,type,name,metadata,media_url,record_type,batch_id\n"
+                : "type,source_id,target_id,timestamp,metadata,value,record_type,batch_id\n", cancellationToken);
+        }
+
+        var count = 0;
+        await foreach (var record in export.Records.WithCancellation(cancellationToken))
+        {
+            var batchId = export.BatchIds.GetValueOrDefault(record.BatchSeq, "");
+            if (csv is null)
+            {
+                RecordJson.Write(json, record, batchId);
+                await json.FlushAsync(cancellationToken);
+                json.Reset();
+                body.Write("\n"u8);
+            }
+            else
+            {
+                csv.Clear();
+                AppendCsvRow(csv, record, batchId);
+                await WriteTextAsync(body, csv.ToString(), cancellationToken);
+            }
+
+            if (++count % 512 == 0)
+            {
+                await body.FlushAsync(cancellationToken);
+            }
+        }
+
+        await body.FlushAsync(cancellationToken);
+    }
+
+    private static void AppendCsvRow(StringBuilder row, StoredRecord record, string batchId)
+    {
+        string?[] fields = record.Kind == RecordKind.Entity
+            ? [record.Id, record.Type, record.Name, record.AttributesJson, record.MediaUrl, record.RecordType, batchId]
+            : [record.Type, record.Id, record.TargetId, Timestamps.Format(record.Timestamp ?? 0), record.AttributesJson,
+                record.Value?.ToString("R", System.Globalization.CultureInfo.InvariantCulture), record.RecordType, batchId];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (i > 0)
+            {
+                row.Append(',');
+            }
+
+            var field = fields[i] ?? "";
+            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (field.Length > 0 && (field[0] == ' ' || field[^1] == ' ')))
+            {
+                row.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+            else
+            {
+                row.Append(field);
+            }
+        }
+
+        row.Append('\n');
+    }
+
+    private static async ValueTask WriteTextAsync(System.IO.Pipelines.PipeWriter body, string text, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        var span = body.GetSpan(bytes);
+        Encoding.UTF8.GetBytes(text, span);
+        body.Advance(bytes);
+        if (body.UnflushedBytes > 1 << 16)
+        {
+            await body.FlushAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Intake.Server.Api;
+
+/// <summary>
+/// The file of an upload request, streamed: the raw body, or the first file part of a multipart form
+/// (read section by section, never buffered whole). Owned by the request; the caller does not dispose it.
+/// </summary>
+internal sealed record UploadBody(Stream Stream, string? FileName, string? ContentType, string? ContentEncoding, long? DeclaredLength)
+{
+    public static async Task<UploadBody?> OpenAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
+            !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return new UploadBody(request.BodyReader.AsStream(), null, request.ContentType, request.Headers.ContentEncoding.FirstOrDefault(),
+                request.ContentLength);
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return null;
+        }
+
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+            {
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                return new UploadBody(section.Body, fileName, section.ContentType, section.Headers?.GetValueOrDefault("Content-Encoding").FirstOrDefault(),
+                    request.ContentLength);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Intake.Core;
+using Intake.Core.Imports;
+using Intake.Core.Scheduling;
+using Intake.Core.Storage;
+using Intake.Server.Errors;
+using Intake.Storage.Sqlite;
+
+namespace Intake.Server.Hosting;
+
+/// <summary>Composes the server: options, the store chosen once by <c>Storage:Provider</c>, the core, the workers and the HTTP plumbing.</summary>
+internal static class IntakeServerExtensions
+{
+    /// <summary>Where the server listens when nothing else is configured: loopback only, since there are no keys yet.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddIntakeServer(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddEnvironmentVariables("INTAKE_");
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Bodies are streamed to disk and limited by Limits:MaxFileBytes, which the import reports precisely.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateOnStart();
+        services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkerOptions>().BindConfiguration("Worker").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UrlImportOptions>().BindConfiguration("UrlImports").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SqliteOptions>().BindConfiguration("Sqlite");
+
+        var provider = builder.Configuration["Storage:Provider"] ?? "Sqlite";
+        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Sqlite.");
+        }
+
+        services.AddIntakeSqlite();
+        services.AddIntakeCore();
+
+        services.AddHostedService<StoreStartupService>();
+        services.AddHostedService<JobWorkerService>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<IntakeExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseIntakeServer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Intake.Core.Scheduling;
+using Intake.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Intake.Server.Tests;
+
+public sealed class CancelTests : IAsyncLifetime
+{
+    private const string Csv = "id,type,name,metadata,media_url\nA,p,a,,\nB,p,b,,\n";
+    private readonly LoadGate _gate = new();
+    private readonly IntakeServerFactory _factory;
+    private IntakeClient _client = null!;
+
+    public CancelTests()
+    {
+        _factory = new IntakeServerFactory(new Dictionary<string, string?>(), services => services.AddSingleton<IFaultInjector>(_gate));
+    }
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateIntakeClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Cancel_while_queued_and_while_processing_both_end_canceled_with_nothing_written()
+    {
+        await _client.CreateDatasetAsync("cancel");
+        var processing = await _client.UploadAsync("cancel", Csv);
+        await _gate.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        var queued = await _client.UploadAsync("cancel", Csv);
+        Assert.Equal("processing", (string)(await _client.GetImportAsync((string)processing["id"]!))["status"]!);
+        Assert.Equal("queued", (string)(await _client.GetImportAsync((string)queued["id"]!))["status"]!);
+
+        var canceledQueued = await CancelAsync((string)queued["id"]!);
+        var canceledProcessing = await CancelAsync((string)processing["id"]!);
+
+        Assert.Equal("canceled", (string)canceledQueued["status"]!);
+        Assert.Equal("canceled", (string)canceledProcessing["status"]!);
+        Assert.Equal("canceled_by_user", (string)canceledProcessing["error"]!["code"]!);
+        Assert.Equal(0, (long)(await _client.CountsAsync("cancel"))["total"]!);
+        Assert.Empty(await _client.ExportAsync("cancel"));
+
+        _gate.Open();
+        var after = await _client.ImportAsync("cancel", Csv);
+        Assert.Equal("completed", (string)after["status"]!);
+        Assert.Equal(2, (long)(await _client.CountsAsync("cancel"))["total"]!);
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_finished_import_is_a_409_illegal_transition()
+    {
+        _gate.Open();
+        await _client.CreateDatasetAsync("cancel-done");
+        var import = await _client.ImportAsync("cancel-done", Csv);
+
+        using var response = await _client.Http.PostAsync($"/v1/imports/{(string)import["id"]!}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("illegal_transition", (string)(await IntakeClient.ProblemAsync(response))["code"]!);
+    }
+
+    private async Task<System.Text.Json.Nodes.JsonObject> CancelAsync(string id)
+    {
+        using var response = await _client.Http.PostAsync($"/v1/imports/{id}/cancel", null);
+        return await IntakeClient.ExpectAsync(response, HttpStatusCode.OK);
+    }
+}

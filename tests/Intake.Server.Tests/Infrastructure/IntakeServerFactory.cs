@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Intake.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on a real Kestrel socket (127.0.0.1, a free port) over a fresh SQLite data directory.
+/// Settings override configuration for one factory; the directory is deleted on dispose.
+/// </summary>
+public class IntakeServerFactory : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public IntakeServerFactory()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    internal IntakeServerFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings;
+        _services = services;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "intake-tests", Guid.NewGuid().ToString("N"));
+        UseKestrel(0);
+    }
+
+    public string DataDirectory { get; }
+
+    // Minimal-hosting apps are captured by WebApplicationFactory through a process-wide diagnostic listener;
+    // two factories building at the same moment can capture each other's host. Starts are serialized.
+    private static readonly Lock s_startLock = new();
+
+    public IntakeClient CreateIntakeClient()
+    {
+        lock (s_startLock)
+        {
+            StartServer();
+        }
+
+        return new IntakeClient(CreateClient());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Worker:PollMilliseconds", "50");
+        builder.UseSetting("UrlImports:AllowedAddresses:0", "127.0.0.1");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling handle; the temp directory is cleaned by the OS eventually.
+        }
+    }
+}
