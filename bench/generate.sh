@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Deterministic test data for the benchmarks (same seed, same bytes):
-#   generate.sh interactions N FILE   type,source_id,target_id,timestamp,metadata  (unique keys)
+#   generate.sh interactions N FILE [PART]   type,source_id,target_id,timestamp,metadata  (unique keys;
+#                                            part P continues the timeline after P*N rows, so parts never share keys)
 #   generate.sh entities N FILE       id,type,name,metadata,media_url             (about 1% repeated ids)
 set -euo pipefail
-kind=$1 rows=$2 out=$3
+kind=$1 rows=$2 out=$3 part=${4:-0}
 case "$kind" in
   interactions)
-    awk -v n="$rows" 'BEGIN {
-      srand(42); split("view view view view click click add_to_cart purchase", types, " ");
+    awk -v n="$rows" -v part="$part" 'BEGIN {
+      srand(42 + part); split("view view view view click click add_to_cart purchase", types, " ");
       split("web ios android email", sources, " ");
       print "type,source_id,target_id,timestamp,metadata";
       base = 1704067200; # 2024-01-01T00:00:00Z
-      for (i = 0; i < n; i++) {
+      for (i = part * n; i < (part + 1) * n; i++) {
         t = types[int(rand() * 8) + 1];
         ms = i * 1300 + int(rand() * 1000);
         secs = base + int(ms / 1000);

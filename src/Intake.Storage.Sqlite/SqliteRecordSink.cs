@@ -13,9 +13,10 @@ namespace Intake.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// While the file is parsed, batches are staged as sorted runs on disk (bounded memory). The commit merges
-/// them in key-hash order beside the keys the dataset already had (<see cref="ExistingKeys"/>): keys whose hash
-/// is new are inserted many rows per statement, in index order; only keys whose hash exists already, or
-/// repeats within the file, take the per-row probe-then-insert-or-update path. Runs on its own mutex-free
+/// them in index order (timestamp then key hash for interactions, key hash for entities) beside the keys the
+/// dataset already had (<see cref="ExistingKeys"/>): new keys are inserted many rows per statement, in index
+/// order; only keys whose hash exists already, or repeats within the file, take the per-row
+/// probe-then-insert-or-update path. Runs on its own mutex-free
 /// connection; one caller at a time.
 /// </remarks>
 internal sealed class SqliteRecordSink : IRecordSink
@@ -28,9 +29,11 @@ internal sealed class SqliteRecordSink : IRecordSink
     private readonly RecordColumns _columns;
     private readonly RunWriter _runs;
     private readonly NativeStatement _insertError;
+    private readonly bool _timeFirst;
     private long _inserted;
     private long _storedErrors;
     private bool _completed;
+    private Action? _committed;
 
     private SqliteRecordSink(NativeConnection connection, string path, LoadRequest request, long recordTypeId, string stagingDirectory)
     {
@@ -38,7 +41,8 @@ internal sealed class SqliteRecordSink : IRecordSink
         _path = path;
         _request = request;
         _columns = new RecordColumns(request.RecordType.Kind, recordTypeId, request.BatchSeq);
-        _runs = new RunWriter(stagingDirectory);
+        _timeFirst = request.RecordType.Kind == RecordKind.Interaction;
+        _runs = new RunWriter(stagingDirectory, _timeFirst);
         _insertError = connection.Prepare(
             "INSERT INTO errors (import_id, seq, line, error_id, code, message, field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     }
@@ -48,12 +52,14 @@ internal sealed class SqliteRecordSink : IRecordSink
     public long Rejected { get; private set; }
 
     /// <summary>Opens the load's connection and transaction; the sink owns (and closes) the connection.</summary>
-    public static SqliteRecordSink Open(string path, string stagingDirectory, LoadRequest request, int cacheMegabytes)
+    public static SqliteRecordSink Open(string path, string stagingDirectory, LoadRequest request, int cacheMegabytes, Action committed)
     {
         var connection = NativeConnection.Open(path);
         try
         {
-            connection.Execute($"PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{cacheMegabytes * 1024}; PRAGMA temp_store = MEMORY");
+            // No checkpoint at commit: copying the load's WAL into the database (and syncing it) is left to
+            // a background checkpoint, so the load is done when its commit is durable in the WAL.
+            connection.Execute($"PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{cacheMegabytes * 1024}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0");
 
             // The load holds its dataset's write lock from here to the commit; loads of one dataset are
             // serialized by the scheduler anyway, and readers keep their WAL snapshot meanwhile.
@@ -70,7 +76,7 @@ internal sealed class SqliteRecordSink : IRecordSink
             using var recordType = connection.Prepare(
                 "INSERT INTO record_types (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
             recordType.Bind(1, request.RecordType.Name);
-            return new SqliteRecordSink(connection, path, request, recordType.ExecuteScalar(), stagingDirectory);
+            return new SqliteRecordSink(connection, path, request, recordType.ExecuteScalar(), stagingDirectory) { _committed = committed };
         }
         catch
         {
@@ -134,6 +140,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         cancellationToken.ThrowIfCancellationRequested();
         _connection.Execute("COMMIT");
         _completed = true;
+        _committed?.Invoke();
         return ValueTask.FromResult(totals);
     }
 
@@ -154,14 +161,14 @@ internal sealed class SqliteRecordSink : IRecordSink
     private List<RecordRejection> MergeStagedRecords(CancellationToken cancellationToken)
     {
         var rejections = new List<RecordRejection>();
-        using var merger = new RunMerger(_runs.Runs);
-        using var existing = new ExistingKeys(_path, _columns.Table);
+        using var merger = new RunMerger(_runs.Runs, _timeFirst);
+        using var existing = new ExistingKeys(_path, _columns.Table, _timeFirst, _runs.MinTimestamp, _runs.MaxTimestamp);
         using var inserter = new RowInserter(_connection, _columns);
         using var insertIfAbsent = _connection.Prepare(
             $"INSERT INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
             $"WHERE NOT EXISTS (SELECT 1 FROM {_columns.Table} WHERE {_columns.KeyMatch})");
         using var update = _connection.Prepare($"UPDATE {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
-        var previous = (ulong?)null;
+        (long Timestamp, ulong Hash)? previous = null;
         var seen = 0L;
         while (merger.MoveNext())
         {
@@ -171,9 +178,10 @@ internal sealed class SqliteRecordSink : IRecordSink
             }
 
             var record = merger.Current;
-            var repeated = previous == record.Hash;
-            previous = record.Hash;
-            if (!repeated && !existing.Contains(RecordColumns.Stored(record.Hash)))
+            var timestamp = _timeFirst ? record.Timestamp : 0;
+            var repeated = previous == (timestamp, record.Hash);
+            previous = (timestamp, record.Hash);
+            if (!repeated && !existing.Contains(timestamp, RecordColumns.Stored(record.Hash)))
             {
                 inserter.Add(record);
                 _inserted++;

@@ -12,7 +12,7 @@ namespace Intake.Storage.Sqlite;
 public sealed class SqliteOptions
 {
     /// <summary>Page cache of a loading connection, in MiB; a bigger cache keeps more of the key B-tree in memory.</summary>
-    public int LoadCacheMegabytes { get; set; } = 64;
+    public int LoadCacheMegabytes { get; set; } = 32;
 }
 
 /// <summary>
@@ -23,12 +23,14 @@ public sealed class SqliteOptions
 public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Extensions.Options.IOptions<SqliteOptions> options) : IRecordStore
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _migrated = new(StringComparer.Ordinal);
+    private readonly WalCheckpoints _checkpoints = new();
 
     public async Task<IRecordSink> OpenSinkAsync(LoadRequest request, CancellationToken cancellationToken)
     {
         await EnsureMigratedAsync(request.DatasetId, cancellationToken);
         var staging = Path.Combine(dataSource.DataDirectory, "loading", request.ImportId + "-" + Guid.NewGuid().ToString("N")[..8]);
-        return SqliteRecordSink.Open(dataSource.DatasetPath(request.DatasetId), staging, request, options.Value.LoadCacheMegabytes);
+        return SqliteRecordSink.Open(dataSource.DatasetPath(request.DatasetId), staging, request, options.Value.LoadCacheMegabytes,
+            () => _checkpoints.Schedule(dataSource.DatasetPath(request.DatasetId)));
     }
 
     public async Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
@@ -199,9 +201,10 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         return removed;
     }
 
-    public Task DropDatasetAsync(string datasetId, CancellationToken cancellationToken)
+    public async Task DropDatasetAsync(string datasetId, CancellationToken cancellationToken)
     {
         _migrated.TryRemove(datasetId, out _);
+        await _checkpoints.WaitAsync(dataSource.DatasetPath(datasetId));
 
         // Pooled connections keep the files open; clearing the pool lets the files go.
         SqliteConnection.ClearAllPools();
@@ -210,8 +213,6 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         {
             File.Delete(file);
         }
-
-        return Task.CompletedTask;
     }
 
     private const string EntitySelect =

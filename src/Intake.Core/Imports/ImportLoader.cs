@@ -52,6 +52,7 @@ public sealed class ImportLoader(
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporter = ReportProgressAsync(job.Id, progress, sink, pipeline.Token);
         long recordsRead;
+        var started = time.GetTimestamp();
         try
         {
             recordsRead = await PumpAsync(job.Id, parser, source, sink, attributeTypes, import.DatasetId, progress, pipeline.Token);
@@ -66,8 +67,9 @@ public sealed class ImportLoader(
         // point where the dataset changes.
         await faults.BeforeCommitAsync(job.Id, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
+        var read = time.GetElapsedTime(started);
         var totals = await sink.CompleteAsync(recordsRead, attributeTypes.Added, cancellationToken);
-        return LoadOutcome.FromTotals(totals);
+        return LoadOutcome.FromTotals(totals) with { Reading = read, Committing = time.GetElapsedTime(started) - read };
     }
 
     private async Task<long> PumpAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, AttributeTypeMap attributeTypes,
@@ -77,7 +79,7 @@ public sealed class ImportLoader(
         var free = Channel.CreateBounded<RecordBatch>(BatchesInFlight);
         for (var i = 0; i < BatchesInFlight; i++)
         {
-            free.Writer.TryWrite(new RecordBatch(workerOptions.Value.BatchSize));
+            free.Writer.TryWrite(new RecordBatch(workerOptions.Value.BatchSize, workerOptions.Value.BatchSize * 128));
         }
 
         var recordsRead = 0L;

@@ -6,6 +6,12 @@ namespace Intake.Core.Imports;
 /// <summary>How a load ended: its final status, the error of a failed load, and the counts.</summary>
 public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals Totals)
 {
+    /// <summary>Time spent reading the file and handing its batches to the store.</summary>
+    public TimeSpan Reading { get; init; }
+
+    /// <summary>Time the store took to apply and commit what it was handed.</summary>
+    public TimeSpan Committing { get; init; }
+
     /// <summary>A committed load is completed, completed with errors, or failed when every record was rejected.</summary>
     public static LoadOutcome FromTotals(LoadTotals totals)
     {

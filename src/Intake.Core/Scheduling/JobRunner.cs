@@ -40,7 +40,8 @@ public sealed class JobRunner(
             Stats = new JobStats(totals.Read, totals.Written, totals.Rejected),
             Progress = new ImportProgress(import.PayloadBytes ?? 0, import.PayloadBytes, totals.Read, totals.Written, totals.Rejected),
             ResolvedRecordType = totals.RecordType,
-            Reason = $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : ""),
+            Reason = $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : "") +
+                $" (reading {outcome.Reading.TotalSeconds:F2} s, committing {outcome.Committing.TotalSeconds:F2} s)",
         };
     }
 

@@ -19,7 +19,7 @@ public sealed class WorkerOptions
 
     /// <summary>Records per batch handed from the parser to the store.</summary>
     [Range(16, 1_000_000)]
-    public int BatchSize { get; set; } = 8192;
+    public int BatchSize { get; set; } = 32768;
 
     /// <summary>An identity for this node in leases; defaults to host name and process id.</summary>
     public string? NodeId { get; set; }

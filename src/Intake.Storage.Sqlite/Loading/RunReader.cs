@@ -8,7 +8,7 @@ internal sealed class RunReader : IDisposable
 
     public RunReader(string path)
     {
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 18, FileOptions.SequentialScan);
+        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     }
 
     public StagedRecord Current { get; } = new();

@@ -12,14 +12,21 @@ internal sealed class RunWriter : IDisposable
     private readonly string _directory;
     private readonly List<string> _runs = [];
     private byte[] _buffer = new byte[1 << 20];
-    private ulong[] _keys = new ulong[8192];
-    private int[] _order = new int[8192];
+    private SortKey[] _order = new SortKey[8192];
 
-    public RunWriter(string directory)
+    public RunWriter(string directory, bool timeFirst)
     {
         _directory = directory;
+        _timeFirst = timeFirst;
         Directory.CreateDirectory(directory);
     }
+
+    private readonly bool _timeFirst;
+
+    /// <summary>The earliest and latest timestamps staged, to bound the scan of existing keys.</summary>
+    public long MinTimestamp { get; private set; } = long.MaxValue;
+
+    public long MaxTimestamp { get; private set; } = long.MinValue;
 
     public IReadOnlyList<string> Runs => _runs;
 
@@ -40,7 +47,7 @@ internal sealed class RunWriter : IDisposable
             var used = 0;
             for (var i = 0; i < count; i++)
             {
-                ref var slot = ref slots[_order[i]];
+                ref var slot = ref slots[_order[i].Index];
                 var size = StagedRecord.SizeOf(slot);
                 if (used + size > _buffer.Length)
                 {
@@ -74,39 +81,42 @@ internal sealed class RunWriter : IDisposable
         }
     }
 
-    /// <summary>Orders by key hash; equal hashes (a key repeated in the file) keep file order.</summary>
+    /// <summary>
+    /// Orders by the run key (timestamp for interactions, then key hash); equal keys (a key repeated in the
+    /// file) keep file order, so the last one wins in upsert mode and the first in insert mode.
+    /// </summary>
     private int SortByKey(Span<RecordSlot> slots)
     {
         var count = slots.Length;
         if (_order.Length < count)
         {
-            _order = new int[count];
-            _keys = new ulong[count];
+            _order = new SortKey[count];
         }
 
         for (var i = 0; i < count; i++)
         {
-            _keys[i] = slots[i].KeyHash;
-            _order[i] = i;
+            var timestamp = _timeFirst ? slots[i].Timestamp : 0;
+            MinTimestamp = Math.Min(MinTimestamp, timestamp);
+            MaxTimestamp = Math.Max(MaxTimestamp, timestamp);
+            _order[i] = new SortKey(timestamp, slots[i].KeyHash, i);
         }
 
-        Array.Sort(_keys, _order, 0, count);
-        for (var start = 0; start < count;)
-        {
-            var end = start + 1;
-            while (end < count && _keys[end] == _keys[start])
-            {
-                end++;
-            }
-
-            if (end - start > 1)
-            {
-                Array.Sort(_order, start, end - start);
-            }
-
-            start = end;
-        }
-
+        Array.Sort(_order, 0, count);
         return count;
+    }
+
+    private readonly record struct SortKey(long Timestamp, ulong Hash, int Index) : IComparable<SortKey>
+    {
+        public int CompareTo(SortKey other)
+        {
+            var byTime = Timestamp.CompareTo(other.Timestamp);
+            if (byTime != 0)
+            {
+                return byTime;
+            }
+
+            var byHash = Hash.CompareTo(other.Hash);
+            return byHash != 0 ? byHash : Index.CompareTo(other.Index);
+        }
     }
 }

@@ -73,18 +73,20 @@ internal sealed unsafe class NativeStatement : IDisposable
         return SqliteNative.Changes(_connection.Handle);
     }
 
-    /// <summary>Steps a query once; false (and reset) when it has no more rows. Column 0 of the row is read as an integer.</summary>
-    public bool StepRow(out long column0)
+    /// <summary>Steps a query once; false (and reset) when it has no more rows. Columns 0 and 1 are read as integers.</summary>
+    public bool StepRow(out long column0, out long column1)
     {
         var result = SqliteNative.Step(_statement);
         if (result == SqliteNative.Row)
         {
             column0 = SqliteNative.ColumnInt64(_statement, 0);
+            column1 = SqliteNative.ColumnInt64(_statement, 1);
             return true;
         }
 
         SqliteNative.Reset(_statement);
         column0 = 0;
+        column1 = 0;
         if (result != SqliteNative.Done)
         {
             Check(result);
