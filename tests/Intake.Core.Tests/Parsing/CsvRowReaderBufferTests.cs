@@ -20,17 +20,35 @@ public class CsvRowReaderBufferTests
         "6,\"end\"";
 
     [Fact]
+    public void Tricky_file_reads_as_expected()
+    {
+        var (rows, last, _) = ReadAll(Tricky);
+
+        Assert.Equal(CsvReadResult.End, last);
+        Assert.Equal(9, rows.Count);
+        Assert.Equal(["id", "na,me", "note"], rows[0].Fields);
+        Assert.Equal(["1", "multi\r\nline \"quoted\"", "x"], rows[1].Fields);
+        Assert.True(rows[2].Fields is [""]);
+        Assert.Equal(["2", "", "trailingtext"], rows[3].Fields);
+        Assert.Equal(["3", "plain\"quote", "é日本"], rows[4].Fields);
+        Assert.Equal(["4", "a\nb\nc", "\""], rows[6].Fields);
+        Assert.Equal(8, rows[6].Line);
+        Assert.Equal(["5", "", ""], rows[7].Fields);
+        Assert.Equal(["6", "end"], rows[8].Fields);
+        Assert.Equal(12, rows[8].Line);
+    }
+
+    [Fact]
     public void Every_buffer_size_from_1_to_64_gives_identical_rows()
     {
-        var expected = ReadAll(Tricky).Rows;
-        Assert.Equal(9, expected.Count);
-        Assert.Equal(["1", "multi\r\nline \"quoted\"", "x"], expected[1].Fields);
-        Assert.Equal(["6", "end"], expected[8].Fields);
-        Assert.Equal(12, expected[8].Line);
+        // Long enough that the 64-byte SIMD blocks also straddle the buffer end for larger sizes.
+        var text = Tricky + "\n" + string.Concat(Enumerable.Repeat(Tricky[1..] + "\r\n", 6));
+        var expected = ReadAll(text).Rows;
+        Assert.Equal(9 * 7, expected.Count);
 
-        for (var size = 1; size <= 64; size++)
+        foreach (var size in Enumerable.Range(1, 64).Concat([65, 77, 100, 127, 128, 129, 200, 256, 333, 500]))
         {
-            var (rows, last, _) = ReadAll(Tricky, bufferSize: size);
+            var (rows, last, _) = ReadAll(text, bufferSize: size);
 
             Assert.Equal(CsvReadResult.End, last);
             Assert.Equal(expected.Count, rows.Count);
