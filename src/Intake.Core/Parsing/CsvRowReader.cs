@@ -129,6 +129,12 @@ public sealed partial class CsvRowReader : IDisposable
                     row = CompleteRecord();
                     return CsvReadResult.Row;
                 case ScanResult.Unterminated:
+                    // Whether the input ended before or after the limit must not depend on the buffer size.
+                    if (_window.End - _start > _maxRecordBytes)
+                    {
+                        throw RecordTooLarge();
+                    }
+
                     Line = _nextLine;
                     LastError = $"The file has an unterminated quoted field starting at line {_nextLine + _newlines}: a field that opens with a quote must close with one.";
                     _done = true;

@@ -285,6 +285,18 @@ public class CsvRowReaderTests
     [Theory]
     [InlineData(16)]
     [InlineData(1 << 20)]
+    public void Unterminated_quote_longer_than_the_limit_throws_whatever_the_buffer_size(int bufferSize)
+    {
+        var text = "a\n\"" + new string('x', 300);
+
+        var error = Assert.Throws<IntakeException>(() => ReadAll(text, bufferSize: bufferSize, maxRecordBytes: 100));
+
+        Assert.Contains("record starting at line 2 is larger", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(1 << 20)]
     public void Record_of_exactly_the_limit_is_read(int bufferSize)
     {
         var record = new string('x', 100);
