@@ -115,7 +115,11 @@ public sealed partial class JsonRecordReader : IDisposable
 
         if (first < 0)
         {
-            Layout = JsonLayout.Lines;
+            if (Layout == JsonLayout.Detect)
+            {
+                Layout = JsonLayout.Lines;
+            }
+
             _done = true;
             return;
         }
@@ -125,6 +129,7 @@ public sealed partial class JsonRecordReader : IDisposable
             Layout = _window.Buffer[_start + first] == (byte)'[' ? JsonLayout.Array : JsonLayout.Lines;
         }
 
+        _scan = _start;
         _readerPos = _start;
         _lineCountedTo = _start;
     }

@@ -94,6 +94,7 @@ public class JsonRecordReaderTests
 
         Assert.Equal(JsonReadResult.End, reader.TryRead(out _, out _));
         Assert.Equal(JsonReadResult.End, reader.TryRead(out _, out _));
+        Assert.Equal(layout == JsonLayout.Detect ? JsonLayout.Lines : layout, reader.Layout);
     }
 
     [Theory]
