@@ -1,12 +1,19 @@
 using BenchmarkDotNet.Running;
 using Intake.Benchmarks;
 
-// parse FILE: single-thread throughput of the CSV field scan and of parse + validate into record batches.
-// Anything else runs the BenchmarkDotNet suite (allocation counts of the hot loops).
-if (args.Length == 2 && args[0] == "parse")
+// --quick: reader throughput on generated data. parse FILE: single-core throughput of the field scan and of
+// parse + validate into record batches on a given CSV (bench/import.sh uses this). Anything else runs the
+// BenchmarkDotNet suite.
+if (args.Contains("--quick"))
 {
-    ParseThroughput.Run(args[1]);
+    QuickThroughput.Run();
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(ParseThroughput).Assembly).Run(args);
+if (args is ["parse", var path])
+{
+    ParseThroughput.Run(path);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(QuickThroughput).Assembly).Run(args);

@@ -129,8 +129,14 @@ public sealed partial class CsvRowReader : IDisposable
                     row = CompleteRecord();
                     return CsvReadResult.Row;
                 case ScanResult.Unterminated:
+                    // Whether the input ended before or after the limit must not depend on the buffer size.
+                    if (_window.End - _start > _maxRecordBytes)
+                    {
+                        throw RecordTooLarge();
+                    }
+
                     Line = _nextLine;
-                    LastError = $"The record starting at line {_nextLine} has a quoted field that is never closed: a field that opens with a quote must close with one.";
+                    LastError = $"The file has an unterminated quoted field starting at line {_nextLine + _newlines}: a field that opens with a quote must close with one.";
                     _done = true;
                     return CsvReadResult.Malformed;
                 default:

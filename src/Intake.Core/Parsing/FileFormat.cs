@@ -1,9 +1,13 @@
 namespace Intake.Core.Parsing;
 
-/// <summary>The record formats an import can read.</summary>
+/// <summary>The formats an import file can have (each optionally gzip-compressed).</summary>
 public enum FileFormat
 {
     Csv,
+
+    /// <summary>A JSON array of records.</summary>
     Json,
+
+    /// <summary>Newline-delimited JSON: one record per line.</summary>
     Ndjson,
 }

@@ -1,45 +1,63 @@
 namespace Intake.Core.Parsing;
 
 /// <summary>
-/// Decides a file's format and compression from what the caller said, then from the bytes (DESIGN.md 2.1):
-/// an explicit format, else the Content-Type, else the file name, else a sniff of the first bytes.
+/// Decides a file's format and compression from what the client declared (format option,
+/// <c>Content-Type</c>, file name, <c>Content-Encoding</c>) or from its first bytes.
+/// Each method returns null where its input says nothing, so callers can fall through to the next.
 /// </summary>
 public static class FormatDetector
 {
-    public static FileFormat? FromName(string? format) => format?.Trim().ToLowerInvariant() switch
-    {
-        "csv" or "tsv" => FileFormat.Csv,
-        "json" => FileFormat.Json,
-        "ndjson" or "jsonl" or "jsonlines" => FileFormat.Ndjson,
-        _ => null,
-    };
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    public static FileFormat? FromContentType(string? contentType)
-    {
-        var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
-        return mediaType switch
+    /// <summary>An explicit format option: <c>csv</c>, <c>json</c>, or <c>ndjson</c>/<c>jsonl</c>/<c>jsonlines</c>.</summary>
+    public static FileFormat? FromName(string? formatOption) =>
+        formatOption?.Trim().ToLowerInvariant() switch
         {
-            "text/csv" or "application/csv" or "text/tab-separated-values" => FileFormat.Csv,
-            "application/json" or "text/json" => FileFormat.Json,
-            "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/jsonlines" => FileFormat.Ndjson,
+            "csv" => FileFormat.Csv,
+            "json" => FileFormat.Json,
+            "ndjson" or "jsonl" or "jsonlines" => FileFormat.Ndjson,
             _ => null,
         };
-    }
 
-    public static FileFormat? FromFileName(string? fileName)
+    /// <summary>
+    /// A <c>Content-Type</c>, parameters ignored. Generic types (<c>text/plain</c>,
+    /// <c>application/octet-stream</c>, <c>application/gzip</c>) say nothing about the format.
+    /// </summary>
+    public static FileFormat? FromContentType(string? contentType)
     {
-        if (string.IsNullOrEmpty(fileName))
+        if (string.IsNullOrWhiteSpace(contentType))
         {
             return null;
         }
 
-        var name = fileName.ToLowerInvariant();
-        if (name.EndsWith(".gz", StringComparison.Ordinal))
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        var mediaType = (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim().ToLowerInvariant();
+        return mediaType switch
         {
-            name = name[..^3];
+            "text/csv" or "application/csv" or "text/x-csv" or "application/x-csv" or "text/tab-separated-values" => FileFormat.Csv,
+            "application/json" or "text/json" => FileFormat.Json,
+            "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines"
+                or "application/jsonlines" or "application/json-lines" => FileFormat.Ndjson,
+            _ when mediaType.EndsWith("+json", StringComparison.Ordinal) => FileFormat.Json,
+            _ => null,
+        };
+    }
+
+    /// <summary>A file name's extension, looking through a trailing <c>.gz</c> (<c>items.csv.gz</c> is CSV).</summary>
+    public static FileFormat? FromFileName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
         }
 
-        return Path.GetExtension(name) switch
+        var fileName = Path.GetFileName(name.Trim());
+        if (IsGzipName(fileName))
+        {
+            fileName = fileName[..^3];
+        }
+
+        return Path.GetExtension(fileName).ToLowerInvariant() switch
         {
             ".csv" or ".tsv" => FileFormat.Csv,
             ".json" => FileFormat.Json,
@@ -48,16 +66,19 @@ public static class FormatDetector
         };
     }
 
-    /// <summary>Looks at the first bytes (after a BOM and whitespace): <c>[</c> is a JSON array, <c>{</c> NDJSON, anything else CSV.</summary>
+    /// <summary>
+    /// Guesses from the first (decompressed) bytes: after a BOM and whitespace, <c>[</c> is a JSON
+    /// array, <c>{</c> is NDJSON, anything else (including nothing) is CSV.
+    /// </summary>
     public static FileFormat Sniff(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        if (head.StartsWith(Utf8Bom))
         {
-            head = head[3..];
+            head = head[Utf8Bom.Length..];
         }
 
-        head = head.TrimStart(" \t\r\n"u8);
-        return head.IsEmpty ? FileFormat.Csv : head[0] switch
+        var first = head.IndexOfAnyExcept(" \t\r\n"u8);
+        return first < 0 ? FileFormat.Csv : head[first] switch
         {
             (byte)'[' => FileFormat.Json,
             (byte)'{' => FileFormat.Ndjson,
@@ -65,10 +86,13 @@ public static class FormatDetector
         };
     }
 
-    public static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+    /// <summary>True when <paramref name="head"/> starts with the gzip magic bytes 1F 8B.</summary>
+    public static bool IsGzip(ReadOnlySpan<byte> head) => head is [0x1F, 0x8B, ..];
 
-    public static bool IsGzipName(string? fileName) => fileName?.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) == true;
+    public static bool IsGzipName(string? name) =>
+        name is not null && name.TrimEnd().EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>True for a <c>Content-Encoding</c> of <c>gzip</c> (or the legacy <c>x-gzip</c>).</summary>
     public static bool IsGzipEncoding(string? contentEncoding) =>
-        contentEncoding?.Split(',').Any(e => e.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase)) == true;
+        contentEncoding?.Trim().ToLowerInvariant() is "gzip" or "x-gzip";
 }

@@ -1,66 +1,109 @@
-using System.IO.Compression;
 using Intake.Core.Jobs;
 
 namespace Intake.Core.Parsing;
 
-/// <summary>What the caller knows about a staged file, and the decompressed-size limit.</summary>
-public sealed record ImportSourceOptions(string? Format, string? ContentType, string? ContentEncoding, string? FileName, long MaxDecompressedBytes);
-
 /// <summary>
-/// A staged file opened for reading: decompressed when it is gzip (by Content-Encoding, a <c>.gz</c> name or
-/// the magic bytes), with its format settled, and counted on both sides so a load can report progress on
-/// the raw file and refuse a file that is too large after decompression. Disposing leaves the raw stream open.
+/// A staged import file opened for reading: decompressed if it is gzip, its format decided, and its
+/// size counted against the limit as it is read.
 /// </summary>
+/// <remarks>
+/// The source owns the raw stream: disposing the source, or an <see cref="Open"/> that throws,
+/// disposes it. <see cref="RawBytesRead"/> and <see cref="ContentBytesRead"/> may be read from another
+/// thread (progress reporting); everything else is single-threaded.
+/// </remarks>
 public sealed class ImportSource : IDisposable
 {
+    // Enough to get past a BOM and leading blank lines to the first meaningful byte.
     private const int SniffBytes = 4096;
-    private readonly CountingStream _raw;
-    private readonly CountingStream _decompressed;
-    private readonly PeekableStream _content;
 
-    private ImportSource(CountingStream raw, CountingStream decompressed, PeekableStream content, FileFormat format, bool gzip)
+    private readonly CountingReadStream _raw;
+    private readonly CountingReadStream _content;
+
+    private ImportSource(Stream content, CountingReadStream raw, CountingReadStream counted, FileFormat format, bool gzip)
     {
+        Content = content;
         _raw = raw;
-        _decompressed = decompressed;
-        _content = content;
+        _content = counted;
         Format = format;
         Gzip = gzip;
     }
 
-    /// <summary>The decompressed bytes; reading past the limit throws <c>file_too_large</c>, and a corrupt gzip <c>malformed_file</c>.</summary>
-    public Stream Content => _content;
+    /// <summary>
+    /// The decompressed bytes. Reading past <see cref="ImportSourceOptions.MaxDecompressedBytes"/>
+    /// throws <see cref="IntakeException"/> with <see cref="ErrorCodes.FileTooLarge"/>; a corrupt or
+    /// truncated gzip stream throws it with <see cref="ErrorCodes.MalformedFile"/>.
+    /// </summary>
+    public Stream Content { get; }
 
     public FileFormat Format { get; }
 
     public bool Gzip { get; }
 
-    /// <summary>Bytes consumed from the raw (possibly compressed) file; safe to read from another thread.</summary>
-    public long RawBytesRead => _raw.Count;
+    /// <summary>Bytes consumed from the raw (possibly compressed) stream so far: progress through the staged file.</summary>
+    public long RawBytesRead => _raw.BytesRead;
 
-    public long ContentBytesRead => _decompressed.Count;
+    /// <summary>Decompressed bytes read so far, including the few read ahead to sniff the format.</summary>
+    public long ContentBytesRead => _content.BytesRead;
 
+    /// <summary>
+    /// Opens <paramref name="raw"/>. Gzip is recognized by the declared encoding, a <c>.gz</c> name or
+    /// the magic bytes; the format comes from the explicit option, else the content type, else the
+    /// file name, else the first decompressed bytes (<see cref="FormatDetector.Sniff"/>).
+    /// </summary>
+    /// <exception cref="IntakeException"><see cref="ErrorCodes.UnsupportedFormat"/> for an unknown
+    /// format option; <see cref="ErrorCodes.MalformedFile"/> or <see cref="ErrorCodes.FileTooLarge"/>
+    /// when the bytes read to sniff the format already show it.</exception>
     public static ImportSource Open(Stream raw, ImportSourceOptions options)
     {
-        var rawCounter = new CountingStream(new NonClosingStream(raw), long.MaxValue, overLimit: null);
-        var rawPeek = new PeekableStream(rawCounter);
-        var gzip = FormatDetector.IsGzipEncoding(options.ContentEncoding) || FormatDetector.IsGzipName(options.FileName) ||
-                   FormatDetector.IsGzip(rawPeek.Peek(2));
-        Stream decoded = rawPeek;
-        if (gzip)
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDecompressedBytes, 0);
+
+        var declared = FormatDetector.FromName(options.Format);
+        if (declared is null && !string.IsNullOrWhiteSpace(options.Format))
         {
-            var (crc, length) = GzipErrorStream.ReadTrailer(raw);
-            decoded = new GzipErrorStream(new GZipStream(rawPeek, CompressionMode.Decompress), crc, length);
+            throw new IntakeException(ErrorCodes.UnsupportedFormat, $"The format '{options.Format}' is not supported; use csv, json or ndjson.");
         }
 
-        var decompressed = new CountingStream(decoded, options.MaxDecompressedBytes, limit =>
-            new IntakeException(ErrorCodes.FileTooLarge, $"The file is larger than the limit of {limit} bytes after decompression."));
-        var content = new PeekableStream(decompressed);
-        var format = FormatDetector.FromName(options.Format)
-            ?? FormatDetector.FromContentType(options.ContentType)
-            ?? FormatDetector.FromFileName(options.FileName)
-            ?? FormatDetector.Sniff(content.Peek(SniffBytes));
-        return new ImportSource(rawCounter, decompressed, content, format, gzip);
+        var counted = new CountingReadStream(raw, long.MaxValue);
+        Stream content = counted;
+        var opened = false;
+        try
+        {
+            var peekable = new PeekableStream(counted);
+            content = peekable;
+            var gzip = FormatDetector.IsGzipEncoding(options.ContentEncoding)
+                || FormatDetector.IsGzipName(options.FileName)
+                || FormatDetector.IsGzip(peekable.Peek(2));
+            if (gzip)
+            {
+                content = new GzipReadStream(content);
+            }
+
+            var limited = new CountingReadStream(content, options.MaxDecompressedBytes);
+            content = limited;
+            var format = declared
+                ?? FormatDetector.FromContentType(options.ContentType)
+                ?? FormatDetector.FromFileName(options.FileName);
+            if (format is null)
+            {
+                var sniffed = new PeekableStream(content);
+                content = sniffed;
+                format = FormatDetector.Sniff(sniffed.Peek(SniffBytes));
+            }
+
+            opened = true;
+            return new ImportSource(content, counted, limited, format.Value, gzip);
+        }
+        finally
+        {
+            if (!opened)
+            {
+                // Each layer disposes the one below it, down to raw.
+                content.Dispose();
+            }
+        }
     }
 
-    public void Dispose() => _content.Dispose();
+    public void Dispose() => Content.Dispose();
 }

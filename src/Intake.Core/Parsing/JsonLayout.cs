@@ -1,21 +1,14 @@
 namespace Intake.Core.Parsing;
 
-/// <summary>How JSON records are laid out in a file.</summary>
+/// <summary>How records are laid out in a JSON file.</summary>
 public enum JsonLayout
 {
-    /// <summary>Decide from the first byte: <c>[</c> means an array, anything else NDJSON.</summary>
+    /// <summary>Decide from the first byte that is not whitespace: <c>[</c> means <see cref="Array"/>, anything else <see cref="Lines"/>.</summary>
     Detect,
 
-    /// <summary>One JSON array whose elements are the records.</summary>
+    /// <summary>One JSON array; each top-level element is a record.</summary>
     Array,
 
-    /// <summary>NDJSON: one record per line.</summary>
+    /// <summary>NDJSON: each non-blank line is a record.</summary>
     Lines,
-}
-
-/// <summary>What <see cref="JsonRecordReader.TryRead"/> found.</summary>
-public enum JsonReadResult
-{
-    Record,
-    End,
 }

@@ -1,308 +1,155 @@
+using System.Text.Json;
 using Intake.Core.Jobs;
 
 namespace Intake.Core.Parsing;
 
 /// <summary>
-/// Splits a JSON array or NDJSON stream into one record's bytes at a time, without parsing the records:
-/// each is parsed (and, if malformed, rejected on its own) by its record type. An NDJSON line is a record
-/// as it stands; array elements are found by a scanner that tracks strings, escapes and nesting. A broken
-/// array cannot be resynchronised, so it fails the file with <c>malformed_file</c>.
+/// Splits a JSON array of records or an NDJSON file into one record's UTF-8 bytes at a time, without
+/// parsing the records: the caller does, and rejects a bad one on its own. A UTF-8 BOM at the start
+/// is skipped. In an array the element boundaries come from <see cref="Utf8JsonReader"/>, so a syntax
+/// error anywhere in the array fails the file; in NDJSON a malformed line is returned like any other.
 /// </summary>
-/// <remarks>Memory is one buffer that grows only while a single record does not fit, up to about <c>maxRecordBytes</c>. Not thread-safe.</remarks>
-public sealed class JsonRecordReader : IDisposable
+/// <remarks>
+/// Memory is one buffer of <c>bufferSize</c> bytes that grows only while a single record does not fit,
+/// up to about <c>maxRecordBytes</c>. Not thread-safe. Disposing disposes the stream unless
+/// <c>leaveOpen</c> is set.
+/// </remarks>
+public sealed partial class JsonRecordReader : IDisposable
 {
+    private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
+
+    // Buffer room beyond the largest record for the separators before it.
+    private const int SeparatorSlack = 4096;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static ReadOnlySpan<byte> Whitespace => " \t\r\n"u8;
 
     private readonly StreamWindow _window;
     private readonly int _maxRecordBytes;
-    private int _start;
-    private long _line = 1;
     private bool _started;
     private bool _done;
-    private bool _arrayOpen;
-    private bool _afterElement;
+    private bool _disposed;
 
+    /// <param name="stream">UTF-8 JSON or NDJSON; read forward only.</param>
+    /// <param name="layout">The layout, or <see cref="JsonLayout.Detect"/>.</param>
+    /// <param name="bufferSize">The initial read buffer.</param>
+    /// <param name="maxRecordBytes">The largest record (array element or line) accepted.</param>
+    /// <param name="leaveOpen">Leave <paramref name="stream"/> open on <see cref="Dispose"/>.</param>
     public JsonRecordReader(Stream stream, JsonLayout layout = JsonLayout.Detect, int bufferSize = 1 << 20, int maxRecordBytes = 16 << 20, bool leaveOpen = false)
     {
-        _window = new StreamWindow(stream, bufferSize, maxRecordBytes + 2, leaveOpen);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxRecordBytes, int.MaxValue - SeparatorSlack);
+        if (!Enum.IsDefined(layout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown JSON layout.");
+        }
+
+        _window = new StreamWindow(stream, bufferSize, maxRecordBytes + SeparatorSlack, leaveOpen);
         _maxRecordBytes = maxRecordBytes;
         Layout = layout;
     }
 
-    /// <summary>The layout, resolved by the first read when it was <see cref="JsonLayout.Detect"/>.</summary>
+    /// <summary>The layout being read; <see cref="JsonLayout.Detect"/> is resolved by the first read
+    /// (an empty input resolves to <see cref="JsonLayout.Lines"/>).</summary>
     public JsonLayout Layout { get; private set; }
 
-    /// <summary>Reads the next record; <paramref name="record"/> is valid until the next call.</summary>
-    /// <exception cref="IntakeException"><see cref="ErrorCodes.MalformedFile"/> for a broken array or an oversized record.</exception>
+    /// <summary>
+    /// Reads the next record. <paramref name="record"/> points into the reader's buffer and is valid
+    /// only until the next call; <paramref name="line"/> is the 1-based line on which it starts.
+    /// </summary>
+    /// <exception cref="IntakeException"><see cref="ErrorCodes.MalformedFile"/> for a syntax error in
+    /// an array, content after its closing bracket, or a record larger than <c>maxRecordBytes</c>.</exception>
     public JsonReadResult TryRead(out ReadOnlySpan<byte> record, out long line)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         record = default;
         line = 0;
-        if (_done)
-        {
-            return JsonReadResult.End;
-        }
-
         if (!_started)
         {
             Start();
         }
 
-        var found = Layout == JsonLayout.Array ? NextElement(out var start, out var end, out line) : NextLine(out start, out end, out line);
-        if (!found)
+        if (_done)
         {
-            _done = true;
             return JsonReadResult.End;
         }
 
-        record = _window.Buffer.AsSpan(start, end - start);
-        return JsonReadResult.Record;
+        return Layout == JsonLayout.Array ? ReadElement(out record, out line) : ReadLine(out record, out line);
     }
 
-    public void Dispose() => _window.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _window.Dispose();
+        }
+    }
 
+    /// <summary>Skips the BOM and resolves the layout from the first byte that is not whitespace.</summary>
     private void Start()
     {
         _started = true;
-        EnsureAvailable(4);
-        var buffer = _window.Buffer;
-        if (_window.End - _start >= 3 && buffer[_start] == 0xEF && buffer[_start + 1] == 0xBB && buffer[_start + 2] == 0xBF)
+        while (_window.End - _start < Utf8Bom.Length && !_window.Eof)
         {
-            _start += 3;
+            Refill(_start);
+        }
+
+        if (_window.Buffer.AsSpan(_start, _window.End - _start).StartsWith(Utf8Bom))
+        {
+            _start += Utf8Bom.Length;
+        }
+
+        var first = -1;
+        while ((first = _window.Buffer.AsSpan(_start, _window.End - _start).IndexOfAnyExcept(Whitespace)) < 0 && !_window.Eof)
+        {
+            if (_window.End - _start > _maxRecordBytes)
+            {
+                throw RecordTooLarge(_line);
+            }
+
+            Refill(_start);
+        }
+
+        if (first < 0)
+        {
+            if (Layout == JsonLayout.Detect)
+            {
+                Layout = JsonLayout.Lines;
+            }
+
+            _done = true;
+            return;
         }
 
         if (Layout == JsonLayout.Detect)
         {
-            SkipWhitespace();
-            Layout = _start < _window.End && _window.Buffer[_start] == (byte)'[' ? JsonLayout.Array : JsonLayout.Lines;
+            Layout = _window.Buffer[_start + first] == (byte)'[' ? JsonLayout.Array : JsonLayout.Lines;
         }
+
+        _scan = _start;
+        _readerPos = _start;
+        _lineCountedTo = _start;
     }
 
-    private bool NextLine(out int start, out int end, out long line)
+    /// <summary>Keeps the bytes from <paramref name="keepFrom"/> on and shifts every offset held.</summary>
+    private void Refill(int keepFrom)
     {
-        while (true)
+        var shift = _window.Refill(keepFrom);
+        _start -= shift;
+        _scan -= shift;
+        _readerPos -= shift;
+        _lineCountedTo -= shift;
+        if (_elementStart >= 0)
         {
-            var available = _window.Buffer.AsSpan(_start, _window.End - _start);
-            var newline = available.IndexOf(Lf);
-            if (newline < 0 && !_window.Eof)
-            {
-                CheckRecordSize(available.Length);
-                Refill();
-                continue;
-            }
-
-            var lineEnd = newline < 0 ? _window.End : _start + newline;
-            var content = _window.Buffer.AsSpan(_start, lineEnd - _start);
-            var trimmed = content.Trim(" \t\r"u8);
-            line = _line;
-            start = _start + (content.Length - content.TrimStart(" \t\r"u8).Length);
-            end = start + trimmed.Length;
-            var atEnd = newline < 0;
-            _start = atEnd ? _window.End : lineEnd + 1;
-            _line++;
-            if (trimmed.Length > 0)
-            {
-                CheckRecordSize(trimmed.Length);
-                return true;
-            }
-
-            if (atEnd)
-            {
-                return false;
-            }
+            _elementStart -= shift;
         }
     }
 
-    private bool NextElement(out int start, out int end, out long line)
-    {
-        SkipWhitespace();
-        if (!_arrayOpen)
-        {
-            Expect((byte)'[', "The file should start with '[' but does not");
-            _arrayOpen = true;
-            SkipWhitespace();
-            if (Peek() == ']')
-            {
-                _start++;
-                ExpectOnlyWhitespace();
-                start = end = 0;
-                line = _line;
-                return false;
-            }
-        }
-        else if (_afterElement)
-        {
-            // The separator after the previous element is read now, not when that element was returned:
-            // reading ahead could refill the buffer under the span the caller was holding.
-            switch (Peek())
-            {
-                case (byte)',':
-                    _start++;
-                    SkipWhitespace();
-                    break;
-                case (byte)']':
-                    _start++;
-                    ExpectOnlyWhitespace();
-                    start = end = 0;
-                    line = _line;
-                    return false;
-                default:
-                    throw Malformed($"Expected ',' or ']' after the array element that ends on line {_line}");
-            }
-        }
+    private IntakeException RecordTooLarge(long line) =>
+        new(ErrorCodes.MalformedFile, $"The record starting at line {line} is larger than the limit of {_maxRecordBytes} bytes.");
 
-        line = _line;
-        start = _start;
-        end = ScanElement();
-        start = _start;
-        _line += CountNewlines(start, end);
-        _start = end;
-        _afterElement = true;
-        return true;
-    }
-
-    /// <summary>Finds where the element at <c>_start</c> ends, refilling (and rescanning) as needed.</summary>
-    private int ScanElement()
-    {
-        while (true)
-        {
-            var buffer = _window.Buffer;
-            var depth = 0;
-            var inString = false;
-            for (var i = _start; i < _window.End; i++)
-            {
-                var b = buffer[i];
-                if (inString)
-                {
-                    if (b == '\\')
-                    {
-                        i++;
-                    }
-                    else if (b == '"')
-                    {
-                        inString = false;
-                    }
-
-                    continue;
-                }
-
-                switch (b)
-                {
-                    case (byte)'"':
-                        inString = true;
-                        break;
-                    case (byte)'{' or (byte)'[':
-                        depth++;
-                        break;
-                    case (byte)'}' or (byte)']':
-                        if (depth == 0)
-                        {
-                            return TrimEnd(i);
-                        }
-
-                        depth--;
-                        if (depth == 0)
-                        {
-                            return i + 1;
-                        }
-
-                        break;
-                    case (byte)',' when depth == 0:
-                        return TrimEnd(i);
-                }
-            }
-
-            if (_window.Eof)
-            {
-                throw Malformed($"The array ends inside the element that starts on line {_line}");
-            }
-
-            CheckRecordSize(_window.End - _start);
-            Refill();
-        }
-    }
-
-    private int TrimEnd(int end)
-    {
-        while (end > _start && IsWhitespace(_window.Buffer[end - 1]))
-        {
-            end--;
-        }
-
-        if (end == _start)
-        {
-            throw Malformed($"An array element is missing on line {_line}");
-        }
-
-        return end;
-    }
-
-    private void ExpectOnlyWhitespace()
-    {
-        SkipWhitespace();
-        if (Peek() != -1)
-        {
-            throw Malformed($"Unexpected content after the closing ']' on line {_line}");
-        }
-    }
-
-    private void Expect(byte expected, string message)
-    {
-        if (Peek() != expected)
-        {
-            throw Malformed($"{message} (line {_line})");
-        }
-
-        _start++;
-    }
-
-    private int Peek()
-    {
-        EnsureAvailable(1);
-        return _start < _window.End ? _window.Buffer[_start] : -1;
-    }
-
-    private void SkipWhitespace()
-    {
-        while (true)
-        {
-            EnsureAvailable(1);
-            if (_start >= _window.End || !IsWhitespace(_window.Buffer[_start]))
-            {
-                return;
-            }
-
-            if (_window.Buffer[_start] == Lf)
-            {
-                _line++;
-            }
-
-            _start++;
-        }
-    }
-
-    private void EnsureAvailable(int bytes)
-    {
-        while (_window.End - _start < bytes && !_window.Eof)
-        {
-            Refill();
-        }
-    }
-
-    private long CountNewlines(int start, int end) => _window.Buffer.AsSpan(start, end - start).Count(Lf);
-
-    private void Refill() => _start -= _window.Refill(_start);
-
-    private void CheckRecordSize(int bytes)
-    {
-        if (bytes > _maxRecordBytes)
-        {
-            throw new IntakeException(ErrorCodes.MalformedFile,
-                $"The record starting at line {_line} is larger than the limit of {_maxRecordBytes} bytes.");
-        }
-    }
-
-    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
-
-    private static IntakeException Malformed(string message) => new(ErrorCodes.MalformedFile, message + "; the JSON array cannot be read past this point.");
+    private static IntakeException Malformed(string message) => new(ErrorCodes.MalformedFile, message);
 }

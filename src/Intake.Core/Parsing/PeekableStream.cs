@@ -1,61 +1,46 @@
 namespace Intake.Core.Parsing;
 
-/// <summary>A read-only stream that can show its first bytes before they are read. Disposing disposes the inner stream.</summary>
-internal sealed class PeekableStream(Stream inner) : Stream
+/// <summary>Lets the first bytes of a stream be looked at before they are read. Disposes the inner stream.</summary>
+internal sealed class PeekableStream(Stream inner) : ReadOnlyStream
 {
-    private byte[] _peeked = [];
-    private int _position;
+    private byte[] _head = [];
+    private int _headRead;
+    private int _headEnd;
 
-    /// <summary>Up to <paramref name="count"/> bytes from the current position, left unread.</summary>
+    /// <summary>Up to <paramref name="count"/> bytes from the start (fewer only at the end of the stream); call before reading.</summary>
     public ReadOnlySpan<byte> Peek(int count)
     {
-        if (_peeked.Length - _position < count)
+        if (_headRead > 0)
         {
-            var buffer = new byte[count];
-            var kept = _peeked.Length - _position;
-            _peeked.AsSpan(_position).CopyTo(buffer);
-            var filled = kept + inner.ReadAtLeast(buffer.AsSpan(kept), count - kept, throwOnEndOfStream: false);
-            _peeked = buffer[..filled];
-            _position = 0;
+            throw new InvalidOperationException("Peek only before the first read.");
         }
 
-        return _peeked.AsSpan(_position, Math.Min(count, _peeked.Length - _position));
+        if (_head.Length < count)
+        {
+            Array.Resize(ref _head, count);
+        }
+
+        int read;
+        while (_headEnd < count && (read = inner.Read(_head, _headEnd, count - _headEnd)) > 0)
+        {
+            _headEnd += read;
+        }
+
+        return _head.AsSpan(0, Math.Min(_headEnd, count));
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        if (_position < _peeked.Length)
+        if (_headRead < _headEnd)
         {
-            var count = Math.Min(buffer.Length, _peeked.Length - _position);
-            _peeked.AsSpan(_position, count).CopyTo(buffer);
-            _position += count;
+            var count = Math.Min(buffer.Length, _headEnd - _headRead);
+            _head.AsSpan(_headRead, count).CopyTo(buffer);
+            _headRead += count;
             return count;
         }
 
         return inner.Read(buffer);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,113 +1,244 @@
 using System.Text;
+using System.Text.Json;
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
+using Xunit;
 
 namespace Intake.Core.Tests.Parsing;
 
-public sealed class JsonRecordReaderTests
+public class JsonRecordReaderTests
 {
-    private const string Array =
-        """
-        [
-          {"id": "a", "note": "has ] and } and \" inside", "nested": {"x": [1, {"y": "z"}]}},
-          {"id": "b"},
-          7
-        ]
-        """;
+    private const string TrickyArray =
+        "\uFEFF[\n" +
+        "  {\"id\": \"a\", \"text\": \"brackets ] } [ { inside\", \"nested\": {\"deep\": [1, [2, {\"x\": \"]\"}]]}},\n" +
+        "  {\"id\": \"b\\\"\", \"esc\": \"quote \\\" backslash \\\\\", \"unicode\": \"\\u00e9 é 日本\"},\r\n" +
+        "\n" +
+        "  {\"id\"\n:\n\"c\"}  ,  {}, [1,2], \"str]ing\", 12.5e3, true, null,\n" +
+        "  {\"last\": {\"a\": []}}\n" +
+        "]\n\n";
 
     [Fact]
-    public void Array_elements_are_returned_whole_with_their_lines()
+    public void Array_yields_each_top_level_element_with_its_line()
     {
-        var records = ReadAll(Array);
+        var (records, layout) = ReadAll(TrickyArray);
 
-        Assert.Equal(JsonLayout.Array, Detected(Array));
-        Assert.Equal(3, records.Count);
-        Assert.StartsWith("{\"id\": \"a\"", records[0].Text);
-        Assert.EndsWith("}}", records[0].Text);
-        Assert.Equal("{\"id\": \"b\"}", records[1].Text);
-        Assert.Equal("7", records[2].Text);
-        Assert.Equal([2L, 3L, 4L], records.Select(r => r.Line));
+        Assert.Equal(JsonLayout.Array, layout);
+        Assert.Equal(
+            [
+                (2L, "{\"id\": \"a\", \"text\": \"brackets ] } [ { inside\", \"nested\": {\"deep\": [1, [2, {\"x\": \"]\"}]]}}"),
+                (3L, "{\"id\": \"b\\\"\", \"esc\": \"quote \\\" backslash \\\\\", \"unicode\": \"\\u00e9 é 日本\"}"),
+                (5L, "{\"id\"\n:\n\"c\"}"),
+                (7L, "{}"),
+                (7L, "[1,2]"),
+                (7L, "\"str]ing\""),
+                (7L, "12.5e3"),
+                (7L, "true"),
+                (7L, "null"),
+                (8L, "{\"last\": {\"a\": []}}"),
+            ],
+            records);
     }
 
     [Fact]
-    public void Every_buffer_size_finds_the_same_array_elements()
+    public void Array_elements_are_the_same_for_every_buffer_size()
     {
-        var expected = ReadAll(Array);
-        for (var size = 1; size <= 64; size++)
+        var expected = ReadAll(TrickyArray).Records;
+
+        foreach (var size in Enumerable.Range(1, 64).Concat([100, 128, 255]))
         {
-            Assert.Equal(expected, ReadAll(Array, bufferSize: size));
+            var (records, _) = ReadAll(TrickyArray, bufferSize: size);
+
+            Assert.True(expected.SequenceEqual(records), $"buffer size {size}");
         }
     }
 
     [Fact]
-    public void Ndjson_lines_are_returned_as_they_are_skipping_blank_lines()
+    public void Array_elements_parse_as_the_json_they_were()
     {
-        const string ndjson = "{\"a\":1}\r\n\n  {\"a\":2}  \n{not json\n{\"a\":3}";
-        var records = ReadAll(ndjson);
+        var source = Enumerable.Range(0, 500)
+            .Select(i => new { id = i, name = $"n\"{i}]", tags = new[] { "[", "}", "\\" }, nested = new { v = i * 0.5 } })
+            .ToList();
+        var json = JsonSerializer.Serialize(source);
 
-        Assert.Equal(JsonLayout.Lines, Detected(ndjson));
-        Assert.Equal(["{\"a\":1}", "{\"a\":2}", "{not json", "{\"a\":3}"], records.Select(r => r.Text));
-        Assert.Equal([1L, 3L, 4L, 5L], records.Select(r => r.Line));
-        for (var size = 1; size <= 32; size++)
+        var (records, _) = ReadAll(json, bufferSize: 37);
+
+        Assert.Equal(500, records.Count);
+        for (var i = 0; i < records.Count; i++)
         {
-            Assert.Equal(records, ReadAll(ndjson, bufferSize: size));
+            using var document = JsonDocument.Parse(records[i].Record);
+            Assert.Equal(i, document.RootElement.GetProperty("id").GetInt32());
+            Assert.Equal($"n\"{i}]", document.RootElement.GetProperty("name").GetString());
         }
-    }
-
-    [Fact]
-    public void A_bom_before_the_array_is_skipped()
-    {
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("[{\"a\":1}]")).ToArray();
-        using var reader = new JsonRecordReader(new MemoryStream(bytes));
-
-        Assert.Equal(JsonReadResult.Record, reader.TryRead(out var record, out _));
-        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(record));
-        Assert.Equal(JsonReadResult.End, reader.TryRead(out _, out _));
     }
 
     [Theory]
-    [InlineData("[{\"a\":1}] trailing")]
-    [InlineData("[{\"a\":1} {\"b\":2}]")]
-    [InlineData("[{\"a\":1},")]
-    [InlineData("[{\"a\": \"unterminated}]")]
-    public void A_broken_array_fails_the_file(string json)
+    [InlineData("[]")]
+    [InlineData(" \r\n [ \n ] \n ")]
+    public void Empty_array_yields_no_records(string json)
     {
-        var error = Assert.Throws<IntakeException>(() => ReadAll(json));
+        var (records, layout) = ReadAll(json);
+
+        Assert.Empty(records);
+        Assert.Equal(JsonLayout.Array, layout);
+    }
+
+    [Theory]
+    [InlineData("", JsonLayout.Detect)]
+    [InlineData("", JsonLayout.Array)]
+    [InlineData("", JsonLayout.Lines)]
+    [InlineData("\uFEFF", JsonLayout.Detect)]
+    [InlineData(" \n\r\n\t", JsonLayout.Array)]
+    public void Empty_input_ends_at_once(string json, JsonLayout layout)
+    {
+        using var reader = new JsonRecordReader(new MemoryStream(Encoding.UTF8.GetBytes(json)), layout);
+
+        Assert.Equal(JsonReadResult.End, reader.TryRead(out _, out _));
+        Assert.Equal(JsonReadResult.End, reader.TryRead(out _, out _));
+        Assert.Equal(layout == JsonLayout.Detect ? JsonLayout.Lines : layout, reader.Layout);
+    }
+
+    [Theory]
+    [InlineData("[{\"a\":1}] x", 1)]
+    [InlineData("[{\"a\":1}]\n\n{\"b\":2}\n", 3)]
+    [InlineData("[1]\n]", 2)]
+    public void Content_after_the_array_throws_malformed_file(string json, int line)
+    {
+        foreach (var size in new[] { 1, 4, 1 << 20 })
+        {
+            var error = Assert.Throws<IntakeException>(() => ReadAll(json, bufferSize: size));
+
+            Assert.Equal(ErrorCodes.MalformedFile, error.Code);
+            Assert.Contains($"after the end of the JSON array, at line {line}", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("[{\"a\":1},\n\n{\"a\":}]", 3)]
+    [InlineData("[{\"a\":1}\n{\"b\":2}]", 2)]
+    [InlineData("[\n{\"a\":\"unterminated}]", 2)]
+    [InlineData("[\n{\"a\":1},\n", 3)]
+    [InlineData("[1,]", 1)]
+    public void Syntax_error_in_the_array_throws_malformed_file_naming_the_line(string json, int line)
+    {
+        foreach (var size in new[] { 1, 3, 1 << 20 })
+        {
+            var error = Assert.Throws<IntakeException>(() => ReadAll(json, bufferSize: size));
+
+            Assert.Equal(ErrorCodes.MalformedFile, error.Code);
+            Assert.Contains($"line {line}", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Records_read_before_a_syntax_error_are_returned()
+    {
+        using var reader = new JsonRecordReader(new MemoryStream("[{\"a\":1}, {\"b\":2}, {oops}]"u8.ToArray()));
+
+        Assert.Equal(JsonReadResult.Record, reader.TryRead(out var first, out _));
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(first));
+        Assert.Equal(JsonReadResult.Record, reader.TryRead(out _, out _));
+        Assert.Throws<IntakeException>(() => reader.TryRead(out _, out _));
+    }
+
+    [Fact]
+    public void Explicit_array_layout_rejects_other_json()
+    {
+        var error = Assert.Throws<IntakeException>(() => ReadAll("{\"a\":1}\n", JsonLayout.Array));
 
         Assert.Equal(ErrorCodes.MalformedFile, error.Code);
+        Assert.Contains("not a JSON array", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Empty_input_and_an_empty_array_hold_no_records()
+    public void Element_larger_than_the_limit_throws_malformed_file()
     {
-        Assert.Empty(ReadAll(""));
-        Assert.Empty(ReadAll(" [ ] \n"));
+        var big = "{\"v\":\"" + new string('x', 200) + "\"}";
+        var json = $"[\n{{\"a\":1}},\n{big}]";
+
+        foreach (var size in new[] { 16, 1 << 20 })
+        {
+            var error = Assert.Throws<IntakeException>(() => ReadAll(json, bufferSize: size, maxRecordBytes: 100));
+
+            Assert.Equal(ErrorCodes.MalformedFile, error.Code);
+            Assert.Contains("record starting at line 3 is larger than the limit of 100 bytes", error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
-    public void An_oversized_record_fails_the_file()
+    public void Element_of_exactly_the_limit_is_read()
     {
-        var big = "{\"a\":\"" + new string('x', 3000) + "\"}\n";
+        var element = "\"" + new string('x', 98) + "\"";
 
-        Assert.Equal(ErrorCodes.MalformedFile, Assert.Throws<IntakeException>(() => ReadAll(big, bufferSize: 16, maxRecordBytes: 1000)).Code);
+        var (records, _) = ReadAll($"[ {element} , {element}]", bufferSize: 8, maxRecordBytes: 100);
+
+        Assert.Equal(2, records.Count);
+        Assert.Equal(100, records[1].Record.Length);
     }
 
-    private static JsonLayout Detected(string json)
+    [Fact]
+    public void Ndjson_skips_blank_lines_and_numbers_lines()
     {
-        using var reader = new JsonRecordReader(new MemoryStream(Encoding.UTF8.GetBytes(json)));
-        reader.TryRead(out _, out _);
-        return reader.Layout;
+        const string ndjson = "\uFEFF{\"a\":1}\n\n   \n{\"b\":2}\r\n\t{\"c\":3}  \r\n\r\n{\"d\":4}";
+
+        var (records, layout) = ReadAll(ndjson);
+
+        Assert.Equal(JsonLayout.Lines, layout);
+        Assert.Equal([(1L, "{\"a\":1}"), (4L, "{\"b\":2}"), (5L, "{\"c\":3}"), (7L, "{\"d\":4}")], records);
     }
 
-    private static List<(string Text, long Line)> ReadAll(string json, int bufferSize = 1 << 16, int maxRecordBytes = 1 << 20)
+    [Fact]
+    public void Ndjson_malformed_line_is_returned_as_is()
     {
-        using var reader = new JsonRecordReader(new MemoryStream(Encoding.UTF8.GetBytes(json)), JsonLayout.Detect, bufferSize, maxRecordBytes);
-        var records = new List<(string, long)>();
+        var (records, _) = ReadAll("{\"a\":1}\n{\"b\": oops\n[1,2]\n{\"c\":3}\n");
+
+        Assert.Equal([(1L, "{\"a\":1}"), (2L, "{\"b\": oops"), (3L, "[1,2]"), (4L, "{\"c\":3}")], records);
+    }
+
+    [Fact]
+    public void Ndjson_is_the_same_for_every_buffer_size()
+    {
+        const string ndjson = "{\"a\":\"x\\ny\"}\r\n\r\n  {\"b\":[1,2,3]}\n{\"c\":\"é日本\"}\n\n{bad\n{\"e\":5}\r\n";
+        var expected = ReadAll(ndjson).Records;
+        Assert.Equal(5, expected.Count);
+
+        for (var size = 1; size <= 64; size++)
+        {
+            var (records, _) = ReadAll(ndjson, bufferSize: size);
+
+            Assert.True(expected.SequenceEqual(records), $"buffer size {size}");
+        }
+    }
+
+    [Fact]
+    public void Ndjson_line_larger_than_the_limit_throws_malformed_file()
+    {
+        var ndjson = "{\"a\":1}\n{\"v\":\"" + new string('x', 200) + "\"}\n";
+
+        var error = Assert.Throws<IntakeException>(() => ReadAll(ndjson, bufferSize: 16, maxRecordBytes: 100));
+
+        Assert.Equal(ErrorCodes.MalformedFile, error.Code);
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explicit_lines_layout_returns_an_array_line_by_line()
+    {
+        var (records, layout) = ReadAll("[\n{\"a\":1}\n]\n", JsonLayout.Lines);
+
+        Assert.Equal(JsonLayout.Lines, layout);
+        Assert.Equal(["[", "{\"a\":1}", "]"], records.Select(r => r.Record));
+    }
+
+    private static (List<(long Line, string Record)> Records, JsonLayout Layout) ReadAll(
+        string json, JsonLayout layout = JsonLayout.Detect, int bufferSize = 1 << 20, int maxRecordBytes = 16 << 20)
+    {
+        using var reader = new JsonRecordReader(new MemoryStream(Encoding.UTF8.GetBytes(json)), layout, bufferSize, maxRecordBytes);
+        var records = new List<(long, string)>();
         while (reader.TryRead(out var record, out var line) == JsonReadResult.Record)
         {
-            records.Add((Encoding.UTF8.GetString(record), line));
+            records.Add((line, Encoding.UTF8.GetString(record)));
         }
 
-        return records;
+        return (records, reader.Layout);
     }
 }
