@@ -7,7 +7,9 @@ namespace Intake.Server.Hosting;
 /// Runs this node's worker loops. Stopping first stops claiming; jobs still running after a grace period are
 /// aborted through the shutdown token and go back to the queue to be redone (never marked failed).
 /// </summary>
-internal sealed class JobWorkerService(JobWorker worker, IOptions<WorkerOptions> options) : IHostedService, IDisposable
+/// <remarks>The token sources have no timers or registrations to release, so they are not disposed: a host may call
+/// <see cref="StopAsync"/> after disposing its services, and a disposed source would throw there.</remarks>
+internal sealed class JobWorkerService(JobWorker worker, IOptions<WorkerOptions> options) : IHostedService
 {
     private static readonly TimeSpan s_gracePeriod = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stopping = new();
@@ -30,11 +32,5 @@ internal sealed class JobWorkerService(JobWorker worker, IOptions<WorkerOptions>
         }
 
         await _loops.WaitAsync(cancellationToken);
-    }
-
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        _shutdown.Dispose();
     }
 }

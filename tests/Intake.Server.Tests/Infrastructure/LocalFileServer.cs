@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Intake.Server.Tests.Infrastructure;
+
+/// <summary>A tiny HTTP server on 127.0.0.1 serving fixed files, for URL imports (HttpListener, no ASP.NET host).</summary>
+public sealed class LocalFileServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Dictionary<string, byte[]> _files;
+    private readonly Task _loop;
+    private readonly int _port;
+
+    private LocalFileServer(Dictionary<string, string> files)
+    {
+        _files = files.ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value));
+        _port = FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public static Task<LocalFileServer> StartAsync(Dictionary<string, string> files) => Task.FromResult(new LocalFileServer(files));
+
+    public string Url(string path) => $"http://127.0.0.1:{_port}{path}";
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try
+        {
+            await _loop;
+        }
+        catch (HttpListenerException)
+        {
+            // Stopped while waiting for a request.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed while waiting for a request.
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            var context = await _listener.GetContextAsync();
+            var path = context.Request.Url!.AbsolutePath;
+            if (_files.TryGetValue(path, out var body))
+            {
+                context.Response.ContentType = path.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/csv";
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+            }
+            else
+            {
+                context.Response.StatusCode = 404;
+            }
+
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
