@@ -5,17 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Intake.Server.Tests;
 
-public sealed class CancelTests : IAsyncLifetime
+public abstract class CancelTests : IAsyncLifetime
 {
     private const string Csv = "id,type,name,metadata,media_url\nA,p,a,,\nB,p,b,,\n";
     private readonly LoadGate _gate = new();
     private readonly IntakeServerFactory _factory;
     private IntakeClient _client = null!;
 
-    public CancelTests()
+    protected CancelTests()
     {
-        _factory = new IntakeServerFactory(new Dictionary<string, string?>(), services => services.AddSingleton<IFaultInjector>(_gate));
+        _factory = CreateFactory(services => services.AddSingleton<IFaultInjector>(_gate));
     }
+
+    protected abstract IntakeServerFactory CreateFactory(Action<IServiceCollection> services);
 
     public Task InitializeAsync()
     {
@@ -68,4 +70,9 @@ public sealed class CancelTests : IAsyncLifetime
         using var response = await _client.Http.PostAsync($"/v1/imports/{id}/cancel", null);
         return await IntakeClient.ExpectAsync(response, HttpStatusCode.OK);
     }
+}
+
+public sealed class SqliteCancelTests : CancelTests
+{
+    protected override IntakeServerFactory CreateFactory(Action<IServiceCollection> services) => new(new Dictionary<string, string?>(), services);
 }

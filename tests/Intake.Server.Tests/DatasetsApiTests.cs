@@ -8,7 +8,7 @@ using Intake.Server.Tests.Infrastructure;
 
 namespace Intake.Server.Tests;
 
-public sealed class DatasetsApiTests(IntakeServerFactory factory) : IClassFixture<IntakeServerFactory>
+public abstract class DatasetsApiTests(IntakeServerFactory factory)
 {
     private readonly IntakeClient _client = factory.CreateIntakeClient();
 
@@ -171,3 +171,5 @@ public sealed class DatasetsApiTests(IntakeServerFactory factory) : IClassFixtur
         Assert.Equal(404, Problems.StatusOf(ErrorKind.NotFound));
     }
 }
+
+public sealed class SqliteDatasetsApiTests(SqliteServerFactory factory) : DatasetsApiTests(factory), IClassFixture<SqliteServerFactory>;

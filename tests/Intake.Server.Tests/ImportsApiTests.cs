@@ -5,7 +5,7 @@ using Intake.Server.Tests.Infrastructure;
 
 namespace Intake.Server.Tests;
 
-public sealed class ImportsApiTests(IntakeServerFactory factory) : IClassFixture<IntakeServerFactory>
+public abstract class ImportsApiTests(IntakeServerFactory factory)
 {
     private const string Entities =
         """"
@@ -284,3 +284,5 @@ public sealed class ImportsApiTests(IntakeServerFactory factory) : IClassFixture
     private static (long Line, string Code, string? Field) Describe(JsonObject error) =>
         ((long)error["line"]!, (string)error["code"]!, (string?)error["field"]);
 }
+
+public sealed class SqliteImportsApiTests(SqliteServerFactory factory) : ImportsApiTests(factory), IClassFixture<SqliteServerFactory>;

@@ -7,13 +7,22 @@ using Intake.Server.Tests.Infrastructure;
 
 namespace Intake.Server.Tests;
 
-public sealed class LimitsTests : IAsyncLifetime
+public abstract class LimitsTests : IAsyncLifetime
 {
-    private readonly IntakeServerFactory _factory = new(new Dictionary<string, string?>
+    protected static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
     {
         ["Limits:MaxFileBytes"] = "2000",
         ["Limits:MaxRecords"] = "5",
-    });
+    };
+
+    private readonly IntakeServerFactory _factory;
+
+    protected LimitsTests()
+    {
+        _factory = CreateFactory();
+    }
+
+    protected abstract IntakeServerFactory CreateFactory();
 
     private IntakeClient _client = null!;
 
@@ -109,4 +118,9 @@ public sealed class LimitsTests : IAsyncLifetime
         Assert.Empty((await _client.Http.GetFromJsonAsync<JsonObject>("/v1/jobs?type=dataset_load&dataset=truncated"))!["items"]!.AsArray());
         Assert.Equal(HttpStatusCode.OK, (await _client.Http.GetAsync("/health")).StatusCode);
     }
+}
+
+public sealed class SqliteLimitsTests : LimitsTests
+{
+    protected override IntakeServerFactory CreateFactory() => new(Settings);
 }

@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Intake.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real server on a real Kestrel socket (127.0.0.1, a free port) over a fresh SQLite data directory.
-/// Settings override configuration for one factory; the directory is deleted on dispose.
+/// The real server on a real Kestrel socket (127.0.0.1, a free port) over a fresh store. This base runs on
+/// SQLite in a fresh data directory (deleted on dispose); a provider's subclass overrides
+/// <see cref="ConfigureStore"/>. Settings override configuration for one factory.
 /// </summary>
 public class IntakeServerFactory : WebApplicationFactory<Program>
 {
@@ -43,10 +44,16 @@ public class IntakeServerFactory : WebApplicationFactory<Program>
         return new IntakeClient(CreateClient());
     }
 
+    /// <summary>Points the server at this factory's store.</summary>
+    protected virtual void ConfigureStore(IWebHostBuilder builder)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        ConfigureStore(builder);
         builder.UseSetting("Worker:PollMilliseconds", "50");
         builder.UseSetting("UrlImports:AllowedAddresses:0", "127.0.0.1");
         foreach (var (key, value) in _settings)
