@@ -3,6 +3,7 @@ using Intake.Core.Imports;
 using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
 using Intake.Core.Scheduling;
+using Intake.Core.Schemas;
 using Intake.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,7 +20,8 @@ public static class IntakeCoreServiceCollectionExtensions
     public static IServiceCollection AddIntakeCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new RecordTypeCatalog(BuiltInRecordTypes.All));
+        services.TryAddSingleton(_ => new RecordTypeCatalog(BuiltInRecordTypes.All.Concat(CdpRecordTypes.All)));
+        services.TryAddSingleton<RecordTypeRegistry>();
         services.TryAddSingleton<JobSignal>();
         services.TryAddSingleton<RunningJobs>();
         services.TryAddSingleton<IFaultInjector, NoFaults>();

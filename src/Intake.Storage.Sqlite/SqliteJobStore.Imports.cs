@@ -26,7 +26,7 @@ public sealed partial class SqliteJobStore
     // of this process (which recovers everything) may declare them interrupted.
     private static readonly TimeSpan s_uploadLease = TimeSpan.FromDays(1);
 
-    public async Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus uploadStatus, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus? uploadStatus, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenControlAsync(cancellationToken);
         string importId;
@@ -41,9 +41,9 @@ public sealed partial class SqliteJobStore
             }
 
             importId = Guid.CreateVersion7().ToString();
-            var jobId = Guid.CreateVersion7().ToString();
+            var jobId = uploadStatus is null ? null : Guid.CreateVersion7().ToString();
             var processing = uploadStatus == JobStatus.Processing;
-            long? orderSeq = processing ? null : await NextOrderSeqAsync(connection, cancellationToken);
+            long? orderSeq = uploadStatus == JobStatus.Queued ? await NextOrderSeqAsync(connection, cancellationToken) : null;
             var epoch = ToEpoch(now);
             var seq = await connection.ScalarAsync<long>(
                 """
@@ -53,32 +53,61 @@ public sealed partial class SqliteJobStore
                 """,
                 cancellationToken,
                 ("@id", importId), ("@dataset", request.DatasetId), ("@request", JsonSerializer.Serialize(request, s_json)),
-                ("@recordType", request.RecordType), ("@url", request.SourceUrl), ("@status", uploadStatus.ToWire()), ("@now", epoch),
+                ("@recordType", request.RecordType), ("@url", request.SourceUrl), ("@status", (uploadStatus ?? JobStatus.Queued).ToWire()), ("@now", epoch),
                 ("@started", processing ? epoch : null), ("@job", jobId), ("@key", request.IdempotencyKey));
             foreach (var tag in request.Tags.Distinct(StringComparer.Ordinal))
             {
                 await connection.ExecuteAsync("INSERT INTO import_tags (tag, import_seq) VALUES (@tag, @seq);", cancellationToken, ("@tag", tag), ("@seq", seq));
             }
 
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at, started_at, lease_until)
-                VALUES (@id, @kind, @status, @dataset, @import, @order, @now, @started, @lease);
-                """,
-                cancellationToken,
-                ("@id", jobId), ("@kind", JobKind.FileUpload.ToWire()), ("@status", uploadStatus.ToWire()), ("@dataset", request.DatasetId),
-                ("@import", importId), ("@order", orderSeq), ("@now", epoch), ("@started", processing ? epoch : null),
-                ("@lease", processing ? ToEpoch(now + s_uploadLease) : null));
-            await AddHistoryAsync(connection, jobId, JobStatus.Queued, now, processing ? "receiving the file" : "waiting to fetch the file", cancellationToken);
-            if (processing)
+            if (jobId is not null)
             {
-                await AddHistoryAsync(connection, jobId, JobStatus.Processing, now, "receiving the file", cancellationToken);
+                await InsertUploadJobAsync(connection, jobId, importId, request.DatasetId, uploadStatus!.Value, orderSeq, now, cancellationToken);
             }
 
             await scope.CommitAsync(cancellationToken);
         }
 
         return (await GetImportAsync(importId, cancellationToken))!;
+    }
+
+    public async Task<bool> BeginUploadAsync(string importId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        var jobId = Guid.CreateVersion7().ToString();
+        if (await connection.ExecuteAsync(
+                "UPDATE imports SET upload_job_id = @job, status = 'processing', started_at = @now WHERE id = @id AND upload_job_id IS NULL;",
+                cancellationToken, ("@id", importId), ("@job", jobId), ("@now", ToEpoch(now))) == 0)
+        {
+            return false;
+        }
+
+        var datasetId = (await connection.ScalarAsync<string>("SELECT dataset_id FROM imports WHERE id = @id;", cancellationToken, ("@id", importId)))!;
+        await InsertUploadJobAsync(connection, jobId, importId, datasetId, JobStatus.Processing, null, now, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static async Task InsertUploadJobAsync(SqliteConnection connection, string jobId, string importId, string datasetId, JobStatus status,
+        long? orderSeq, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var processing = status == JobStatus.Processing;
+        var epoch = ToEpoch(now);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at, started_at, lease_until)
+            VALUES (@id, @kind, @status, @dataset, @import, @order, @now, @started, @lease);
+            """,
+            cancellationToken,
+            ("@id", jobId), ("@kind", JobKind.FileUpload.ToWire()), ("@status", status.ToWire()), ("@dataset", datasetId),
+            ("@import", importId), ("@order", orderSeq), ("@now", epoch), ("@started", processing ? epoch : null),
+            ("@lease", processing ? ToEpoch(now + s_uploadLease) : null));
+        await AddHistoryAsync(connection, jobId, JobStatus.Queued, now, processing ? "receiving the file" : "waiting to fetch the file", cancellationToken);
+        if (processing)
+        {
+            await AddHistoryAsync(connection, jobId, JobStatus.Processing, now, "receiving the file", cancellationToken);
+        }
     }
 
     public async Task<bool> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken)

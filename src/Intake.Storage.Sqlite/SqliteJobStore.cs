@@ -79,10 +79,37 @@ public sealed partial class SqliteJobStore(SqliteDataSource dataSource) : IJobSt
             """
             DELETE FROM import_tags WHERE import_seq IN (SELECT seq FROM imports WHERE dataset_id = @id);
             DELETE FROM imports WHERE dataset_id = @id;
+            DELETE FROM record_types WHERE dataset_id = @id;
             DELETE FROM datasets WHERE id = @id;
             """,
             cancellationToken, ("@id", id));
         await scope.CommitAsync(cancellationToken);
+    }
+
+    public async Task SaveRecordTypeAsync(string datasetId, string name, string definition, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO record_types (dataset_id, name, definition, updated_at) VALUES (@dataset, @name, @definition, @now)
+            ON CONFLICT (dataset_id, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at;
+            """,
+            cancellationToken, ("@dataset", datasetId), ("@name", name), ("@definition", definition), ("@now", ToEpoch(now)));
+    }
+
+    public async Task<IReadOnlyList<StoredRecordType>> ListRecordTypesAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT name, definition, updated_at FROM record_types WHERE dataset_id = @dataset ORDER BY name;", ("@dataset", datasetId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var types = new List<StoredRecordType>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            types.Add(new StoredRecordType(reader.GetString(0), reader.GetString(1), FromEpoch(reader.GetInt64(2))));
+        }
+
+        return types;
     }
 
     private static Dataset ReadDataset(SqliteDataReader reader) => new(

@@ -207,6 +207,39 @@ public abstract class JobStoreCompliance : IAsyncLifetime
         Assert.All(uploads.Items, j => Assert.Equal(JobStatus.Completed, j.Status));
     }
 
+    [Fact]
+    public async Task An_upload_created_without_its_file_starts_receiving_once()
+    {
+        var import = await Jobs.CreateImportAsync(Request("ds"), uploadStatus: null, s_now, default);
+        Assert.Equal(JobStatus.Queued, import.Status);
+        Assert.Null(import.FileUploadJobId);
+        Assert.Null(await ClaimAsync("w1"));
+
+        Assert.True(await Jobs.BeginUploadAsync(import.Id, s_now, default));
+        Assert.False(await Jobs.BeginUploadAsync(import.Id, s_now, default));
+        var receiving = (await Jobs.GetImportAsync(import.Id, default))!;
+        Assert.Equal(JobStatus.Processing, receiving.Status);
+        Assert.Equal(JobStatus.Processing, (await Jobs.GetJobAsync(receiving.FileUploadJobId!, default))!.Status);
+
+        Assert.True(await Jobs.CompleteUploadAsync(import.Id, "payload", 5, s_now, default));
+        Assert.Equal(JobKind.DatasetLoad, (await ClaimAsync("w1"))!.Kind);
+    }
+
+    [Fact]
+    public async Task Custom_record_types_are_saved_replaced_and_listed_per_dataset()
+    {
+        await Jobs.SaveRecordTypeAsync("ds", "visit", "{\"v\":1}", s_now, default);
+        await Jobs.SaveRecordTypeAsync("ds", "visit", "{\"v\":2}", s_now.AddMinutes(1), default);
+        await Jobs.SaveRecordTypeAsync("ds", "order", "{}", s_now, default);
+        await Jobs.SaveRecordTypeAsync("other", "visit", "{}", s_now, default);
+
+        var types = await Jobs.ListRecordTypesAsync("ds", default);
+
+        Assert.Equal(["order", "visit"], types.Select(t => t.Name));
+        Assert.Equal("{\"v\":2}", types[1].Definition);
+        Assert.Equal(s_now.AddMinutes(1), types[1].UpdatedAt);
+    }
+
     protected static NewImport Request(string dataset, IReadOnlyList<string>? tags = null) =>
         new() { DatasetId = dataset, Tags = tags ?? ["default"] };
 

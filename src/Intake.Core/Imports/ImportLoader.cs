@@ -17,7 +17,7 @@ public sealed class ImportLoader(
     IJobStore jobs,
     IRecordStore records,
     IPayloadStore payloads,
-    RecordTypeCatalog catalog,
+    RecordTypeRegistry recordTypes,
     IOptions<LimitsOptions> limits,
     IOptions<WorkerOptions> workerOptions,
     IFaultInjector faults,
@@ -41,7 +41,8 @@ public sealed class ImportLoader(
         await using var raw = await payloads.OpenReadAsync(import.PayloadId!, cancellationToken);
         using var source = ImportSource.Open(raw, new ImportSourceOptions(
             import.Request.Format, import.Request.ContentType, import.Request.ContentEncoding, import.Request.FileName, options.MaxFileBytes));
-        using var parser = RecordParser.Open(source, import.Request, catalog, customTypes: null, options);
+        var customTypes = await recordTypes.CustomTypesAsync(import.DatasetId, cancellationToken);
+        using var parser = RecordParser.Open(source, import.Request, recordTypes.Catalog, customTypes, options);
         var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken));
 
         await using var sink = await records.OpenSinkAsync(

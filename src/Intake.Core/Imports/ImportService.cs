@@ -14,7 +14,7 @@ namespace Intake.Core.Imports;
 public sealed class ImportService(
     IJobStore jobs,
     IPayloadStore payloads,
-    RecordTypeCatalog catalog,
+    RecordTypeRegistry recordTypes,
     RunningJobs running,
     JobSignal signal,
     UrlFetcher fetcher,
@@ -34,19 +34,57 @@ public sealed class ImportService(
     public async Task<ImportInfo> UploadAsync(NewImport request, Stream body, long? declaredLength, CancellationToken cancellationToken)
     {
         request = await ValidateAsync(request, cancellationToken);
-        var maxBytes = limits.Value.MaxFileBytes;
-        if (declaredLength > maxBytes)
-        {
-            throw new IntakeException(ErrorCodes.PayloadTooLarge,
-                $"The request body of {declaredLength} bytes is larger than the limit of {maxBytes} bytes.");
-        }
-
+        CheckDeclaredLength(declaredLength);
         var import = await jobs.CreateImportAsync(request, JobStatus.Processing, time.GetUtcNow(), cancellationToken);
         if (import.Status != JobStatus.Processing || import.PayloadId is not null)
         {
             return import; // an idempotent repeat
         }
 
+        return await StageAsync(import, body, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first step of a two-step upload: records the import and where its file will go, without a file.
+    /// Its <c>file_upload</c> job starts when <see cref="ReceiveUploadAsync"/> is given the bytes.
+    /// </summary>
+    public async Task<ImportInfo> CreateUploadAsync(NewImport request, CancellationToken cancellationToken)
+    {
+        request = await ValidateAsync(request, cancellationToken);
+        return await jobs.CreateImportAsync(request, uploadStatus: null, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>The second step: stages the bytes of an upload created before and queues its load.</summary>
+    public async Task<ImportInfo> ReceiveUploadAsync(string importId, Stream body, long? declaredLength, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetImportAsync(importId, cancellationToken) is null)
+        {
+            throw new IntakeException(ErrorCodes.UploadNotFound, $"Upload '{importId}' does not exist; create it with POST /v1/uploads.");
+        }
+
+        CheckDeclaredLength(declaredLength);
+        if (!await jobs.BeginUploadAsync(importId, time.GetUtcNow(), cancellationToken))
+        {
+            throw new IntakeException(ErrorCodes.UploadAlreadyReceived, $"Upload '{importId}' has received its file already; create a new upload.");
+        }
+
+        return await StageAsync((await jobs.GetImportAsync(importId, cancellationToken))!, body, cancellationToken);
+    }
+
+    private void CheckDeclaredLength(long? declaredLength)
+    {
+        var maxBytes = limits.Value.MaxFileBytes;
+        if (declaredLength > maxBytes)
+        {
+            throw new IntakeException(ErrorCodes.PayloadTooLarge,
+                $"The request body of {declaredLength} bytes is larger than the limit of {maxBytes} bytes.");
+        }
+    }
+
+    /// <summary>Copies the body to a staged payload and queues the load; a body too large, empty or cut short fails the upload job.</summary>
+    private async Task<ImportInfo> StageAsync(ImportInfo import, Stream body, CancellationToken cancellationToken)
+    {
+        var maxBytes = limits.Value.MaxFileBytes;
         string payloadId;
         long length;
         try
@@ -104,7 +142,8 @@ public sealed class ImportService(
         var deadline = time.GetUtcNow() + s_cancelWait;
         while (!import.Status.IsFinal())
         {
-            var jobId = import.DatasetLoadJobId ?? import.FileUploadJobId!;
+            var jobId = import.DatasetLoadJobId ?? import.FileUploadJobId
+                ?? throw new IntakeException(ErrorCodes.IllegalTransition, $"Import '{importId}' has not received its file yet; there is nothing to cancel.");
             await jobs.RequestCancelAsync(jobId, canceledBy, cancellationToken);
             var canceledQueued = await jobs.TransitionAsync(jobId, JobStatus.Canceled,
                 new JobTransitionDetails
@@ -164,10 +203,12 @@ public sealed class ImportService(
             throw new IntakeException(ErrorCodes.DatasetNotFound, $"Dataset '{request.DatasetId}' does not exist; create it first.");
         }
 
-        if (!string.Equals(request.RecordType, RecordTypeCatalog.Auto, StringComparison.OrdinalIgnoreCase) && catalog.Find(request.RecordType) is null)
+        if (!string.Equals(request.RecordType, RecordTypeCatalog.Auto, StringComparison.OrdinalIgnoreCase) &&
+            await recordTypes.FindAsync(request.DatasetId, request.RecordType, cancellationToken) is null)
         {
             throw new IntakeException(ErrorCodes.UnknownRecordType,
-                $"Record type '{request.RecordType}' is not known; use auto or one of: {string.Join(", ", catalog.BuiltIn.Select(t => t.Name))}.");
+                $"Record type '{request.RecordType}' is not known; use auto, a type defined for the dataset, or one of: " +
+                $"{string.Join(", ", recordTypes.Catalog.BuiltIn.Select(t => t.Name))}.");
         }
 
         var tags = request.Tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
@@ -176,4 +217,19 @@ public sealed class ImportService(
 
     private async Task FailUploadAsync(ImportInfo import, JobError error) =>
         await jobs.TransitionAsync(import.FileUploadJobId!, JobStatus.Failed, new JobTransitionDetails { Error = error }, time.GetUtcNow(), CancellationToken.None);
+
+    /// <summary>Waits until the import is final or <paramref name="timeout"/> passes; returns it as it stands.</summary>
+    public async Task<ImportInfo> WaitAsync(string importId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        var import = await jobs.GetImportAsync(importId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
+        while (!import.Status.IsFinal() && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(25), time, cancellationToken);
+            import = (await jobs.GetImportAsync(importId, cancellationToken))!;
+        }
+
+        return import;
+    }
 }

@@ -22,11 +22,20 @@ public interface IJobStore
     /// <summary>Removes the dataset row and its imports; called by the delete-dataset job after the records are gone.</summary>
     Task RemoveDatasetAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Saves (or replaces) a dataset's custom record type definition.</summary>
+    Task SaveRecordTypeAsync(string datasetId, string name, string definition, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredRecordType>> ListRecordTypesAsync(string datasetId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Records a new import and its <c>file_upload</c> job: Processing when the caller is receiving the file
-    /// now, Queued when a worker must fetch it. A repeated idempotency key returns the existing import.
+    /// now, Queued when a worker must fetch it, or no job yet (null) when the file will arrive in a later
+    /// request (<see cref="BeginUploadAsync"/>). A repeated idempotency key returns the existing import.
     /// </summary>
-    Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus uploadStatus, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus? uploadStatus, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Starts receiving the file of an import created without an upload job; false if it was started already.</summary>
+    Task<bool> BeginUploadAsync(string importId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: completes the upload job with the staged payload and queues the import's

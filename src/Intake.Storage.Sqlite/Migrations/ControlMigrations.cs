@@ -87,5 +87,14 @@ internal static class ControlMigrations
         );
         INSERT INTO order_sequence (id, value) VALUES (1, 0);
         """,
+        """
+        CREATE TABLE record_types (
+            dataset_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (dataset_id, name)
+        );
+        """,
     ];
 }
