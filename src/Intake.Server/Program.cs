@@ -1,4 +1,6 @@
 using Intake.Server.Api;
+using Intake.Server.Compat.DataBatch;
+using Intake.Server.Compat.TableBatch;
 using Intake.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(ServerArguments.WithoutVerb(args));
@@ -9,8 +11,11 @@ app.UseIntakeServer();
 app.MapOperationsEndpoints();
 app.MapDatasetsEndpoints();
 app.MapImportsEndpoints();
+app.MapUploadsEndpoints();
 app.MapJobsEndpoints();
 app.MapRecordsEndpoints();
+app.MapDataBatchEndpoints();
+app.MapTableBatchEndpoints();
 
 app.Run();
 

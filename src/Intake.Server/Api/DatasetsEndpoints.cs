@@ -21,6 +21,8 @@ public static class DatasetsEndpoints
         api.MapPost("/{id}/clear", ClearDatasetAsync).WithName("ClearDataset").WithSummary("Queue a clear_data job; the dataset stays.");
         api.MapGet("/{id}/schema", GetSchemaAsync).WithName("GetDatasetSchema").WithSummary("Record types and attribute types of a dataset.");
         api.MapPatch("/{id}/schema", DeclareAttributesAsync).WithName("DeclareAttributeTypes").WithSummary("Declare attribute types.");
+        api.MapPut("/{id}/schema/record-types/{name}", DefineRecordTypeAsync).WithName("DefineRecordType")
+            .WithSummary("Define (or replace) a custom record type: a JSON Schema plus its key, as docs/record-types.md describes.");
         return app;
     }
 
@@ -59,16 +61,36 @@ public static class DatasetsEndpoints
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobDto.From(job));
     }
 
-    public static async Task<Ok<SchemaDto>> GetSchemaAsync(string id, DatasetService datasets, IRecordStore records, RecordTypeCatalog catalog,
+    public static async Task<Ok<SchemaDto>> GetSchemaAsync(string id, DatasetService datasets, IRecordStore records, RecordTypeRegistry recordTypes,
         CancellationToken cancellationToken)
     {
         await datasets.GetRequiredAsync(id, cancellationToken);
+        return TypedResults.Ok(await SchemaOfAsync(id, records, recordTypes, cancellationToken));
+    }
+
+    public static async Task<Ok<RecordTypeDto>> DefineRecordTypeAsync(string id, string name, HttpRequest request, DatasetService datasets,
+        RecordTypeRegistry recordTypes, CancellationToken cancellationToken)
+    {
+        await datasets.GetRequiredAsync(id, cancellationToken);
+        using var body = new StreamReader(request.Body);
+        var definition = await body.ReadToEndAsync(cancellationToken);
+        var type = await recordTypes.DefineAsync(id, name, definition, cancellationToken);
+        return TypedResults.Ok(RecordTypeDto.From(type, System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(definition)));
+    }
+
+    private static async Task<SchemaDto> SchemaOfAsync(string id, IRecordStore records, RecordTypeRegistry recordTypes, CancellationToken cancellationToken)
+    {
+        var custom = await recordTypes.CustomTypesAsync(id, cancellationToken);
+        var definitions = (await recordTypes.DefinitionsAsync(id, cancellationToken)).ToDictionary(d => d.Name, d => d.Definition, StringComparer.OrdinalIgnoreCase);
+        var types = recordTypes.Catalog.BuiltIn.Select(t => RecordTypeDto.From(t, null))
+            .Concat(custom.Values.Select(t => RecordTypeDto.From(t, System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(definitions[t.Name]))))
+            .ToList();
         var attributes = await records.GetAttributeTypesAsync(id, cancellationToken);
-        return TypedResults.Ok(SchemaDto.From(catalog.BuiltIn, attributes));
+        return new SchemaDto(types, attributes.ToDictionary(a => a.Key, a => a.Value.ToWire()));
     }
 
     public static async Task<Results<Ok<SchemaDto>, ProblemHttpResult>> DeclareAttributesAsync(string id, DeclareAttributesRequest request,
-        DatasetService datasets, IRecordStore records, RecordTypeCatalog catalog, CancellationToken cancellationToken)
+        DatasetService datasets, IRecordStore records, RecordTypeRegistry recordTypes, CancellationToken cancellationToken)
     {
         await datasets.GetRequiredAsync(id, cancellationToken);
         var declared = new Dictionary<string, AttributeType>(StringComparer.Ordinal);
@@ -89,17 +111,17 @@ public static class DatasetsEndpoints
             return Problems.Result(ErrorCodes.IllegalTransition, $"These attributes have another type already: {string.Join(", ", conflicts)}.");
         }
 
-        return TypedResults.Ok(SchemaDto.From(catalog.BuiltIn, await records.GetAttributeTypesAsync(id, cancellationToken)));
+        return TypedResults.Ok(await SchemaOfAsync(id, records, recordTypes, cancellationToken));
     }
 
     public sealed record DeclareAttributesRequest(Dictionary<string, string>? Attributes);
 
-    public sealed record SchemaDto(IReadOnlyList<RecordTypeDto> RecordTypes, IReadOnlyDictionary<string, string> AttributeTypes)
-    {
-        public static SchemaDto From(IEnumerable<RecordType> types, IReadOnlyDictionary<string, AttributeType> attributes) => new(
-            types.Select(t => new RecordTypeDto(t.Name, t.Kind.ToWire(), t.RequiredColumns, BuiltIn: true)).ToList(),
-            attributes.ToDictionary(a => a.Key, a => a.Value.ToWire()));
-    }
+    public sealed record SchemaDto(IReadOnlyList<RecordTypeDto> RecordTypes, IReadOnlyDictionary<string, string> AttributeTypes);
 
-    public sealed record RecordTypeDto(string Name, string Kind, IReadOnlyList<string> RequiredFields, bool BuiltIn);
+    /// <summary>A record type; <see cref="Definition"/> is the stored definition of a custom type, null for built-in ones.</summary>
+    public sealed record RecordTypeDto(string Name, string Kind, IReadOnlyList<string> RequiredFields, bool BuiltIn, System.Text.Json.JsonElement? Definition)
+    {
+        public static RecordTypeDto From(RecordType type, System.Text.Json.JsonElement? definition) =>
+            new(type.Name, type.Kind.ToWire(), type.RequiredColumns, definition is null, definition);
+    }
 }

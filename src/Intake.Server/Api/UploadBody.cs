@@ -9,6 +9,11 @@ namespace Intake.Server.Api;
 /// </summary>
 internal sealed record UploadBody(Stream Stream, string? FileName, string? ContentType, string? ContentEncoding, long? DeclaredLength)
 {
+    private const int MaxFieldBytes = 64 * 1024;
+
+    /// <summary>Form fields that came before the file part (fields after it cannot be read without buffering the file).</summary>
+    public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
+
     public static async Task<UploadBody?> OpenAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
@@ -25,13 +30,27 @@ internal sealed record UploadBody(Stream Stream, string? FileName, string? Conte
         }
 
         var reader = new MultipartReader(boundary, request.Body);
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
-            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+
+            if (disposition.IsFileDisposition())
             {
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 return new UploadBody(section.Body, fileName, section.ContentType, section.Headers?.GetValueOrDefault("Content-Encoding").FirstOrDefault(),
-                    request.ContentLength);
+                    request.ContentLength) { Fields = fields };
+            }
+
+            if (disposition.IsFormDisposition() && HeaderUtilities.RemoveQuotes(disposition.Name).Value is { } name)
+            {
+                using var text = new StreamReader(section.Body);
+                var buffer = new char[MaxFieldBytes];
+                var read = await text.ReadBlockAsync(buffer, cancellationToken);
+                fields[name] = new string(buffer, 0, read);
             }
         }
 

@@ -4,6 +4,8 @@ using Intake.Core;
 using Intake.Core.Imports;
 using Intake.Core.Scheduling;
 using Intake.Core.Storage;
+using Intake.Server.Compat.DataBatch;
+using Intake.Server.Compat.TableBatch;
 using Intake.Server.Errors;
 using Intake.Storage.Sqlite;
 
@@ -32,6 +34,8 @@ internal static class IntakeServerExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UrlImportOptions>().BindConfiguration("UrlImports").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SqliteOptions>().BindConfiguration("Sqlite");
+        services.AddOptions<DataBatchOptions>().BindConfiguration("DataBatch").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TableBatchOptions>().BindConfiguration("TableBatch").ValidateDataAnnotations().ValidateOnStart();
 
         var provider = builder.Configuration["Storage:Provider"] ?? "Sqlite";
         if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
@@ -41,6 +45,8 @@ internal static class IntakeServerExtensions
 
         services.AddIntakeSqlite();
         services.AddIntakeCore();
+        services.AddSingleton<DataBatchService>();
+        services.AddSingleton<TableBatchService>();
 
         services.AddHostedService<StoreStartupService>();
         services.AddHostedService<JobWorkerService>();

@@ -21,6 +21,16 @@ public sealed class IntakeClient(HttpClient http)
         return await ExpectAsync(response, HttpStatusCode.Created);
     }
 
+    /// <summary>Creates the dataset unless it exists (for fixtures shared by several tests).</summary>
+    public async Task EnsureDatasetAsync(string id)
+    {
+        using var response = await http.PostAsJsonAsync("/v1/datasets", new { id, name = id });
+        if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
+        {
+            throw new HttpRequestException($"Creating dataset {id} answered {(int)response.StatusCode}.");
+        }
+    }
+
     /// <summary>Uploads <paramref name="content"/> as the body; returns the 202 import.</summary>
     public async Task<JsonObject> UploadAsync(string dataset, byte[] content, string query = "", string contentType = "text/csv", bool gzipEncoding = false)
     {

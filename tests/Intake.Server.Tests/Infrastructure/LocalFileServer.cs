@@ -4,7 +4,10 @@ using System.Text;
 
 namespace Intake.Server.Tests.Infrastructure;
 
-/// <summary>A tiny HTTP server on 127.0.0.1 serving fixed files, for URL imports (HttpListener, no ASP.NET host).</summary>
+/// <summary>
+/// A tiny HTTP server on 127.0.0.1 serving fixed files, for URL imports (HttpListener, no ASP.NET host).
+/// A path starting with <c>/slow</c> answers after <see cref="SlowDelay"/>, to keep a fetch busy.
+/// </summary>
 public sealed class LocalFileServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
@@ -22,6 +25,8 @@ public sealed class LocalFileServer : IAsyncDisposable
     }
 
     public static Task<LocalFileServer> StartAsync(Dictionary<string, string> files) => Task.FromResult(new LocalFileServer(files));
+
+    public static TimeSpan SlowDelay { get; } = TimeSpan.FromSeconds(3);
 
     public string Url(string path) => $"http://127.0.0.1:{_port}{path}";
 
@@ -48,7 +53,19 @@ public sealed class LocalFileServer : IAsyncDisposable
         while (_listener.IsListening)
         {
             var context = await _listener.GetContextAsync();
+            _ = Task.Run(() => RespondAsync(context));
+        }
+    }
+
+    private async Task RespondAsync(HttpListenerContext context)
+    {
+        {
             var path = context.Request.Url!.AbsolutePath;
+            if (path.StartsWith("/slow", StringComparison.Ordinal))
+            {
+                await Task.Delay(SlowDelay);
+            }
+
             if (_files.TryGetValue(path, out var body))
             {
                 context.Response.ContentType = path.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/csv";
