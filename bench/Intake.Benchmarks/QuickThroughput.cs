@@ -17,7 +17,7 @@ public static class QuickThroughput
     public static void Run()
     {
         var csv = InteractionsData.Csv(Rows);
-        Report("CsvRowReader, all fields", csv.Length, () => ScanCsv(csv));
+        Report("CsvRowReader, all fields", csv.Length, () => ParseLoops.ScanCsv(csv));
 
         var ndjson = InteractionsData.Ndjson(Rows);
         Report("JsonRecordReader, NDJSON lines", ndjson.Length, () => SplitJson(new MemoryStream(ndjson, writable: false), JsonLayout.Lines));
@@ -50,22 +50,6 @@ public static class QuickThroughput
 
         rates.Sort();
         Console.WriteLine($"  median {rates[Runs / 2]:F0} MB/s, best {rates[^1]:F0} MB/s");
-    }
-
-    private static long ScanCsv(byte[] csv)
-    {
-        using var reader = new CsvRowReader(new MemoryStream(csv, writable: false));
-        reader.ReadHeader();
-        long sum = 0;
-        while (reader.TryReadRow(out var row) == CsvReadResult.Row)
-        {
-            for (var i = 0; i < row.Count; i++)
-            {
-                sum += row[i].Length;
-            }
-        }
-
-        return sum;
     }
 
     private static long SplitJson(Stream stream, JsonLayout layout)

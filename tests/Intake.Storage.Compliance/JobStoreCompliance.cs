@@ -9,23 +9,11 @@ namespace Intake.Storage.Compliance;
 /// What every job store must do, run unchanged against each provider: subclasses supply
 /// <see cref="CreateStoreAsync"/> and nothing else.
 /// </summary>
-public abstract class JobStoreCompliance : IAsyncLifetime
+public abstract class JobStoreCompliance : StoreCompliance
 {
     private static readonly DateTimeOffset s_now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    protected StoreUnderTest Store { get; private set; } = null!;
-
     protected IJobStore Jobs => Store.Jobs;
-
-    protected abstract Task<StoreUnderTest> CreateStoreAsync();
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        await Store.Lifecycle.StartAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await Store.DisposeAsync();
 
     [Fact]
     public async Task Created_dataset_is_listed_and_a_duplicate_id_is_refused()

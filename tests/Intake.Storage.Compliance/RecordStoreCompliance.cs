@@ -6,21 +6,9 @@ using Intake.Core.Storage;
 namespace Intake.Storage.Compliance;
 
 /// <summary>What every record store must do, run unchanged against each provider.</summary>
-public abstract class RecordStoreCompliance : IAsyncLifetime
+public abstract class RecordStoreCompliance : StoreCompliance
 {
-    protected StoreUnderTest Store { get; private set; } = null!;
-
     protected IRecordStore Records => Store.Records;
-
-    protected abstract Task<StoreUnderTest> CreateStoreAsync();
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        await Store.Lifecycle.StartAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await Store.DisposeAsync();
 
     [Fact]
     public async Task A_completed_load_commits_records_rejections_types_and_marker_together()
