@@ -157,6 +157,20 @@ public abstract class DatasetsApiTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task Requests_the_framework_refuses_still_carry_a_code()
+    {
+        using var badJson = await _client.Http.PostAsync("/v1/datasets", new StringContent("{bad json", Encoding.UTF8, "application/json"));
+        using var badNumber = await _client.Http.GetAsync("/v1/imports?limit=abc");
+        using var noRoute = await _client.Http.GetAsync("/v1/nothing-here");
+        using var wrongMethod = await _client.Http.PutAsync("/health", null);
+
+        Assert.Equal("invalid_request", (string)(await IntakeClient.ProblemAsync(badJson))["code"]!);
+        Assert.Contains("limit", (string)(await IntakeClient.ProblemAsync(badNumber))["detail"]!);
+        Assert.Equal("route_not_found", (string)(await IntakeClient.ProblemAsync(noRoute))["code"]!);
+        Assert.Equal("method_not_allowed", (string)(await IntakeClient.ProblemAsync(wrongMethod))["code"]!);
+    }
+
+    [Fact]
     public void Every_error_code_maps_to_one_problem_status()
     {
         foreach (var info in ErrorCodes.All)

@@ -10,6 +10,7 @@ public enum ErrorKind
     Unauthorized,
     Forbidden,
     Unsupported,
+    MethodNotAllowed,
     Unavailable,
     Internal,
 }
@@ -25,6 +26,8 @@ public sealed record ErrorCodeInfo(string Code, ErrorKind Kind, string Title);
 public static class ErrorCodes
 {
     public const string InvalidRequest = "invalid_request";
+    public const string RouteNotFound = "route_not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
     public const string DatasetNotFound = "dataset_not_found";
     public const string DatasetExists = "dataset_exists";
     public const string ImportNotFound = "import_not_found";
@@ -59,6 +62,8 @@ public static class ErrorCodes
     private static readonly ErrorCodeInfo[] s_all =
     [
         new(InvalidRequest, ErrorKind.Invalid, "The request is not valid."),
+        new(RouteNotFound, ErrorKind.NotFound, "No endpoint answers this path."),
+        new(MethodNotAllowed, ErrorKind.MethodNotAllowed, "The endpoint does not take this method."),
         new(DatasetNotFound, ErrorKind.NotFound, "Dataset not found."),
         new(DatasetExists, ErrorKind.Conflict, "A dataset with this id already exists."),
         new(ImportNotFound, ErrorKind.NotFound, "Import not found."),

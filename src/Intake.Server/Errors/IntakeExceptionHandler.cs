@@ -16,7 +16,7 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
             IntakeException intake => (intake.Code, intake.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } bad => (ErrorCodes.PayloadTooLarge, bad.Message),
             BadHttpRequestException bad => (ErrorCodes.InvalidRequest, bad.Message),
-            _ => (ErrorCodes.InternalError, "An unexpected error occurred; the trace id identifies it in the server log."),
+            _ => (ErrorCodes.InternalError, "An unexpected error occurred; its trace_id identifies it in the server log."),
         };
 
         if (code == ErrorCodes.InternalError)
@@ -24,7 +24,7 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
             LogUnexpected(exception, context.TraceIdentifier);
         }
 
-        var problem = Problems.Create(code, detail, context);
+        var problem = Problems.Create(code, detail);
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

@@ -19,11 +19,13 @@ public static class Problems
         ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.Unsupported => StatusCodes.Status415UnsupportedMediaType,
+        ErrorKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    public static ProblemDetails Create(string code, string detail, HttpContext? context = null)
+    /// <summary>The problem for <paramref name="code"/>; the framework adds the request's <c>trace_id</c> when it is written.</summary>
+    public static ProblemDetails Create(string code, string detail)
     {
         var info = ErrorCodes.Describe(code);
         var problem = new ProblemDetails
@@ -34,15 +36,35 @@ public static class Problems
             Detail = detail,
         };
         problem.Extensions["code"] = info.Code;
-        if (context is not null)
-        {
-            problem.Extensions["traceId"] = context.TraceIdentifier;
-        }
-
         return problem;
     }
 
     public static ProblemHttpResult Result(string code, string detail) => TypedResults.Problem(Create(code, detail));
 
     public static ProblemHttpResult Result(IntakeException exception) => Result(exception.Code, exception.Message);
+
+    /// <summary>
+    /// Gives the framework's own problems (an unknown route, a body that does not bind) a code from the
+    /// catalogue too, so a client can always branch on <c>code</c>.
+    /// </summary>
+    public static void AddMissingCode(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var code = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => ErrorCodes.RouteNotFound,
+            StatusCodes.Status405MethodNotAllowed => ErrorCodes.MethodNotAllowed,
+            StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+            StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedFormat,
+            >= 400 and < 500 => ErrorCodes.InvalidRequest,
+            _ => ErrorCodes.InternalError,
+        };
+        problem.Extensions["code"] = code;
+        problem.Detail ??= ErrorCodes.Describe(code).Title;
+    }
 }

@@ -51,7 +51,11 @@ internal static class IntakeServerExtensions
         services.AddHostedService<StoreStartupService>();
         services.AddHostedService<JobWorkerService>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddMissingCode);
+
+        // A body or parameter that does not bind throws, so it reaches the one exception handler and gets a
+        // precise detail and code instead of a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddExceptionHandler<IntakeExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {
