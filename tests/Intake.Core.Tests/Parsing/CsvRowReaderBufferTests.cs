@@ -162,7 +162,9 @@ public class CsvRowReaderBufferTests
 
         Assert.Equal(100_000, count);
         Assert.Equal((1000L * 29) + (99_000L * 30), checksum);
-        Assert.True(allocated < 4096, $"{allocated} bytes allocated over 99,000 rows");
+        // Any allocation per row costs at least 24 bytes a row (2.4 MB here); under one byte a row proves there is
+        // none, while leaving room for the few KB the runtime may allocate on this thread when it recompiles the loop.
+        Assert.True(allocated < 99_000, $"{allocated} bytes allocated over 99,000 rows");
     }
 
     private static string Quote(string field, char delimiter) =>
