@@ -12,6 +12,7 @@ app.MapOperationsEndpoints();
 app.MapDatasetsEndpoints();
 app.MapImportsEndpoints();
 app.MapUploadsEndpoints();
+app.MapKeysEndpoints();
 app.MapJobsEndpoints();
 app.MapRecordsEndpoints();
 app.MapDataBatchEndpoints();

@@ -14,6 +14,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<SqliteJobStore>();
         services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<SqliteJobStore>());
         services.TryAddSingleton<IRecordStore, SqliteRecordStore>();
+        services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<IStoreLifecycle, SqliteStoreLifecycle>();
         services.TryAddSingleton<IPayloadStore>(sp =>
         {

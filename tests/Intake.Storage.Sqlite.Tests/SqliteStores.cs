@@ -14,7 +14,7 @@ internal static class SqliteStores
         var dataSource = new SqliteDataSource(Options.Create(new StorageOptions { DataDirectory = directory }));
         var jobs = new SqliteJobStore(dataSource);
         var records = new SqliteRecordStore(dataSource, Options.Create(new SqliteOptions()));
-        return Task.FromResult(new StoreUnderTest(jobs, records, new SqliteStoreLifecycle(jobs), new Cleanup(dataSource, directory)));
+        return Task.FromResult(new StoreUnderTest(jobs, records, new SqliteKeyStore(dataSource), new SqliteStoreLifecycle(jobs), new Cleanup(dataSource, directory)));
     }
 
     private sealed class Cleanup(SqliteDataSource dataSource, string directory) : IAsyncDisposable
@@ -35,6 +35,11 @@ public sealed class SqliteJobStoreTests : JobStoreCompliance
 }
 
 public sealed class SqliteRecordStoreTests : RecordStoreCompliance
+{
+    protected override Task<StoreUnderTest> CreateStoreAsync() => SqliteStores.CreateAsync();
+}
+
+public sealed class SqliteKeyStoreTests : KeyStoreCompliance
 {
     protected override Task<StoreUnderTest> CreateStoreAsync() => SqliteStores.CreateAsync();
 }

@@ -11,6 +11,7 @@ public enum ErrorKind
     Forbidden,
     Unsupported,
     MethodNotAllowed,
+    RateLimited,
     Unavailable,
     Internal,
 }
@@ -44,7 +45,14 @@ public static class ErrorCodes
     public const string UrlNotAllowed = "url_not_allowed";
     public const string EmptyBody = "empty_body";
     public const string Unauthorized = "unauthorized";
+    public const string KeyUnknown = "key_unknown";
+    public const string KeyRevoked = "key_revoked";
+    public const string SignatureRequired = "signature_required";
+    public const string SignatureInvalid = "signature_invalid";
+    public const string TimestampOutOfRange = "timestamp_out_of_range";
+    public const string NonceReused = "nonce_reused";
     public const string Forbidden = "forbidden";
+    public const string RateLimited = "rate_limited";
     public const string StoreUnavailable = "store_unavailable";
     public const string InternalError = "internal_error";
 
@@ -80,7 +88,14 @@ public static class ErrorCodes
         new(UrlNotAllowed, ErrorKind.Invalid, "The URL may not be fetched."),
         new(EmptyBody, ErrorKind.Invalid, "The request body is empty."),
         new(Unauthorized, ErrorKind.Unauthorized, "Authentication is required."),
+        new(KeyUnknown, ErrorKind.Unauthorized, "The key is not known."),
+        new(KeyRevoked, ErrorKind.Unauthorized, "The key was revoked."),
+        new(SignatureRequired, ErrorKind.Unauthorized, "The key requires signed requests."),
+        new(SignatureInvalid, ErrorKind.Unauthorized, "The request signature does not match."),
+        new(TimestampOutOfRange, ErrorKind.Unauthorized, "The request timestamp is too far from the server's clock."),
+        new(NonceReused, ErrorKind.Unauthorized, "The request nonce was used before."),
         new(Forbidden, ErrorKind.Forbidden, "The key does not allow this."),
+        new(RateLimited, ErrorKind.RateLimited, "Too many requests; retry after the time given."),
         new(StoreUnavailable, ErrorKind.Unavailable, "The store is not reachable."),
         new(InternalError, ErrorKind.Internal, "An unexpected error occurred."),
         new(FileTooLarge, ErrorKind.TooLarge, "The file is larger than the configured limit."),

@@ -1,3 +1,5 @@
+using Intake.Server.Security;
+using Intake.Core.Security;
 using Intake.Core.Datasets;
 using Intake.Core.Jobs;
 using Intake.Core.Records;
@@ -13,16 +15,17 @@ public static class DatasetsEndpoints
     public static IEndpointRouteBuilder MapDatasetsEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/datasets").WithTags("Datasets");
-        api.MapPost("/", CreateDatasetAsync).WithName("CreateDataset").WithSummary("Create a dataset.");
+        api.MapPost("/", CreateDatasetAsync).WithName("CreateDataset").WithSummary("Create a dataset.").RequireScope(ApiKeyScopes.Admin);
         api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets, paged by cursor.");
         api.MapGet("/{id}", GetDatasetAsync).WithName("GetDataset").WithSummary("A dataset with its record counts.");
-        api.MapPatch("/{id}", UpdateDatasetAsync).WithName("UpdateDataset").WithSummary("Rename or describe a dataset.");
-        api.MapDelete("/{id}", DeleteDatasetAsync).WithName("DeleteDataset").WithSummary("Queue a delete_dataset job.");
-        api.MapPost("/{id}/clear", ClearDatasetAsync).WithName("ClearDataset").WithSummary("Queue a clear_data job; the dataset stays.");
+        api.MapPatch("/{id}", UpdateDatasetAsync).WithName("UpdateDataset").WithSummary("Rename or describe a dataset.").RequireScope(ApiKeyScopes.Admin);
+        api.MapDelete("/{id}", DeleteDatasetAsync).WithName("DeleteDataset").WithSummary("Queue a delete_dataset job.").RequireScope(ApiKeyScopes.Admin);
+        api.MapPost("/{id}/clear", ClearDatasetAsync).WithName("ClearDataset").WithSummary("Queue a clear_data job; the dataset stays.").RequireScope(ApiKeyScopes.Admin);
         api.MapGet("/{id}/schema", GetSchemaAsync).WithName("GetDatasetSchema").WithSummary("Record types and attribute types of a dataset.");
-        api.MapPatch("/{id}/schema", DeclareAttributesAsync).WithName("DeclareAttributeTypes").WithSummary("Declare attribute types.");
+        api.MapPatch("/{id}/schema", DeclareAttributesAsync).WithName("DeclareAttributeTypes").WithSummary("Declare attribute types.").RequireScope(ApiKeyScopes.Admin);
         api.MapPut("/{id}/schema/record-types/{name}", DefineRecordTypeAsync).WithName("DefineRecordType")
-            .WithSummary("Define (or replace) a custom record type: a JSON Schema plus its key, as docs/record-types.md describes.");
+            .WithSummary("Define (or replace) a custom record type: a JSON Schema plus its key, as docs/record-types.md describes.")
+            .RequireScope(ApiKeyScopes.Admin);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Intake.Server.Security;
+using Intake.Core.Security;
 using Intake.Core.Datasets;
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
@@ -21,12 +23,12 @@ public static class ImportsEndpoints
 
         var api = app.MapGroup("/v1/imports").WithTags("Imports");
         api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.");
-        api.MapGet("/{id}", GetImportAsync).WithName("GetImport").WithSummary("An import with its progress and first 100 errors.");
+        api.MapGet("/{id}", GetImportAsync).WithName("GetImport").WithSummary("An import with its progress and first 100 errors.").IsStatusPolling();
         api.MapGet("/{id}/errors", StreamErrorsAsync).WithName("StreamImportErrors").WithSummary("Every stored error of an import as NDJSON.");
         api.MapPost("/{id}/cancel", CancelImportAsync).WithName("CancelImport").WithSummary("Cancel a queued or processing import.");
         api.MapPost("/{id}/archive", ArchiveImportAsync).WithName("ArchiveImport").WithSummary("Leave the import's records out of reads.");
         api.MapPost("/{id}/unarchive", UnarchiveImportAsync).WithName("UnarchiveImport").WithSummary("Bring an archived import's records back.");
-        api.MapDelete("/{id}", DeleteImportAsync).WithName("DeleteImport").WithSummary("Queue a delete_batch job removing the records it last wrote.");
+        api.MapDelete("/{id}", DeleteImportAsync).WithName("DeleteImport").WithSummary("Queue a delete_batch job removing the records it last wrote.").RequireScope(ApiKeyScopes.Admin);
         return app;
     }
 
@@ -108,8 +110,11 @@ public static class ImportsEndpoints
         return new NdjsonResult<RecordErrorDto>(errors.Select(RecordErrorDto.From));
     }
 
-    public static async Task<Ok<ImportDto>> CancelImportAsync(string id, ImportService imports, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ImportDto.From(await imports.CancelAsync(id, "api", cancellationToken)));
+    public static async Task<Ok<ImportDto>> CancelImportAsync(string id, HttpContext context, ImportService imports, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ImportDto.From(await imports.CancelAsync(id, CallerOf(context), cancellationToken)));
+
+    /// <summary>Who is asking, for the job log: the key's id, else "api" (development mode).</summary>
+    internal static string CallerOf(HttpContext context) => (context.Items[typeof(AuthResult)] as AuthResult)?.KeyId ?? "api";
 
     public static async Task<Ok<ImportDto>> ArchiveImportAsync(string id, ImportService imports, CancellationToken cancellationToken) =>
         TypedResults.Ok(ImportDto.From(await imports.SetArchivedAsync(id, true, cancellationToken)));

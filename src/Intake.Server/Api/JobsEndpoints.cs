@@ -1,3 +1,4 @@
+using Intake.Server.Security;
 using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Intake.Server.Api.Contracts;
@@ -12,7 +13,7 @@ public static class JobsEndpoints
     {
         var api = app.MapGroup("/v1/jobs").WithTags("Jobs");
         api.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("The job log, newest first.");
-        api.MapGet("/{id}", GetJobAsync).WithName("GetJob").WithSummary("A job with its stats and transition history.");
+        api.MapGet("/{id}", GetJobAsync).WithName("GetJob").WithSummary("A job with its stats and transition history.").IsStatusPolling();
         return app;
     }
 

@@ -9,8 +9,8 @@ public static class OperationsEndpoints
 {
     public static IEndpointRouteBuilder MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", GetHealth).WithName("GetHealth").WithSummary("The process is alive.").WithTags("Operations");
-        app.MapGet("/ready", GetReadyAsync).WithName("GetReady").WithSummary("The store is reachable and migrated.").WithTags("Operations");
+        app.MapGet("/health", GetHealth).WithName("GetHealth").WithSummary("The process is alive.").WithTags("Operations").AllowAnonymous();
+        app.MapGet("/ready", GetReadyAsync).WithName("GetReady").WithSummary("The store is reachable and migrated.").WithTags("Operations").AllowAnonymous();
         return app;
     }
 

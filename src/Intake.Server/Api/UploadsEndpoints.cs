@@ -1,3 +1,4 @@
+using Intake.Server.Security;
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Server.Api.Contracts;
@@ -18,7 +19,7 @@ public static class UploadsEndpoints
         var api = app.MapGroup("/v1/uploads").WithTags("Uploads");
         api.MapPost("/", CreateUploadAsync).WithName("CreateUpload").WithSummary("Create an upload with its destination; PUT the file to the returned url.");
         api.MapPut("/{id}", PutUploadAsync).WithName("PutUpload").WithSummary("Send the file of an upload; starts its import.").DisableAntiforgery();
-        api.MapGet("/{id}", GetUploadAsync).WithName("GetUpload").WithSummary("The import an upload started.");
+        api.MapGet("/{id}", GetUploadAsync).WithName("GetUpload").WithSummary("The import an upload started.").IsStatusPolling();
         return app;
     }
 

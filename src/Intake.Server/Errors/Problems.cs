@@ -20,6 +20,7 @@ public static class Problems
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.Unsupported => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -6,7 +6,9 @@ using Intake.Core.Scheduling;
 using Intake.Core.Storage;
 using Intake.Server.Compat.DataBatch;
 using Intake.Server.Compat.TableBatch;
+using Intake.Core.Security;
 using Intake.Server.Errors;
+using Intake.Server.Security;
 using Intake.Storage.Sqlite;
 
 namespace Intake.Server.Hosting;
@@ -20,10 +22,17 @@ internal static class IntakeServerExtensions
     public static WebApplicationBuilder AddIntakeServer(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddEnvironmentVariables("INTAKE_");
+        if (string.IsNullOrEmpty(builder.Configuration["Security:MasterKey"]) && !string.IsNullOrEmpty(builder.Configuration["MASTER_KEY"]))
+        {
+            builder.Configuration["Security:MasterKey"] = builder.Configuration["MASTER_KEY"];
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+
+        ListenAddresses.EnsureLoopbackWithoutMasterKey(builder.Configuration);
 
         // Bodies are streamed to disk and limited by Limits:MaxFileBytes, which the import reports precisely.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
@@ -34,6 +43,7 @@ internal static class IntakeServerExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UrlImportOptions>().BindConfiguration("UrlImports").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SqliteOptions>().BindConfiguration("Sqlite");
+        services.AddOptions<SecurityOptions>().BindConfiguration("Security").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DataBatchOptions>().BindConfiguration("DataBatch").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TableBatchOptions>().BindConfiguration("TableBatch").ValidateDataAnnotations().ValidateOnStart();
 
@@ -45,6 +55,8 @@ internal static class IntakeServerExtensions
 
         services.AddIntakeSqlite();
         services.AddIntakeCore();
+        services.AddSingleton<ApiKeyService>();
+        services.AddIntakeRateLimiting();
         services.AddSingleton<DataBatchService>();
         services.AddSingleton<TableBatchService>();
 
@@ -71,6 +83,8 @@ internal static class IntakeServerExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

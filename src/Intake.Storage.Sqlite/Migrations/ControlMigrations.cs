@@ -96,5 +96,23 @@ internal static class ControlMigrations
             PRIMARY KEY (dataset_id, name)
         );
         """,
+        """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            scopes INTEGER NOT NULL,
+            signed INTEGER NOT NULL,
+            verifier BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
+
+        CREATE TABLE key_nonces (
+            key_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (key_id, nonce)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -1,3 +1,5 @@
+using Intake.Server.Security;
+using Intake.Core.Security;
 using Intake.Core.Datasets;
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
@@ -21,7 +23,7 @@ internal static class DataBatchEndpoints
         api.MapPost("/", UploadBatchAsync).WithName("DataBatchUpload").WithSummary("Upload a CSV batch (raw body or multipart), optionally tagged.")
             .DisableAntiforgery();
         api.MapGet("/", GetBatchesAsync).WithName("DataBatchInfo").WithSummary("Batch info by batch_id, or every batch with any of tags and their totals.");
-        api.MapDelete("/{batchId}", DeleteBatchAsync).WithName("DataBatchDelete").WithSummary("Delete the records a batch last wrote.");
+        api.MapDelete("/{batchId}", DeleteBatchAsync).WithName("DataBatchDelete").WithSummary("Delete the records a batch last wrote.").RequireScope(ApiKeyScopes.Admin);
         api.MapPost("/{batchId}/archive", ArchiveBatchAsync).WithName("DataBatchArchive").WithSummary("Leave a batch's records out of reads.");
         return app;
     }

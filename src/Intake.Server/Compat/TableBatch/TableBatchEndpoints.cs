@@ -1,3 +1,4 @@
+using Intake.Server.Security;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,7 +18,7 @@ public static class TableBatchEndpoints
         api.MapPost("/{tableId}/interactions/batch", SubmitInteractionsAsync).WithName("TableBatchInteractions").WithSummary("Import user-item interactions from a URL.");
         foreach (var path in new[] { "/{tableId}/items/batch/{requestId}", "/users/batch/{requestId}", "/{tableId}/interactions/batch/{requestId}" })
         {
-            api.MapGet(path, GetRequestAsync).WithSummary("The status of a batch request and the elements not added.");
+            api.MapGet(path, GetRequestAsync).WithSummary("The status of a batch request and the elements not added.").IsStatusPolling();
             api.MapDelete(path, CancelRequestAsync).WithSummary("Cancel a queued batch request.");
         }
 
