@@ -10,7 +10,7 @@ namespace Intake.Server.Api;
 /// <summary>
 /// The two-step upload, shared by the native API and the bulk-write API: create an upload with its
 /// destination, then PUT the bytes to the URL it returns, which starts the import. The bulk-write API's
-/// <c>Auth-Api-Token</c> header is accepted; tokens are not checked until API keys exist.
+/// <c>Auth-Api-Token</c> header is a key secret, checked by the key middleware.
 /// </summary>
 public static class UploadsEndpoints
 {

@@ -6,7 +6,7 @@ namespace Intake.Server.Compat.TableBatch;
 
 /// <summary>
 /// The table-batch API under <c>/v2/recomm</c>: upload by URL, status with the elements not added, cancel
-/// while queued. The <c>X-Sherpa-*</c> headers are accepted; signatures are checked once API keys exist.
+/// while queued. The <c>X-Sherpa-*</c> headers are the key middleware's signed-request headers.
 /// </summary>
 public static class TableBatchEndpoints
 {
