@@ -51,26 +51,27 @@ public sealed class ImportLoader(
 
         var progress = new ProgressState(import.PayloadBytes);
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reporter = ReportProgressAsync(job.Id, progress, sink, pipeline.Token);
-        long recordsRead;
+        using var reporting = new CancellationTokenSource();
+        var reporter = ReportProgressAsync(job.Id, progress, sink, reporting.Token);
         var started = time.GetTimestamp();
         try
         {
-            recordsRead = await PumpAsync(job.Id, parser, source, sink, attributeTypes, import.DatasetId, progress, pipeline.Token);
+            var recordsRead = await PumpAsync(job.Id, parser, source, sink, attributeTypes, import.DatasetId, progress, pipeline.Token);
+
+            // Checkpoint: everything is parsed and handed to the store but not visible; the commit below is the
+            // only point where the dataset changes.
+            await faults.BeforeCommitAsync(job.Id, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var read = time.GetElapsedTime(started);
+            var totals = await sink.CompleteAsync(recordsRead, attributeTypes.Added, cancellationToken);
+            return LoadOutcome.FromTotals(totals) with { Reading = read, Committing = time.GetElapsedTime(started) - read };
         }
         finally
         {
             await pipeline.CancelAsync();
+            await reporting.CancelAsync();
             await reporter;
         }
-
-        // Checkpoint: everything is parsed and written but not visible; the commit below is the only
-        // point where the dataset changes.
-        await faults.BeforeCommitAsync(job.Id, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        var read = time.GetElapsedTime(started);
-        var totals = await sink.CompleteAsync(recordsRead, attributeTypes.Added, cancellationToken);
-        return LoadOutcome.FromTotals(totals) with { Reading = read, Committing = time.GetElapsedTime(started) - read };
     }
 
     private async Task<long> PumpAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, AttributeTypeMap attributeTypes,
@@ -145,6 +146,7 @@ public sealed class ImportLoader(
     private static RecordBatch Take(ChannelReader<RecordBatch> free, CancellationToken cancellationToken) =>
         free.TryRead(out var batch) ? batch : free.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Reports progress every half second until the load ends, through the commit (whose merge advances the written count).</summary>
     private async Task ReportProgressAsync(string jobId, ProgressState progress, IRecordSink sink, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_progressInterval, time);
@@ -152,12 +154,20 @@ public sealed class ImportLoader(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await jobs.ReportProgressAsync(jobId, progress.Snapshot(sink), cancellationToken);
+                try
+                {
+                    await jobs.ReportProgressAsync(jobId, progress.Snapshot(sink), cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // Progress is advisory: a store hiccup skips one report, the load itself goes on, and its
+                    // final counts are written with its final status.
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The load ended; its final counts are written with its final status.
+            // The load ended.
         }
     }
 
