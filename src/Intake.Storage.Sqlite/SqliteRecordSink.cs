@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Intake.Core.Imports;
 using Intake.Core.Records;
 using Intake.Core.Storage;
@@ -21,8 +22,6 @@ namespace Intake.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteRecordSink : IRecordSink
 {
-    private const int CancellationCheckInterval = 4096;
-
     private readonly NativeConnection _connection;
     private readonly string _path;
     private readonly LoadRequest _request;
@@ -93,10 +92,10 @@ internal sealed class SqliteRecordSink : IRecordSink
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
+    public async ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
         CancellationToken cancellationToken)
     {
-        StoreRejections(MergeStagedRecords(cancellationToken));
+        StoreRejections(await MergeStagedRecordsAsync(cancellationToken));
         var deleted = 0L;
         if (_request.Mode == WriteMode.Replace)
         {
@@ -141,7 +140,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         _connection.Execute("COMMIT");
         _completed = true;
         _committed?.Invoke();
-        return ValueTask.FromResult(totals);
+        return totals;
     }
 
     public ValueTask DisposeAsync()
@@ -157,61 +156,139 @@ internal sealed class SqliteRecordSink : IRecordSink
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes the staged records in key order; returns the rejections of keys that existed (insert mode).</summary>
-    private List<RecordRejection> MergeStagedRecords(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the staged records in key order; returns the rejections of keys that existed (insert mode). The
+    /// merge of the runs and the scan of existing keys run on their own thread, handing classified groups of
+    /// records through a bounded channel to this one, which only talks to SQLite: the two halves overlap.
+    /// </summary>
+    private async Task<List<RecordRejection>> MergeStagedRecordsAsync(CancellationToken cancellationToken)
     {
-        var rejections = new List<RecordRejection>();
-        using var merger = new RunMerger(_runs.Runs, _timeFirst);
-        using var existing = new ExistingKeys(_path, _columns.Table, _timeFirst, _runs.MinTimestamp, _runs.MaxTimestamp);
-        using var inserter = new RowInserter(_connection, _columns);
-        using var insertIfAbsent = _connection.Prepare(
-            $"INSERT INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
-            $"WHERE NOT EXISTS (SELECT 1 FROM {_columns.Table} WHERE {_columns.KeyMatch})");
-        using var update = _connection.Prepare($"UPDATE {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
-        (long Timestamp, ulong Hash)? previous = null;
-        var seen = 0L;
-        while (merger.MoveNext())
+        const int ChunksInFlight = 4;
+        var full = Channel.CreateBounded<MergedChunk>(new BoundedChannelOptions(ChunksInFlight - 1) { SingleReader = true, SingleWriter = true });
+        var free = Channel.CreateBounded<MergedChunk>(ChunksInFlight);
+        for (var i = 0; i < ChunksInFlight; i++)
         {
-            if (++seen % CancellationCheckInterval == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var record = merger.Current;
-            var timestamp = _timeFirst ? record.Timestamp : 0;
-            var repeated = previous == (timestamp, record.Hash);
-            previous = (timestamp, record.Hash);
-            if (!repeated && !existing.Contains(timestamp, RecordColumns.Stored(record.Hash)))
-            {
-                inserter.Add(record);
-                _inserted++;
-                Written++;
-                continue;
-            }
-
-            // The hash is known: the same key (or, rarely, a colliding one) may be stored already.
-            inserter.Flush();
-            _columns.Bind(insertIfAbsent, 0, record);
-            if (insertIfAbsent.Execute() == 1)
-            {
-                _inserted++;
-                Written++;
-            }
-            else if (_request.Mode == WriteMode.Insert)
-            {
-                rejections.Add(DescribeExisting(record));
-            }
-            else
-            {
-                _columns.Bind(update, 0, record);
-                update.Execute();
-                Written++;
-            }
+            free.Writer.TryWrite(new MergedChunk());
         }
 
-        inserter.Flush();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var merging = Task.Factory.StartNew(() => ClassifyStagedRecords(full.Writer, free.Reader, stop.Token), stop.Token,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var rejections = new List<RecordRejection>();
+        try
+        {
+            using var inserter = new RowInserter(_connection, _columns);
+            using var insertIfAbsent = _connection.Prepare(
+                $"INSERT INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
+                $"WHERE NOT EXISTS (SELECT 1 FROM {_columns.Table} WHERE {_columns.KeyMatch})");
+            using var update = _connection.Prepare($"UPDATE {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
+            await foreach (var chunk in full.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (chunk.IsFullOfNewKeys)
+                {
+                    inserter.InsertGroup(chunk.Records);
+                    _inserted += chunk.Count;
+                    Written += chunk.Count;
+                }
+                else
+                {
+                    for (var i = 0; i < chunk.Count; i++)
+                    {
+                        WriteOne(chunk.Records[i], chunk.MayExist[i], inserter, insertIfAbsent, update, rejections);
+                    }
+                }
+
+                free.Writer.TryWrite(chunk);
+            }
+
+            inserter.Flush();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await merging.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        await merging;
         rejections.Sort((a, b) => a.Line.CompareTo(b.Line));
         return rejections;
+    }
+
+    private void WriteOne(StagedRecord record, bool mayExist, RowInserter inserter, NativeStatement insertIfAbsent, NativeStatement update,
+        List<RecordRejection> rejections)
+    {
+        if (!mayExist)
+        {
+            inserter.Add(record);
+            _inserted++;
+            Written++;
+            return;
+        }
+
+        // The hash is known: the same key (or, rarely, a colliding one) may be stored already, possibly by a
+        // row still pending in the inserter.
+        inserter.Flush();
+        _columns.Bind(insertIfAbsent, 0, record);
+        if (insertIfAbsent.Execute() == 1)
+        {
+            _inserted++;
+            Written++;
+        }
+        else if (_request.Mode == WriteMode.Insert)
+        {
+            rejections.Add(DescribeExisting(record));
+        }
+        else
+        {
+            _columns.Bind(update, 0, record);
+            update.Execute();
+            Written++;
+        }
+    }
+
+    /// <summary>The merging thread: runs merged in key order, each record marked new or possibly existing.</summary>
+    private void ClassifyStagedRecords(ChannelWriter<MergedChunk> full, ChannelReader<MergedChunk> free, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var merger = new RunMerger(_runs.Runs, _timeFirst);
+            using var existing = new ExistingKeys(_path, _columns.Table, _timeFirst, _runs.MinTimestamp, _runs.MaxTimestamp);
+            (long Timestamp, ulong Hash)? previous = null;
+            var chunk = Take(free, cancellationToken);
+            while (merger.MoveNext())
+            {
+                var record = merger.Current;
+                var timestamp = _timeFirst ? record.Timestamp : 0;
+                var repeated = previous == (timestamp, record.Hash);
+                previous = (timestamp, record.Hash);
+                record.CopyTo(chunk.Records[chunk.Count]);
+                chunk.MayExist[chunk.Count] = repeated || existing.Contains(timestamp, RecordColumns.Stored(record.Hash));
+                if (++chunk.Count == MergedChunk.Size)
+                {
+                    full.WriteAsync(chunk, cancellationToken).AsTask().GetAwaiter().GetResult();
+                    chunk = Take(free, cancellationToken);
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                full.WriteAsync(chunk, cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
+
+            full.Complete();
+        }
+        catch (Exception exception)
+        {
+            full.TryComplete(exception);
+            throw;
+        }
+    }
+
+    private static MergedChunk Take(ChannelReader<MergedChunk> free, CancellationToken cancellationToken)
+    {
+        var chunk = free.TryRead(out var ready) ? ready : free.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+        chunk.Count = 0;
+        return chunk;
     }
 
     private RecordRejection DescribeExisting(StagedRecord record)

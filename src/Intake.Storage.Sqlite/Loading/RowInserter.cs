@@ -33,6 +33,17 @@ internal sealed class RowInserter : IDisposable
         }
     }
 
+    /// <summary>Inserts a full group straight from where it lies, leaving what is pending for later.</summary>
+    public void InsertGroup(StagedRecord[] records)
+    {
+        for (var row = 0; row < RowsPerStatement; row++)
+        {
+            _columns.Bind(_many, row, records[row]);
+        }
+
+        _many.Execute();
+    }
+
     /// <summary>Writes what is pending; call before anything that must see those rows.</summary>
     public void Flush()
     {
