@@ -32,6 +32,8 @@ public static class IntakeCoreServiceCollectionExtensions
         services.TryAddSingleton<ImportService>();
         services.TryAddSingleton<DatasetService>();
         services.TryAddSingleton<RecordQueries>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMaintenanceOperation, DeleteExpiredStagedFilesOperation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMaintenanceOperation, DeleteExpiredJobsOperation>());
         return services;
     }
 }

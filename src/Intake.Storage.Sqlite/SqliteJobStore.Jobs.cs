@@ -215,6 +215,70 @@ public sealed partial class SqliteJobStore
         return expired.Count;
     }
 
+    public async Task<IReadOnlyList<string>> ReleaseStagedPayloadsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        var payloads = new List<string>();
+        await using (var select = connection.Command(
+            """
+            SELECT payload_id FROM imports
+            WHERE payload_id IS NOT NULL AND finished_at < @cutoff AND status IN ('completed', 'completed_with_errors', 'failed', 'canceled')
+            ORDER BY seq LIMIT @limit;
+            """,
+            ("@cutoff", ToEpoch(finishedBefore)), ("@limit", limit)))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                payloads.Add(reader.GetString(0));
+            }
+        }
+
+        await connection.ExecuteAsync("UPDATE imports SET payload_id = NULL WHERE payload_id IN (SELECT value FROM json_each(@ids));", cancellationToken,
+            ("@ids", System.Text.Json.JsonSerializer.Serialize(payloads)));
+        await scope.CommitAsync(cancellationToken);
+        return payloads;
+    }
+
+    public async Task<IReadOnlyList<PurgedImport>> PurgeFinishedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        var purged = new List<PurgedImport>();
+        await using (var command = connection.Command(
+            """
+            SELECT j.dataset_id, j.import_id, j.kind FROM jobs j
+            WHERE j.finished_at < @cutoff AND j.status IN ('completed', 'completed_with_errors', 'failed', 'canceled')
+            ORDER BY j.seq LIMIT @limit;
+            """,
+            ("@cutoff", ToEpoch(finishedBefore)), ("@limit", limit)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetString(2) == JobKind.DatasetLoad.ToWire() && !reader.IsDBNull(1))
+                {
+                    purged.Add(new PurgedImport(reader.GetString(0), reader.GetString(1)));
+                }
+            }
+        }
+
+        await connection.ExecuteAsync(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS purge (id TEXT PRIMARY KEY);
+            DELETE FROM temp.purge;
+            INSERT INTO temp.purge SELECT id FROM jobs
+            WHERE finished_at < @cutoff AND status IN ('completed', 'completed_with_errors', 'failed', 'canceled') ORDER BY seq LIMIT @limit;
+            DELETE FROM job_history WHERE job_id IN (SELECT id FROM temp.purge);
+            DELETE FROM jobs WHERE id IN (SELECT id FROM temp.purge);
+            DELETE FROM temp.purge;
+            """,
+            cancellationToken, ("@cutoff", ToEpoch(finishedBefore)), ("@limit", limit));
+        await scope.CommitAsync(cancellationToken);
+        return purged;
+    }
+
     private static async Task AddHistoryAsync(SqliteConnection connection, string jobId, JobStatus status, DateTimeOffset at, string? reason,
         CancellationToken cancellationToken) =>
         await connection.ExecuteAsync("INSERT INTO job_history (job_id, status, at, reason) VALUES (@job, @status, @at, @reason);",

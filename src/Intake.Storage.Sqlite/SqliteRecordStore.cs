@@ -177,6 +177,18 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         }
     }
 
+    public async Task DeleteErrorsAsync(string datasetId, IReadOnlyList<string> importIds, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(dataSource.DatasetPath(datasetId)))
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await connection.ExecuteAsync("DELETE FROM errors WHERE import_id IN (SELECT value FROM json_each(@ids));", cancellationToken,
+            ("@ids", JsonSerializer.Serialize(importIds)));
+    }
+
     public async Task<long> DeleteBatchAsync(string datasetId, long batchSeq, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(datasetId, cancellationToken);

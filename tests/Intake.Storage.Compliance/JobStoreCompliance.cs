@@ -228,6 +228,31 @@ public abstract class JobStoreCompliance : StoreCompliance
         Assert.Equal(s_now.AddMinutes(1), types[1].UpdatedAt);
     }
 
+    [Fact]
+    public async Task Retention_releases_staged_files_and_purges_finished_jobs_but_keeps_imports()
+    {
+        var old = await StagedImportAsync("ds");
+        var recent = await StagedImportAsync("ds");
+        var oldLoad = (await ClaimAsync("w1"))!;
+        await Jobs.TransitionAsync(oldLoad.Id, JobStatus.Completed, new JobTransitionDetails(), s_now, default);
+        var recentLoad = (await ClaimAsync("w1"))!;
+        await Jobs.TransitionAsync(recentLoad.Id, JobStatus.Completed, new JobTransitionDetails(), s_now.AddDays(20), default);
+
+        var released = await Jobs.ReleaseStagedPayloadsAsync(s_now.AddDays(10), 100, default);
+        var purged = await Jobs.PurgeFinishedJobsAsync(s_now.AddDays(10), 100, default);
+
+        Assert.Equal([old.PayloadId!], released);
+        Assert.Empty(await Jobs.ReleaseStagedPayloadsAsync(s_now.AddDays(10), 100, default));
+        Assert.Null((await Jobs.GetImportAsync(old.Id, default))!.PayloadId);
+        Assert.Equal(recent.PayloadId, (await Jobs.GetImportAsync(recent.Id, default))!.PayloadId);
+        Assert.Equal([new PurgedImport("ds", old.Id)], purged);
+        Assert.Null(await Jobs.GetJobAsync(oldLoad.Id, default));
+        Assert.Null(await Jobs.GetJobAsync(old.FileUploadJobId!, default));
+        Assert.Empty(await Jobs.GetHistoryAsync(oldLoad.Id, default));
+        Assert.NotNull(await Jobs.GetJobAsync(recentLoad.Id, default));
+        Assert.NotNull(await Jobs.GetImportAsync(old.Id, default));
+    }
+
     protected static NewImport Request(string dataset, IReadOnlyList<string>? tags = null) =>
         new() { DatasetId = dataset, Tags = tags ?? ["default"] };
 

@@ -94,6 +94,19 @@ public abstract class RecordStoreCompliance : StoreCompliance
     }
 
     [Fact]
+    public async Task Deleting_an_imports_errors_keeps_its_records()
+    {
+        var batch = Batches.Build(BuiltInRecordTypes.Entity, "ds", ["""{"id":"a","type":"p"}""", """{"type":"p"}"""]);
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, batch);
+
+        await Records.DeleteErrorsAsync("ds", ["imp-1", "imp-unknown"], default);
+        await Records.DeleteErrorsAsync("never-loaded", ["imp-1"], default);
+
+        Assert.Empty(await Records.ReadErrorsAsync("ds", "imp-1", null, default).ToListAsync());
+        Assert.NotNull(await Records.FindEntityAsync("ds", "p", "a", default));
+    }
+
+    [Fact]
     public async Task Delete_batch_removes_only_the_records_it_last_wrote()
     {
         await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Entities("ds", ("a", "A"), ("b", "B")));

@@ -87,4 +87,20 @@ public interface IJobStore
     /// (uploads whose sender is gone). Returns the number of jobs touched.
     /// </summary>
     Task<int> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention: forgets the staged files of up to <paramref name="limit"/> imports that finished before
+    /// <paramref name="finishedBefore"/> and returns them, so the caller deletes the files.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReleaseStagedPayloadsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention: deletes up to <paramref name="limit"/> final jobs (with their history) that finished before
+    /// <paramref name="finishedBefore"/>, and returns the imports whose load was among them, so the caller deletes
+    /// their stored rejections. Import rows stay: current records still point at them for tags and archiving.
+    /// </summary>
+    Task<IReadOnlyList<PurgedImport>> PurgeFinishedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>An import whose job records were purged.</summary>
+public sealed record PurgedImport(string DatasetId, string ImportId);

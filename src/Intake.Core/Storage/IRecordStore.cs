@@ -36,6 +36,9 @@ public interface IRecordStore
     /// <summary>Streams the stored rejections of an import in line order.</summary>
     IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit, CancellationToken cancellationToken);
 
+    /// <summary>Retention: deletes the stored rejections of these imports.</summary>
+    Task DeleteErrorsAsync(string datasetId, IReadOnlyList<string> importIds, CancellationToken cancellationToken);
+
     /// <summary>Removes the records whose last writer was the batch; returns how many.</summary>
     Task<long> DeleteBatchAsync(string datasetId, long batchSeq, CancellationToken cancellationToken);
 

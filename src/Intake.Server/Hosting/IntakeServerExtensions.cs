@@ -43,6 +43,7 @@ internal static class IntakeServerExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UrlImportOptions>().BindConfiguration("UrlImports").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SqliteOptions>().BindConfiguration("Sqlite");
+        services.AddOptions<RetentionOptions>().BindConfiguration("Retention").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration("Security").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DataBatchOptions>().BindConfiguration("DataBatch").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TableBatchOptions>().BindConfiguration("TableBatch").ValidateDataAnnotations().ValidateOnStart();
@@ -62,6 +63,7 @@ internal static class IntakeServerExtensions
 
         services.AddHostedService<StoreStartupService>();
         services.AddHostedService<JobWorkerService>();
+        services.AddHostedService<MaintenanceService>();
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddMissingCode);
 
