@@ -28,6 +28,8 @@ public abstract class TableBatchCancelTests : IAsyncLifetime
         {
             ["/slow_items.csv"] = "\"itemId\",\"name\"\n\"item01\",\"apple\"\n",
             ["/items_file.csv"] = "\"itemId\",\"name\"\n\"item02\",\"orange\"\n",
+            ["/users_file.csv"] = "\"userId\",\"name\"\n\"user01\",\"Katherine Johnson\"\n",
+            ["/interactions_file.csv"] = "\"userId\",\"itemId\",\"timestamp\",\"interactionName\",\"value\"\n\"user01\",\"item01\",1581681280254,\"givestars\",1\n",
         });
         await _client.CreateDatasetAsync("products");
     }
@@ -57,9 +59,33 @@ public abstract class TableBatchCancelTests : IAsyncLifetime
         Assert.Equal(1, (long)(await _client.CountsAsync("products"))["entities"]!);
     }
 
-    private async Task<JsonObject> SubmitAsync(string file)
+    [Fact]
+    public async Task The_three_cancel_examples_cancel_queued_items_users_and_interactions()
     {
-        using var response = await _client.Http.PostAsJsonAsync("/v2/recomm/products/items/batch", new { url = _files.Url(file), format = "csv" });
+        var busy = await SubmitAsync("/slow_items.csv");
+        var items = await SubmitAsync("/items_file.csv");
+        var users = await SubmitAsync("/users_file.csv", "/v2/recomm/users/batch");
+        var interactions = await SubmitAsync("/interactions_file.csv", "/v2/recomm/products/interactions/batch");
+        await WaitForStatusAsync((string)busy["requestId"]!, "uploading");
+
+        // The document's own paths: the users example cancels through the items path.
+        foreach (var (request, path) in new[]
+                 {
+                     (items, "/v2/recomm/products/items/batch/"), (users, "/v2/recomm/products/items/batch/"),
+                     (interactions, "/v2/recomm/products/interactions/batch/"),
+                 })
+        {
+            using var response = await _client.Http.DeleteAsync(path + (string)request["requestId"]!);
+            var canceled = await IntakeClient.ExpectAsync(response, HttpStatusCode.OK);
+            Assert.Equal($$"""{"requestId":"{{(string)request["requestId"]!}}","status":"canceled"}""", canceled.ToJsonString());
+        }
+
+        Assert.Equal("canceled", (string)(await _client.Http.GetFromJsonAsync<JsonObject>($"/v2/recomm/users/batch/{(string)users["requestId"]!}"))!["status"]!);
+    }
+
+    private async Task<JsonObject> SubmitAsync(string file, string path = "/v2/recomm/products/items/batch")
+    {
+        using var response = await _client.Http.PostAsJsonAsync(path, new { url = _files.Url(file), format = "csv" });
         return await IntakeClient.ExpectAsync(response, HttpStatusCode.Accepted);
     }
 
