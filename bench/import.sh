@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# End-to-end import benchmark against sqlite3's own .import of the same file, in the same run.
-#   bench/import.sh [ROWS]          (default 2,000,000 interactions; env TEN_ROWS sets the ten-imports size, default 200,000)
+# End-to-end import benchmark against the store's own bulk loader of the same file, in the same run.
+#   bench/import.sh [ROWS]              SQLite: against sqlite3's .import (default 2,000,000 interactions)
+#   bench/import.sh --postgres [ROWS]   PostgreSQL (or STORE=postgres): starts a throwaway server with .ci/postgres.sh,
+#                                       runs Intake on one database of it and times psql \copy of the same CSVs into
+#                                       bare tables in another database of the same server
+# env TEN_ROWS sets the ten-imports size, default 200,000.
 # Prints rows/s for Intake and the baselines, their ratios, parse MB/s, the server's peak RSS, and the
 # ratio of the tenth to the first of ten imports into one dataset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+STORE=${STORE:-sqlite}
+if [ "${1:-}" = --postgres ]; then STORE=postgres; shift; fi
+case "$STORE" in
+  sqlite) command -v sqlite3 >/dev/null || { echo "sqlite3 is needed for the baseline: apt-get install -y sqlite3" >&2; exit 1; } ;;
+  postgres) command -v psql >/dev/null || { echo "psql is needed for the baseline: apt-get install -y postgresql-client" >&2; exit 1; } ;;
+  *) echo "usage: bench/import.sh [--postgres] [ROWS]   (STORE=sqlite|postgres)" >&2; exit 2 ;;
+esac
 ROWS=${1:-2000000}
 TEN_ROWS=${TEN_ROWS:-200000}
 OUT=${BENCH_OUT:-bench/out}
 PORT=${PORT:-5099}
 BASE="http://127.0.0.1:$PORT"
-command -v sqlite3 >/dev/null || { echo "sqlite3 is needed for the baseline: apt-get install -y sqlite3" >&2; exit 1; }
 mkdir -p "$OUT"
 
 now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -29,20 +40,59 @@ ENTITIES="$OUT/entities-$ENTITY_ROWS.csv"
 ls -l "$INTERACTIONS" "$ENTITIES" | awk '{print "  " $5 " bytes  " $9}'
 
 echo "== build (Release)"
-dotnet build src/Intake.Server -c Release -v quiet -nologo >/dev/null
-dotnet build bench/Intake.Benchmarks -c Release -v quiet -nologo >/dev/null
+build() {
+  local log
+  log=$(dotnet build "$1" -c Release -v quiet -nologo 2>&1) || { echo "$log" | grep -E ' error ' | sort -u >&2; echo "the build of $1 failed" >&2; exit 1; }
+}
+build src/Intake.Server
+build bench/Intake.Benchmarks
 
 echo "== parsing alone (one core, from memory)"
 dotnet artifacts/bin/Intake.Benchmarks/release/Intake.Benchmarks.dll parse "$INTERACTIONS" | sed 's/^/  /'
 
 DATA=$(mktemp -d)
 SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; }
+PG_DIR=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$PG_DIR" ]; then
+    cp "$PG_DIR/server.log" "$OUT/postgres.log" 2>/dev/null || true
+    .ci/postgres.sh stop "$PG_DIR" || true
+  fi
+  rm -rf "$DATA"
+}
 trap cleanup EXIT
+
+# settle DB: before a timed run, let the previous run's leftovers (dead rows, unset hint bits, dirty buffers,
+# dirty OS pages: the server runs with fsync=off) be written now instead of billed to the next run.
+# SQLite mode has nothing to settle.
+settle() { :; }
+if [ "$STORE" = postgres ]; then
+  echo "== PostgreSQL (throwaway server from .ci/postgres.sh)"
+  PG_DIR=$(mktemp -d)
+  .ci/postgres.sh start "$PG_DIR" >/dev/null 2>"$DATA/postgres-start.log" || { cat "$DATA/postgres-start.log" >&2; exit 1; }
+  PG_PORT=$(cat "$PG_DIR/port")
+  pg() { local db=$1; shift; PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"; }
+  settle() { pg "$1" -c 'VACUUM' -c 'CHECKPOINT' && sync; }
+  pg postgres -c 'CREATE DATABASE intake' -c 'CREATE DATABASE baseline'
+  # Statements of Intake's that take over 250 ms go to the server log (kept as $OUT/postgres.log).
+  pg postgres -c 'ALTER DATABASE intake SET log_min_duration_statement = 250'
+  echo "  PostgreSQL $(pg postgres -Atc 'SHOW server_version') on 127.0.0.1:$PG_PORT," \
+    "fsync=$(pg postgres -Atc 'SHOW fsync') synchronous_commit=$(pg postgres -Atc 'SHOW synchronous_commit')" \
+    "shared_buffers=$(pg postgres -Atc 'SHOW shared_buffers')"
+  echo "  a disposable server's settings; Intake (database intake) and psql (database baseline) share it, so the comparison is fair"
+  export INTAKE_Storage__Provider=Postgres
+  export INTAKE_Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=intake"
+fi
+
 INTAKE_Storage__DataDirectory="$DATA/intake" INTAKE_Logging__LogLevel__Default=Warning \
   artifacts/bin/Intake.Server/release/intake serve --urls "$BASE" > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do curl -sf "$BASE/ready" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do
+  curl -sf "$BASE/ready" >/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "intake serve exited; $OUT/server.log:" >&2; tail -n 20 "$OUT/server.log" >&2; exit 1; }
+  sleep 0.1
+done
 
 # Uploads a file, waits for a final status; prints "seconds status written rejected".
 import_file() {
@@ -55,50 +105,86 @@ import_file() {
     case "$status" in completed|completed_with_errors|failed|canceled) break ;; esac
     sleep 0.05
   done
-  local end written rejected
-  end=$(now)
+  local elapsed written rejected
+  elapsed=$(since "$start")
   written=$(echo "$body" | sed 's/.*"records_written":\([0-9]*\).*/\1/')
   rejected=$(echo "$body" | sed 's/.*"records_rejected":\([0-9]*\).*/\1/')
-  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') $status $written $rejected"
+  echo "$elapsed $status $written $rejected"
 }
 
 create() { curl -sf -X POST -H 'Content-Type: application/json' -d "{\"id\":\"$1\",\"name\":\"$1\"}" "$BASE/v1/datasets" >/dev/null; }
 
-echo "== Intake (SQLite), upload to completed"
-create interactions; create entities; create ten
-read -r T_INT S_INT W_INT R_INT <<<"$(import_file interactions "$INTERACTIONS")"
-echo "  interactions: $ROWS rows in ${T_INT}s ($S_INT, $W_INT written, $R_INT rejected) = $(rate "$ROWS" "$T_INT") rows/s"
-read -r T_ENT S_ENT W_ENT R_ENT <<<"$(import_file entities "$ENTITIES")"
-echo "  entities:     $ENTITY_ROWS rows in ${T_ENT}s ($S_ENT, $W_ENT written, $R_ENT rejected) = $(rate "$ENTITY_ROWS" "$T_ENT") rows/s"
+# The Intake half, the same for both stores: sets T_INT, T_ENT, FIRST, LAST and PEAK_KB, then stops the server.
+intake_timings() {
+  echo "== Intake ($1), upload to completed"
+  create interactions; create entities; create ten
+  settle intake
+  read -r T_INT S_INT W_INT R_INT <<<"$(import_file interactions "$INTERACTIONS")"
+  echo "  interactions: $ROWS rows in ${T_INT}s ($S_INT, $W_INT written, $R_INT rejected) = $(rate "$ROWS" "$T_INT") rows/s"
+  settle intake
+  read -r T_ENT S_ENT W_ENT R_ENT <<<"$(import_file entities "$ENTITIES")"
+  echo "  entities:     $ENTITY_ROWS rows in ${T_ENT}s ($S_ENT, $W_ENT written, $R_ENT rejected) = $(rate "$ENTITY_ROWS" "$T_ENT") rows/s"
 
-echo "== ten imports of $TEN_ROWS rows into one dataset"
-FIRST=; LAST=
-for p in $(seq 0 9); do
-  read -r T S W R <<<"$(import_file ten "$OUT/ten-$TEN_ROWS-$p.csv")"
-  [ -z "$FIRST" ] && FIRST=$T
-  LAST=$T
-  echo "  import $((p + 1)): ${T}s ($S, $W written)"
-done
-PEAK_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-
-echo "== sqlite3 .import baseline (same CSV)"
-sqlite_import() {
-  local db="$DATA/$1.db" start end
-  rm -f "$db"
-  sqlite3 "$db" "$2"
-  start=$(now)
-  sqlite3 "$db" ".import --csv --skip 1 $INTERACTIONS t"
-  end=$(now)
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
+  echo "== ten imports of $TEN_ROWS rows into one dataset"
+  FIRST=; LAST=
+  local p T S W R
+  for p in $(seq 0 9); do
+    settle intake
+    read -r T S W R <<<"$(import_file ten "$OUT/ten-$TEN_ROWS-$p.csv")"
+    [ -z "$FIRST" ] && FIRST=$T
+    LAST=$T
+    echo "  import $((p + 1)): ${T}s ($S, $W written)"
+  done
+  PEAK_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 }
-T_BARE=$(sqlite_import bare "CREATE TABLE t(type TEXT, source_id TEXT, target_id TEXT, timestamp TEXT, metadata TEXT);")
-echo "  bare table:  ${T_BARE}s = $(rate "$ROWS" "$T_BARE") rows/s"
-T_KEYED=$(sqlite_import keyed "CREATE TABLE t(type TEXT, source_id TEXT, target_id TEXT, timestamp TEXT, metadata TEXT, UNIQUE(type, source_id, target_id, timestamp));")
-echo "  unique key:  ${T_KEYED}s = $(rate "$ROWS" "$T_KEYED") rows/s"
 
-echo "== summary"
-echo "  Intake vs sqlite3 .import into the keyed table: $(ratio "$T_KEYED" "$T_INT")x (must be >= 1.0)"
-echo "  Intake vs sqlite3 .import into the bare table:  $(ratio "$T_BARE" "$T_INT")x (goal >= 1.0)"
+if [ "$STORE" = sqlite ]; then
+  intake_timings SQLite
+
+  echo "== sqlite3 .import baseline (same CSV)"
+  sqlite_import() {
+    local db="$DATA/$1.db" start
+    rm -f "$db"
+    sqlite3 "$db" "$2"
+    start=$(now)
+    sqlite3 "$db" ".import --csv --skip 1 $INTERACTIONS t"
+    since "$start"
+  }
+  T_BARE=$(sqlite_import bare "CREATE TABLE t(type TEXT, source_id TEXT, target_id TEXT, timestamp TEXT, metadata TEXT);")
+  echo "  bare table:  ${T_BARE}s = $(rate "$ROWS" "$T_BARE") rows/s"
+  T_KEYED=$(sqlite_import keyed "CREATE TABLE t(type TEXT, source_id TEXT, target_id TEXT, timestamp TEXT, metadata TEXT, UNIQUE(type, source_id, target_id, timestamp));")
+  echo "  unique key:  ${T_KEYED}s = $(rate "$ROWS" "$T_KEYED") rows/s"
+
+  echo "== summary"
+  echo "  Intake vs sqlite3 .import into the keyed table: $(ratio "$T_KEYED" "$T_INT")x (must be >= 1.0)"
+  echo "  Intake vs sqlite3 .import into the bare table:  $(ratio "$T_BARE" "$T_INT")x (goal >= 1.0)"
+else
+  intake_timings PostgreSQL
+
+  echo "== psql \\copy baseline (same CSVs, bare typed tables without keys or indexes, database baseline)"
+  # psql_copy TABLE COLUMNS FILE ROWS: times \copy of FILE into a fresh TABLE(COLUMNS); prints seconds.
+  psql_copy() {
+    local start elapsed count
+    pg baseline -c "DROP TABLE IF EXISTS $1" -c "CREATE TABLE $1 ($2)"
+    settle baseline
+    start=$(now)
+    pg baseline -c "\\copy $1 FROM '$3' WITH (FORMAT csv, HEADER true)" >/dev/null
+    elapsed=$(since "$start")
+    count=$(pg baseline -Atc "SELECT count(*) FROM $1")
+    [ "$count" = "$4" ] || { echo "psql \\copy loaded $count rows of $4 into $1" >&2; exit 1; }
+    echo "$elapsed"
+  }
+  T_COPY_INT=$(psql_copy interactions "type text, source_id text, target_id text, timestamp timestamptz, metadata jsonb" "$INTERACTIONS" "$ROWS")
+  echo "  interactions: $ROWS rows in ${T_COPY_INT}s = $(rate "$ROWS" "$T_COPY_INT") rows/s"
+  T_COPY_ENT=$(psql_copy entities "id text, type text, name text, metadata jsonb, media_url text" "$ENTITIES" "$ENTITY_ROWS")
+  echo "  entities:     $ENTITY_ROWS rows in ${T_COPY_ENT}s = $(rate "$ENTITY_ROWS" "$T_COPY_ENT") rows/s"
+
+  echo "== summary"
+  echo "  PostgreSQL with fsync=off and synchronous_commit=off, shared by Intake and psql (disposable server; fair comparison)"
+  echo "  Intake vs psql \\copy into a bare table, interactions: $(ratio "$T_COPY_INT" "$T_INT")x (must be >= 0.8)"
+  echo "  Intake vs psql \\copy into a bare table, entities:     $(ratio "$T_COPY_ENT" "$T_ENT")x (for information: Intake also dedupes ids)"
+fi
 echo "  tenth import / first import: $(ratio "$LAST" "$FIRST") (must be <= 1.5)"
-echo "  server peak RSS: $((PEAK_KB / 1024)) MB (must be < 300)"
+RSS_OF="server"; [ "$STORE" = postgres ] && RSS_OF="intake serve (PostgreSQL's own not counted)"
+echo "  $RSS_OF peak RSS: $((PEAK_KB / 1024)) MB (must be < 300)"
