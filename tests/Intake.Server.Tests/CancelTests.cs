@@ -76,3 +76,8 @@ public sealed class SqliteCancelTests : CancelTests
 {
     protected override IntakeServerFactory CreateFactory(Action<IServiceCollection> services) => new(new Dictionary<string, string?>(), services);
 }
+
+public sealed class PostgresCancelTests : CancelTests
+{
+    protected override IntakeServerFactory CreateFactory(Action<IServiceCollection> services) => new PostgresServerFactory(new Dictionary<string, string?>(), services);
+}

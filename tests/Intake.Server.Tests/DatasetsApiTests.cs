@@ -187,3 +187,5 @@ public abstract class DatasetsApiTests(IntakeServerFactory factory)
 }
 
 public sealed class SqliteDatasetsApiTests(SqliteServerFactory factory) : DatasetsApiTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresDatasetsApiTests(PostgresServerFactory factory) : DatasetsApiTests(factory), IClassFixture<PostgresServerFactory>;

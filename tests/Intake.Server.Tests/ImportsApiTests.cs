@@ -286,3 +286,5 @@ public abstract class ImportsApiTests(IntakeServerFactory factory)
 }
 
 public sealed class SqliteImportsApiTests(SqliteServerFactory factory) : ImportsApiTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresImportsApiTests(PostgresServerFactory factory) : ImportsApiTests(factory), IClassFixture<PostgresServerFactory>;

@@ -124,3 +124,8 @@ public sealed class SqliteLimitsTests : LimitsTests
 {
     protected override IntakeServerFactory CreateFactory() => new(Settings);
 }
+
+public sealed class PostgresLimitsTests : LimitsTests
+{
+    protected override IntakeServerFactory CreateFactory() => new PostgresServerFactory(Settings);
+}

@@ -35,3 +35,12 @@ public abstract class RetentionTests(IntakeServerFactory factory)
 }
 
 public sealed class SqliteRetentionTests(SqliteServerFactory factory) : RetentionTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresRetentionTests(PostgresRetentionTests.StagedInDirectory factory) : RetentionTests(factory), IClassFixture<PostgresRetentionTests.StagedInDirectory>
+{
+    /// <summary>
+    /// Staged files in a directory (the shared-directory cluster setting) rather than in PostgreSQL, so this test
+    /// can see them on disk as it does on SQLite.
+    /// </summary>
+    public sealed class StagedInDirectory() : PostgresServerFactory(new Dictionary<string, string?> { ["Postgres:StagedFiles"] = "directory" });
+}

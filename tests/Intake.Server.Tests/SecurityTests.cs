@@ -189,6 +189,11 @@ public sealed class SqliteSecurityTests : SecurityTests
     protected override IntakeServerFactory CreateFactory() => new(WithMasterKey);
 }
 
+public sealed class PostgresSecurityTests : SecurityTests
+{
+    protected override IntakeServerFactory CreateFactory() => new PostgresServerFactory(WithMasterKey);
+}
+
 public sealed class DevelopmentModeTests
 {
     [Fact]

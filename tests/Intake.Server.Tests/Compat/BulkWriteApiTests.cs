@@ -190,3 +190,5 @@ public abstract class BulkWriteApiTests(IntakeServerFactory factory)
 }
 
 public sealed class SqliteBulkWriteApiTests(SqliteServerFactory factory) : BulkWriteApiTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresBulkWriteApiTests(PostgresServerFactory factory) : BulkWriteApiTests(factory), IClassFixture<PostgresServerFactory>;

@@ -125,3 +125,5 @@ public abstract class DataBatchApiTests(IntakeServerFactory factory)
 }
 
 public sealed class SqliteDataBatchApiTests(SqliteServerFactory factory) : DataBatchApiTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresDataBatchApiTests(PostgresServerFactory factory) : DataBatchApiTests(factory), IClassFixture<PostgresServerFactory>;

@@ -252,3 +252,5 @@ public abstract class TableBatchApiTests(IntakeServerFactory factory) : IAsyncLi
 }
 
 public sealed class SqliteTableBatchApiTests(SqliteServerFactory factory) : TableBatchApiTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresTableBatchApiTests(PostgresServerFactory factory) : TableBatchApiTests(factory), IClassFixture<PostgresServerFactory>;

@@ -107,3 +107,8 @@ public sealed class SqliteTableBatchCancelTests : TableBatchCancelTests
 {
     protected override IntakeServerFactory CreateFactory() => new(OneWorker);
 }
+
+public sealed class PostgresTableBatchCancelTests : TableBatchCancelTests
+{
+    protected override IntakeServerFactory CreateFactory() => new PostgresServerFactory(OneWorker);
+}
