@@ -291,14 +291,9 @@ internal sealed class SqliteRecordSink : IRecordSink
         return chunk;
     }
 
-    private RecordRejection DescribeExisting(StagedRecord record)
-    {
-        var scratch = new RecordBatch(1, 1024);
-        scratch.Bind(_request.RecordType, _request.DatasetId);
-        ref var slot = ref scratch.AddKey(_request.RecordType.Kind, record.Line, record.Text(StagedRecord.Type), record.Text(StagedRecord.Id),
+    private RecordRejection DescribeExisting(StagedRecord record) =>
+        _request.RecordType.AlreadyExists(_request.DatasetId, record.Line, record.Text(StagedRecord.Type), record.Text(StagedRecord.Id),
             record.Text(StagedRecord.Target), record.Timestamp);
-        return _request.RecordType.AlreadyExists(scratch, slot);
-    }
 
     private void StoreRejections(List<RecordRejection> rejections)
     {

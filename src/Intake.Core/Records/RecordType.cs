@@ -58,5 +58,14 @@ public abstract class RecordType
     public RecordRejection AlreadyExists(RecordBatch batch, in RecordSlot slot) =>
         new(slot.Line, DescribeKey(batch, slot), Jobs.RecordErrorCodes.EntityAlreadyExists, AlreadyExistsMessage(batch, slot), null);
 
+    /// <summary>The same rejection for a key a store read back rather than a slot of a batch.</summary>
+    public RecordRejection AlreadyExists(string datasetId, long line, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ReadOnlySpan<byte> targetId, long timestamp)
+    {
+        var scratch = new RecordBatch(1, 1024);
+        scratch.Bind(this, datasetId);
+        ref var slot = ref scratch.AddKey(Kind, line, type, id, targetId, timestamp);
+        return AlreadyExists(scratch, slot);
+    }
+
     protected static string Utf8(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text);
 }

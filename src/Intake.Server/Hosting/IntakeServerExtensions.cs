@@ -9,6 +9,7 @@ using Intake.Server.Compat.TableBatch;
 using Intake.Core.Security;
 using Intake.Server.Errors;
 using Intake.Server.Security;
+using Intake.Storage.Postgres;
 using Intake.Storage.Sqlite;
 
 namespace Intake.Server.Hosting;
@@ -48,13 +49,8 @@ internal static class IntakeServerExtensions
         services.AddOptions<DataBatchOptions>().BindConfiguration("DataBatch").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TableBatchOptions>().BindConfiguration("TableBatch").ValidateDataAnnotations().ValidateOnStart();
 
-        var provider = builder.Configuration["Storage:Provider"] ?? "Sqlite";
-        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Sqlite.");
-        }
-
-        services.AddIntakeSqlite();
+        services.AddOptions<PostgresOptions>().BindConfiguration("Postgres");
+        AddStore(builder.Configuration, services);
         services.AddIntakeCore();
         services.AddSingleton<ApiKeyService>();
         services.AddIntakeRateLimiting();
@@ -79,6 +75,33 @@ internal static class IntakeServerExtensions
         });
         services.AddOpenApi();
         return builder;
+    }
+
+    /// <summary>
+    /// The store named by <c>Storage:Provider</c>. <c>INTAKE_POSTGRES</c> (a connection string) is the short way to
+    /// choose PostgreSQL: it sets the provider and the connection string unless they are given explicitly.
+    /// </summary>
+    private static void AddStore(ConfigurationManager configuration, IServiceCollection services)
+    {
+        if (!string.IsNullOrEmpty(configuration["POSTGRES"]))
+        {
+            configuration["Storage:Provider"] ??= "Postgres";
+            configuration["Storage:ConnectionString"] ??= configuration["POSTGRES"];
+        }
+
+        var provider = configuration["Storage:Provider"] ?? "Sqlite";
+        if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddIntakeSqlite();
+        }
+        else if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase) || string.Equals(provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddIntakePostgres();
+        }
+        else
+        {
+            throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Sqlite or Postgres.");
+        }
     }
 
     public static WebApplication UseIntakeServer(this WebApplication app)

@@ -1,0 +1,176 @@
+namespace Intake.Storage.Postgres.Migrations;
+
+/// <summary>
+/// The store's schema, one script per version, applied in order by <see cref="PostgresMigrator"/>. The control
+/// plane mirrors the SQLite store's; records live in two tables per dataset, made on first use by
+/// <see cref="DatasetTables"/> and listed in <c>record_sets</c>.
+/// </summary>
+internal static class Schema
+{
+    public static readonly string[] Scripts =
+    [
+        """
+        CREATE TABLE datasets (
+            id text PRIMARY KEY,
+            name text NOT NULL,
+            description text,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+
+        CREATE TABLE imports (
+            seq bigserial PRIMARY KEY,
+            id text NOT NULL UNIQUE,
+            dataset_id text NOT NULL,
+            request text NOT NULL,
+            record_type text NOT NULL,
+            resolved_record_type text,
+            source_url text,
+            status text NOT NULL,
+            created_at bigint NOT NULL,
+            started_at bigint,
+            finished_at bigint,
+            payload_id text,
+            payload_bytes bigint,
+            archived boolean NOT NULL DEFAULT false,
+            error_code text,
+            error_message text,
+            bytes_read bigint NOT NULL DEFAULT 0,
+            records_read bigint NOT NULL DEFAULT 0,
+            records_written bigint NOT NULL DEFAULT 0,
+            records_rejected bigint NOT NULL DEFAULT 0,
+            upload_job_id text,
+            load_job_id text,
+            idempotency_key text UNIQUE
+        );
+        CREATE INDEX imports_dataset ON imports (dataset_id, seq);
+        CREATE INDEX imports_upload_job ON imports (upload_job_id);
+        CREATE INDEX imports_load_job ON imports (load_job_id);
+
+        CREATE TABLE import_tags (
+            tag text NOT NULL,
+            import_seq bigint NOT NULL,
+            PRIMARY KEY (tag, import_seq)
+        );
+        CREATE INDEX import_tags_import ON import_tags (import_seq);
+
+        CREATE SEQUENCE job_order;
+
+        CREATE TABLE jobs (
+            seq bigserial PRIMARY KEY,
+            id text NOT NULL UNIQUE,
+            kind text NOT NULL,
+            status text NOT NULL,
+            dataset_id text NOT NULL,
+            import_id text,
+            order_seq bigint,
+            queued_at bigint NOT NULL,
+            started_at bigint,
+            finished_at bigint,
+            error_code text,
+            error_message text,
+            canceled_by text,
+            claimed_by text,
+            lease_until bigint,
+            attempts integer NOT NULL DEFAULT 0,
+            received bigint NOT NULL DEFAULT 0,
+            loaded bigint NOT NULL DEFAULT 0,
+            rejected bigint NOT NULL DEFAULT 0
+        );
+        CREATE INDEX jobs_open ON jobs (dataset_id, order_seq) WHERE status IN ('queued', 'processing');
+        CREATE INDEX jobs_status ON jobs (status, order_seq);
+        CREATE INDEX jobs_import ON jobs (import_id);
+        CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+
+        CREATE TABLE job_history (
+            seq bigserial PRIMARY KEY,
+            job_id text NOT NULL,
+            status text NOT NULL,
+            at bigint NOT NULL,
+            reason text
+        );
+        CREATE INDEX job_history_job ON job_history (job_id, seq);
+
+        CREATE TABLE record_types (
+            dataset_id text NOT NULL,
+            name text NOT NULL,
+            definition text NOT NULL,
+            updated_at bigint NOT NULL,
+            PRIMARY KEY (dataset_id, name)
+        );
+
+        CREATE TABLE api_keys (
+            id text PRIMARY KEY,
+            name text NOT NULL,
+            scopes integer NOT NULL,
+            signed boolean NOT NULL,
+            verifier bytea NOT NULL,
+            created_at bigint NOT NULL,
+            revoked_at bigint
+        );
+
+        CREATE TABLE key_nonces (
+            key_id text NOT NULL,
+            nonce text NOT NULL,
+            expires_at bigint NOT NULL,
+            PRIMARY KEY (key_id, nonce)
+        );
+
+        CREATE TABLE record_sets (
+            dataset_id text PRIMARY KEY,
+            n serial NOT NULL UNIQUE,
+            entities bigint NOT NULL DEFAULT 0,
+            interactions bigint NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE record_type_names (
+            id serial PRIMARY KEY,
+            name text NOT NULL UNIQUE
+        );
+
+        CREATE TABLE attribute_types (
+            dataset_id text NOT NULL,
+            name text NOT NULL,
+            type text NOT NULL,
+            PRIMARY KEY (dataset_id, name)
+        );
+
+        CREATE TABLE load_errors (
+            dataset_id text NOT NULL,
+            import_id text NOT NULL,
+            seq integer NOT NULL,
+            line bigint NOT NULL,
+            error_id text NOT NULL,
+            code text NOT NULL,
+            message text NOT NULL,
+            field text,
+            PRIMARY KEY (import_id, seq)
+        );
+
+        CREATE TABLE applied_loads (
+            import_id text PRIMARY KEY,
+            dataset_id text NOT NULL,
+            record_type text NOT NULL,
+            read bigint NOT NULL,
+            written bigint NOT NULL,
+            rejected bigint NOT NULL,
+            deleted bigint NOT NULL
+        );
+
+        CREATE TABLE payloads (
+            id text PRIMARY KEY,
+            length bigint NOT NULL,
+            created_at bigint NOT NULL
+        );
+
+        CREATE TABLE payload_chunks (
+            payload_id text NOT NULL,
+            seq integer NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (payload_id, seq)
+        );
+        -- Staged files are mostly compressed or about to be read once: storing them uncompressed saves the CPU.
+        ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+        """,
+    ];
+}

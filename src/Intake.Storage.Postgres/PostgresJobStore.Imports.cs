@@ -1,0 +1,278 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Intake.Core.Imports;
+using Intake.Core.Jobs;
+using Intake.Core.Storage;
+using Npgsql;
+using static Intake.Storage.Postgres.PostgresSql;
+
+namespace Intake.Storage.Postgres;
+
+public sealed partial class PostgresJobStore
+{
+    private const string ImportColumns =
+        """
+        i.seq, i.id, i.request, i.status, i.created_at, i.started_at, i.finished_at, i.payload_id, i.payload_bytes,
+        i.resolved_record_type, i.archived, i.error_code, i.error_message, i.bytes_read, i.records_read,
+        i.records_written, i.records_rejected, i.upload_job_id, i.load_job_id
+        """;
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    // A direct upload is held by the request sending it, not by a worker lease: the request's node renews
+    // nothing, so the lease is long, and a node that dies mid-upload leaves it to expire and fail.
+    private static readonly TimeSpan s_uploadLease = TimeSpan.FromHours(1);
+
+    public async Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus? uploadStatus, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        string importId;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            if (request.IdempotencyKey is not null)
+            {
+                // Serializes requests with the same key, so two of them never both create an import.
+                await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 7));", cancellationToken, ("key", request.IdempotencyKey));
+                var existing = await connection.ScalarAsync<string>("SELECT id FROM imports WHERE idempotency_key = @key;", cancellationToken,
+                    ("key", request.IdempotencyKey));
+                if (existing is not null)
+                {
+                    return (await GetImportAsync(existing, cancellationToken))!;
+                }
+            }
+
+            importId = Guid.CreateVersion7().ToString();
+            var jobId = uploadStatus is null ? null : Guid.CreateVersion7().ToString();
+            var processing = uploadStatus == JobStatus.Processing;
+            long? orderSeq = uploadStatus == JobStatus.Queued ? await NextOrderSeqAsync(connection, cancellationToken) : null;
+            var epoch = ToEpoch(now);
+            var seq = await connection.ScalarAsync<long>(
+                """
+                INSERT INTO imports (id, dataset_id, request, record_type, source_url, status, created_at, started_at, upload_job_id, idempotency_key)
+                VALUES (@id, @dataset, @request, @recordType, @url::text, @status, @now, @started::bigint, @job::text, @key::text)
+                RETURNING seq;
+                """,
+                cancellationToken,
+                ("id", importId), ("dataset", request.DatasetId), ("request", JsonSerializer.Serialize(request, s_json)),
+                ("recordType", request.RecordType), ("url", request.SourceUrl), ("status", (uploadStatus ?? JobStatus.Queued).ToWire()), ("now", epoch),
+                ("started", processing ? epoch : null), ("job", jobId), ("key", request.IdempotencyKey));
+            await connection.ExecuteAsync("INSERT INTO import_tags (tag, import_seq) SELECT DISTINCT unnest(@tags), @seq;", cancellationToken,
+                ("tags", request.Tags.ToArray()), ("seq", seq));
+            if (jobId is not null)
+            {
+                await InsertUploadJobAsync(connection, jobId, importId, request.DatasetId, uploadStatus!.Value, orderSeq, now, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return (await GetImportAsync(importId, cancellationToken))!;
+    }
+
+    public async Task<bool> BeginUploadAsync(string importId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var jobId = Guid.CreateVersion7().ToString();
+        var datasetId = await connection.ScalarAsync<string>(
+            "UPDATE imports SET upload_job_id = @job, status = 'processing', started_at = @now WHERE id = @id AND upload_job_id IS NULL RETURNING dataset_id;",
+            cancellationToken, ("id", importId), ("job", jobId), ("now", ToEpoch(now)));
+        if (datasetId is null)
+        {
+            return false;
+        }
+
+        await InsertUploadJobAsync(connection, jobId, importId, datasetId, JobStatus.Processing, null, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static async Task InsertUploadJobAsync(NpgsqlConnection connection, string jobId, string importId, string datasetId, JobStatus status,
+        long? orderSeq, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var processing = status == JobStatus.Processing;
+        var epoch = ToEpoch(now);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at, started_at, lease_until)
+            VALUES (@id, @kind, @status, @dataset, @import, @order::bigint, @now, @started::bigint, @lease::bigint);
+            """,
+            cancellationToken,
+            ("id", jobId), ("kind", JobKind.FileUpload.ToWire()), ("status", status.ToWire()), ("dataset", datasetId),
+            ("import", importId), ("order", orderSeq), ("now", epoch), ("started", processing ? epoch : null),
+            ("lease", processing ? ToEpoch(now + s_uploadLease) : null));
+        await AddHistoryAsync(connection, jobId, JobStatus.Queued, now, processing ? "receiving the file" : "waiting to fetch the file", cancellationToken);
+        if (processing)
+        {
+            await AddHistoryAsync(connection, jobId, JobStatus.Processing, now, "receiving the file", cancellationToken);
+        }
+        else
+        {
+            await NotifyQueuedAsync(connection, cancellationToken);
+        }
+    }
+
+    public async Task<bool> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string uploadJobId, datasetId;
+        long? orderSeq;
+        await using (var command = connection.Command(
+            "SELECT i.upload_job_id, i.dataset_id, j.order_seq FROM imports i JOIN jobs j ON j.id = i.upload_job_id WHERE i.id = @id;", ("id", importId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return false;
+            }
+
+            (uploadJobId, datasetId, orderSeq) = (reader.GetString(0), reader.GetString(1), reader.NullableInt64(2));
+        }
+
+        var epoch = ToEpoch(now);
+        if (await connection.ExecuteAsync(
+                """
+                UPDATE jobs SET status = 'completed', finished_at = @now, received = @bytes, claimed_by = NULL, lease_until = NULL
+                WHERE id = @id AND status = 'processing';
+                """,
+                cancellationToken, ("id", uploadJobId), ("now", epoch), ("bytes", payloadBytes)) == 0)
+        {
+            return false;
+        }
+
+        await AddHistoryAsync(connection, uploadJobId, JobStatus.Completed, now, $"received {payloadBytes} bytes", cancellationToken);
+        var loadJobId = Guid.CreateVersion7().ToString();
+        orderSeq ??= await NextOrderSeqAsync(connection, cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at) VALUES (@id, 'dataset_load', 'queued', @dataset, @import, @order, @now);
+            UPDATE imports SET payload_id = @payload, payload_bytes = @bytes, load_job_id = @id, status = 'queued' WHERE id = @import;
+            """,
+            cancellationToken,
+            ("id", loadJobId), ("dataset", datasetId), ("import", importId), ("order", orderSeq), ("now", epoch),
+            ("payload", payloadId), ("bytes", payloadBytes));
+        await AddHistoryAsync(connection, loadJobId, JobStatus.Queued, now, "file staged", cancellationToken);
+        await NotifyQueuedAsync(connection, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {ImportColumns} FROM imports i WHERE i.id = @id;", ("id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadImport(reader) : null;
+    }
+
+    public async Task<Page<ImportInfo>> ListImportsAsync(ImportFilter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            SELECT {ImportColumns} FROM imports i
+            WHERE i.seq < @cursor
+              AND (@dataset::text IS NULL OR i.dataset_id = @dataset::text)
+              AND (@status::text IS NULL OR i.status = @status::text)
+              AND (@recordType::text IS NULL OR i.record_type = @recordType::text OR i.resolved_record_type = @recordType::text)
+              AND (@from::bigint IS NULL OR i.created_at >= @from::bigint)
+              AND (@to::bigint IS NULL OR i.created_at < @to::bigint)
+              AND (@tag::text IS NULL OR EXISTS (SELECT 1 FROM import_tags t WHERE t.tag = @tag::text AND t.import_seq = i.seq))
+            ORDER BY i.seq DESC LIMIT @limit;
+            """,
+            ("cursor", long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue), ("dataset", filter.DatasetId),
+            ("status", filter.Status?.ToWire()), ("recordType", filter.RecordType),
+            ("from", filter.From is { } from ? ToEpoch(from) : null), ("to", filter.To is { } to ? ToEpoch(to) : null),
+            ("tag", filter.Tag), ("limit", page.Limit + 1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<ImportInfo>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(ReadImport(reader));
+        }
+
+        return Paged(items, page.Limit, i => i.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async Task<bool> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("UPDATE imports SET archived = @archived WHERE id = @id;", cancellationToken,
+            ("id", importId), ("archived", archived)) == 1;
+    }
+
+    public async Task<IReadOnlyDictionary<long, string>> VisibleBatchesAsync(string datasetId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            """
+            SELECT i.seq, i.id FROM imports i
+            WHERE i.dataset_id = @dataset AND NOT i.archived
+              AND (cardinality(@tags) = 0 OR EXISTS (SELECT 1 FROM import_tags t WHERE t.import_seq = i.seq AND t.tag = ANY (@tags)))
+            ORDER BY i.seq;
+            """,
+            ("dataset", datasetId), ("tags", tags.ToArray()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var batches = new Dictionary<long, string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            batches[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return batches;
+    }
+
+    public async Task ReportProgressAsync(string jobId, ImportProgress progress, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            UPDATE imports SET bytes_read = @bytes, records_read = @read, records_written = @written, records_rejected = @rejected
+            WHERE load_job_id = @job AND status = 'processing';
+            """,
+            cancellationToken,
+            ("job", jobId), ("bytes", progress.BytesRead), ("read", progress.RecordsRead), ("written", progress.RecordsWritten),
+            ("rejected", progress.RecordsRejected));
+    }
+
+    private static ImportInfo ReadImport(NpgsqlDataReader reader) => new()
+    {
+        Seq = reader.GetInt64(0),
+        Id = reader.GetString(1),
+        Request = JsonSerializer.Deserialize<NewImport>(reader.GetString(2), s_json)!,
+        Status = ParseStatus(reader.GetString(3)),
+        CreatedAt = FromEpoch(reader.GetInt64(4)),
+        StartedAt = FromEpoch(reader.GetValue(5)),
+        FinishedAt = FromEpoch(reader.GetValue(6)),
+        PayloadId = reader.NullableString(7),
+        PayloadBytes = reader.NullableInt64(8),
+        ResolvedRecordType = reader.NullableString(9),
+        Archived = reader.GetBoolean(10),
+        Error = reader.IsDBNull(11) ? null : new JobError(reader.GetString(11), reader.GetString(12)),
+        Progress = new ImportProgress(reader.GetInt64(13), reader.NullableInt64(8), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)),
+        FileUploadJobId = reader.NullableString(17),
+        DatasetLoadJobId = reader.NullableString(18),
+    };
+
+    private static JobStatus ParseStatus(string value) =>
+        JobStatusNames.TryParse(value, out var status) ? status : throw new InvalidDataException($"Unknown job status '{value}' in the store.");
+
+    /// <remarks>
+    /// The order lock is held until the transaction commits, so jobs become visible in the order of their
+    /// numbers: a claim can never see a later job of a dataset while an earlier one is still uncommitted.
+    /// </remarks>
+    private static async Task<long> NextOrderSeqAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@lock);", cancellationToken, ("lock", OrderLock));
+        return await connection.ScalarAsync<long>("SELECT nextval('job_order');", cancellationToken);
+    }
+
+    private const long OrderLock = 0x1_7A_4E_0002;
+
+    private static Task NotifyQueuedAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"SELECT pg_notify('{JobsChannel}', '');", cancellationToken);
+}

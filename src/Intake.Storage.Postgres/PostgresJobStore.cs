@@ -1,0 +1,129 @@
+using Intake.Core.Datasets;
+using Intake.Core.Storage;
+using Intake.Storage.Postgres.Migrations;
+using Npgsql;
+using static Intake.Storage.Postgres.PostgresSql;
+
+namespace Intake.Storage.Postgres;
+
+/// <summary>
+/// The control plane on PostgreSQL, shared by every node of a cluster. Status changes are compare-and-set
+/// updates in short transactions; claims lock the chosen row with <c>FOR UPDATE SKIP LOCKED</c> so two nodes
+/// never take one job, and queued or canceled work is announced with <c>NOTIFY</c>. Split by concern:
+/// datasets here, imports in <c>.Imports.cs</c>, the job log and claiming in <c>.Jobs.cs</c>.
+/// </summary>
+public sealed partial class PostgresJobStore(PostgresDataSource dataSource, TimeProvider time) : IJobStore
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await PostgresMigrator.MigrateAsync(connection, Schema.Scripts, cancellationToken);
+    }
+
+    public async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        return await PostgresMigrator.IsCurrentAsync(connection, Schema.Scripts, cancellationToken);
+    }
+
+    public async Task<bool> CreateDatasetAsync(Dataset dataset, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            "INSERT INTO datasets (id, name, description, created_at, updated_at) VALUES (@id, @name, @description::text, @created, @updated) ON CONFLICT (id) DO NOTHING;",
+            cancellationToken,
+            ("id", dataset.Id), ("name", dataset.Name), ("description", dataset.Description),
+            ("created", ToEpoch(dataset.CreatedAt)), ("updated", ToEpoch(dataset.UpdatedAt))) == 1;
+    }
+
+    public async Task<Dataset?> GetDatasetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT id, name, description, created_at, updated_at FROM datasets WHERE id = @id;", ("id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDataset(reader) : null;
+    }
+
+    public async Task<Page<Dataset>> ListDatasetsAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT id, name, description, created_at, updated_at FROM datasets WHERE id COLLATE \"C\" > @after ORDER BY id COLLATE \"C\" LIMIT @limit;",
+            ("after", page.Cursor ?? ""), ("limit", page.Limit + 1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<Dataset>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(ReadDataset(reader));
+        }
+
+        return Paged(items, page.Limit, d => d.Id);
+    }
+
+    public async Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var connection = await dataSource.OpenAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE datasets SET name = coalesce(@name::text, name), description = coalesce(@description::text, description), updated_at = @now WHERE id = @id;",
+                cancellationToken, ("id", id), ("name", name), ("description", description), ("now", ToEpoch(now)));
+        }
+
+        return await GetDatasetAsync(id, cancellationToken);
+    }
+
+    public async Task RemoveDatasetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            DELETE FROM import_tags WHERE import_seq IN (SELECT seq FROM imports WHERE dataset_id = @id);
+            DELETE FROM imports WHERE dataset_id = @id;
+            DELETE FROM record_types WHERE dataset_id = @id;
+            DELETE FROM datasets WHERE id = @id;
+            """,
+            cancellationToken, ("id", id));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task SaveRecordTypeAsync(string datasetId, string name, string definition, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO record_types (dataset_id, name, definition, updated_at) VALUES (@dataset, @name, @definition, @now)
+            ON CONFLICT (dataset_id, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at;
+            """,
+            cancellationToken, ("dataset", datasetId), ("name", name), ("definition", definition), ("now", ToEpoch(now)));
+    }
+
+    public async Task<IReadOnlyList<StoredRecordType>> ListRecordTypesAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT name, definition, updated_at FROM record_types WHERE dataset_id = @dataset ORDER BY name COLLATE \"C\";", ("dataset", datasetId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var types = new List<StoredRecordType>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            types.Add(new StoredRecordType(reader.GetString(0), reader.GetString(1), FromEpoch(reader.GetInt64(2))));
+        }
+
+        return types;
+    }
+
+    private static Dataset ReadDataset(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.NullableString(2), FromEpoch(reader.GetInt64(3)), FromEpoch(reader.GetInt64(4)));
+
+    private static Page<T> Paged<T>(List<T> items, int limit, Func<T, string> cursorOf)
+    {
+        if (items.Count <= limit)
+        {
+            return new Page<T>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new Page<T>(items, cursorOf(items[^1]));
+    }
+}

@@ -1,0 +1,279 @@
+using Intake.Core.Imports;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+using Intake.Storage.Postgres.Loading;
+using Npgsql;
+
+namespace Intake.Storage.Postgres;
+
+/// <summary>
+/// Applies one load in a single transaction: records stream by binary COPY into a temporary staging table
+/// while the file is parsed, and <see cref="CompleteAsync"/> merges them into the dataset's table with one
+/// set-based statement per step, then commits records, rejections, attribute types, counts and the
+/// applied-load marker together. Disposing before that rolls back, and the staging table goes with it.
+/// </summary>
+/// <remarks>
+/// The transaction holds the dataset's advisory lock: the scheduler already runs one load per dataset at a
+/// time, and the lock keeps that true for a node that lost its lease but has not noticed yet.
+/// </remarks>
+internal sealed class PostgresRecordSink : IRecordSink
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly LoadRequest _request;
+    private readonly int _tables;
+    private readonly int _recordTypeId;
+    private readonly bool _interactions;
+    private readonly BinaryCopyWriter _rows = new();
+    private readonly List<RecordRejection> _storedRejections = [];
+    private Stream? _copy;
+    private long _staged;
+    private long _minTimestamp = long.MaxValue;
+    private long _maxTimestamp = long.MinValue;
+    private bool _completed;
+
+    private PostgresRecordSink(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadRequest request, int tables, int recordTypeId)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _request = request;
+        _tables = tables;
+        _recordTypeId = recordTypeId;
+        _interactions = request.RecordType.Kind == RecordKind.Interaction;
+    }
+
+    public long Written { get; private set; }
+
+    public long Rejected { get; private set; }
+
+    private string Table => _interactions ? DatasetTables.Interactions(_tables) : DatasetTables.Entities(_tables);
+
+    public static async Task<PostgresRecordSink> OpenAsync(PostgresDataSource dataSource, LoadRequest request, int tables, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenLoadAsync(cancellationToken);
+        try
+        {
+            var recordTypeId = await connection.ScalarAsync<int>(
+                "INSERT INTO record_type_names (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id;",
+                cancellationToken, ("name", request.RecordType.Name));
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dataset, 11));", cancellationToken, ("dataset", request.DatasetId));
+            await connection.ExecuteAsync(
+                request.RecordType.Kind == RecordKind.Interaction
+                    ? """
+                      CREATE TEMP TABLE stage (line bigint, ts bigint, h bigint, type text COLLATE "C", source_id text COLLATE "C", target_id text COLLATE "C",
+                          value double precision, attrs text) ON COMMIT DROP;
+                      """
+                    : """
+                      CREATE TEMP TABLE stage (line bigint, type text COLLATE "C", id text COLLATE "C", name text, media_url text, attrs text) ON COMMIT DROP;
+                      """,
+                cancellationToken);
+            return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken)
+    {
+        if (_copy is null)
+        {
+            _copy = await _connection.BeginRawBinaryCopyAsync(
+                _interactions
+                    ? "COPY stage (line, ts, h, type, source_id, target_id, value, attrs) FROM STDIN (FORMAT BINARY)"
+                    : "COPY stage (line, type, id, name, media_url, attrs) FROM STDIN (FORMAT BINARY)",
+                cancellationToken);
+            _rows.Header();
+        }
+
+        Serialize(batch);
+        _staged += batch.Count;
+        Written += batch.Count;
+        Reject(batch.Rejections);
+        await _rows.FlushAsync(_copy, cancellationToken);
+    }
+
+    public async ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
+        CancellationToken cancellationToken)
+    {
+        if (_copy is not null)
+        {
+            _rows.Trailer();
+            await _rows.FlushAsync(_copy, cancellationToken);
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
+
+        var merge = new StagedMerge(_connection, _request, Table, _recordTypeId, _minTimestamp, _maxTimestamp);
+        var (inserted, conflicts) = _staged == 0 ? (0L, []) : await merge.RunAsync(cancellationToken);
+        Written -= conflicts.Count;
+        Reject(conflicts);
+        var deleted = 0L;
+        if (_request.Mode == WriteMode.Replace)
+        {
+            deleted = await _connection.ExecuteAsync($"DELETE FROM {Table} WHERE record_type = @type AND batch <> @batch;", cancellationToken,
+                ("type", _recordTypeId), ("batch", _request.BatchSeq));
+        }
+
+        await StoreRejectionsAsync(cancellationToken);
+        await _connection.ExecuteAsync(
+            """
+            INSERT INTO attribute_types (dataset_id, name, type) SELECT @dataset, name, type FROM unnest(@names, @types) AS t (name, type)
+            ON CONFLICT (dataset_id, name) DO NOTHING;
+            """,
+            cancellationToken,
+            ("dataset", _request.DatasetId), ("names", newAttributeTypes.Select(t => t.Key).ToArray()),
+            ("types", newAttributeTypes.Select(t => t.Value.ToWire()).ToArray()));
+        await _connection.ExecuteAsync(
+            $"UPDATE record_sets SET {(_interactions ? "interactions = interactions" : "entities = entities")} + @delta WHERE dataset_id = @dataset;",
+            cancellationToken, ("delta", inserted - deleted), ("dataset", _request.DatasetId));
+        var totals = new LoadTotals(recordsRead, Written, Rejected, deleted, _request.RecordType.Name);
+        await _connection.ExecuteAsync(
+            """
+            INSERT INTO applied_loads (import_id, dataset_id, record_type, read, written, rejected, deleted)
+            VALUES (@import, @dataset, @type, @read, @written, @rejected, @deleted);
+            """,
+            cancellationToken,
+            ("import", _request.ImportId), ("dataset", _request.DatasetId), ("type", totals.RecordType), ("read", totals.Read),
+            ("written", totals.Written), ("rejected", totals.Rejected), ("deleted", totals.Deleted));
+
+        // Checkpoint: the commit below is the single point at which the load becomes visible.
+        cancellationToken.ThrowIfCancellationRequested();
+        await _transaction.CommitAsync(cancellationToken);
+        _completed = true;
+        return totals;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_copy is not null && !_completed)
+            {
+                // Ending the COPY with an error is how the protocol abandons it; the rollback below then discards everything.
+                await ((NpgsqlRawCopyStream)_copy).CancelAsync();
+            }
+        }
+        catch (Exception exception) when (exception is NpgsqlException or IOException or InvalidOperationException)
+        {
+            // The connection is closed below either way.
+        }
+
+        if (!_completed)
+        {
+            try
+            {
+                await _transaction.RollbackAsync(CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or IOException or InvalidOperationException)
+            {
+                // A broken connection has no transaction left to roll back.
+            }
+        }
+
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    /// <summary>Appends the batch's rows to the COPY buffer (one batch at a time, so the buffer stays a few MiB).</summary>
+    private void Serialize(RecordBatch batch)
+    {
+        foreach (ref readonly var slot in batch.Slots)
+        {
+            if (_interactions)
+            {
+                _rows.StartRow(8);
+                _rows.Int64(slot.Line);
+                _rows.Int64(slot.Timestamp);
+                _rows.Int64(unchecked((long)slot.KeyHash));
+                _rows.Text(batch.Text(slot.Type));
+                _rows.Text(batch.Text(slot.Id));
+                _rows.Text(batch.Text(slot.TargetId));
+                if (slot.HasValue)
+                {
+                    _rows.Double(slot.Value);
+                }
+                else
+                {
+                    _rows.Null();
+                }
+
+                Optional(batch, slot.Attributes);
+                _minTimestamp = Math.Min(_minTimestamp, slot.Timestamp);
+                _maxTimestamp = Math.Max(_maxTimestamp, slot.Timestamp);
+            }
+            else
+            {
+                _rows.StartRow(6);
+                _rows.Int64(slot.Line);
+                _rows.Text(batch.Text(slot.Type));
+                _rows.Text(batch.Text(slot.Id));
+                Optional(batch, slot.Name);
+                Optional(batch, slot.MediaUrl);
+                Optional(batch, slot.Attributes);
+            }
+        }
+
+    }
+
+    private void Optional(RecordBatch batch, Utf8Slice slice)
+    {
+        if (slice.IsNull)
+        {
+            _rows.Null();
+        }
+        else
+        {
+            _rows.Text(batch.Text(slice));
+        }
+    }
+
+    /// <summary>Counts every rejection and keeps the first <see cref="LoadRequest.MaxStoredErrors"/>, stored at the commit.</summary>
+    private void Reject(List<RecordRejection> rejections)
+    {
+        foreach (var rejection in rejections)
+        {
+            Rejected++;
+            if (_storedRejections.Count < _request.MaxStoredErrors)
+            {
+                _storedRejections.Add(rejection);
+            }
+        }
+    }
+
+    private async Task StoreRejectionsAsync(CancellationToken cancellationToken)
+    {
+        if (_storedRejections.Count == 0)
+        {
+            return;
+        }
+
+        await using var import = await _connection.BeginBinaryImportAsync(
+            "COPY load_errors (dataset_id, import_id, seq, line, error_id, code, message, field) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        var seq = 0;
+        foreach (var rejection in _storedRejections)
+        {
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(_request.DatasetId, cancellationToken);
+            await import.WriteAsync(_request.ImportId, cancellationToken);
+            await import.WriteAsync(++seq, cancellationToken);
+            await import.WriteAsync(rejection.Line, cancellationToken);
+            await import.WriteAsync(rejection.ErrorId, cancellationToken);
+            await import.WriteAsync(rejection.Code, cancellationToken);
+            await import.WriteAsync(rejection.Message, cancellationToken);
+            if (rejection.Field is null)
+            {
+                await import.WriteNullAsync(cancellationToken);
+            }
+            else
+            {
+                await import.WriteAsync(rejection.Field, cancellationToken);
+            }
+        }
+
+        await import.CompleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,36 @@
+using Intake.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Storage.Postgres;
+
+public static class PostgresServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the PostgreSQL store (connection string from <c>Storage:ConnectionString</c>), its staged files
+    /// (in the database unless <c>Postgres:StagedFiles</c> is <c>directory</c>) and the LISTEN/NOTIFY wake-ups.
+    /// </summary>
+    public static IServiceCollection AddIntakePostgres(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PostgresDataSource>();
+        services.TryAddSingleton<PostgresJobStore>();
+        services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<PostgresJobStore>());
+        services.TryAddSingleton<IRecordStore, PostgresRecordStore>();
+        services.TryAddSingleton<IKeyStore, PostgresKeyStore>();
+        services.TryAddSingleton<IStoreLifecycle, PostgresStoreLifecycle>();
+        services.TryAddSingleton<IPayloadStore>(sp =>
+        {
+            if (!string.Equals(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.StagedFiles, "directory", StringComparison.OrdinalIgnoreCase))
+            {
+                return ActivatorUtilities.CreateInstance<PostgresPayloadStore>(sp);
+            }
+
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var directory = storage.StagedDirectory ?? Path.Combine(storage.DataDirectory, "staged");
+            return new FileSystemPayloadStore(Options.Create(new PayloadStoreOptions { Directory = directory }));
+        });
+        services.AddHostedService<PostgresNotificationListener>();
+        return services;
+    }
+}
