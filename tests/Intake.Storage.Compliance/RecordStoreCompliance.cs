@@ -155,6 +155,27 @@ public abstract class RecordStoreCompliance : StoreCompliance
     }
 
     [Fact]
+    public async Task Interactions_are_keyed_by_type_source_target_and_time_within_and_across_loads()
+    {
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Interactions("ds", ("u", "a", 1), ("u", "b", 1), ("u", "a", 2)));
+
+        var upsert = await LoadAsync("ds", "imp-2", 2, WriteMode.Upsert, Batches.Interactions("ds", ("u", "a", 1), ("u", "a", 1), ("v", "a", 1)));
+
+        Assert.Equal((3L, 0L), (upsert.Written, upsert.Rejected));
+        Assert.Equal(new RecordCounts(0, 4), await Records.CountAsync("ds", default));
+        var stored = await Records.ExportAsync("ds", new ExportQuery(RecordKind.Interaction, null, null, null), default).ToListAsync();
+        Assert.Equal(2, Assert.Single(stored, r => (r.Id, r.TargetId, r.Timestamp) == ("u", "a", 1L)).BatchSeq);
+
+        var insert = await LoadAsync("ds", "imp-3", 3, WriteMode.Insert, Batches.Interactions("ds", ("u", "b", 1), ("w", "a", 1), ("w", "a", 1)));
+
+        Assert.Equal((1L, 2L), (insert.Written, insert.Rejected));
+        Assert.Equal(new RecordCounts(0, 5), await Records.CountAsync("ds", default));
+        var errors = await Records.ReadErrorsAsync("ds", "imp-3", null, default).ToListAsync();
+        Assert.Equal([2L, 4L], errors.Select(e => e.Line));
+        Assert.All(errors, e => Assert.Contains("could not be created because it already exists", e.Message));
+    }
+
+    [Fact]
     public async Task Declared_attribute_types_conflict_with_different_existing_ones()
     {
         Assert.Empty(await Records.DeclareAttributeTypesAsync("ds", new Dictionary<string, AttributeType> { ["price"] = AttributeType.Double }, default));
