@@ -10,7 +10,9 @@ namespace Intake.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    private const int KeptOutputLines = 200;
     private readonly Process _process;
+    private readonly Queue<string> _output = new();
 
     private ServerProcess(Process process, Uri address)
     {
@@ -19,6 +21,18 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The last lines the server wrote (stdout and stderr), for a failing test's message.</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -41,12 +55,21 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, line) => server.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
-        await server.WaitUntilReadyAsync();
+        try
+        {
+            await server.WaitUntilReadyAsync();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
@@ -69,6 +92,23 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > KeptOutputLines)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = Address };
@@ -77,7 +117,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready.");
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready:\n{RecentOutput}");
             }
 
             try
@@ -96,7 +136,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The server did not become ready within 60 s.");
+        throw new TimeoutException($"The server did not become ready within 60 s:\n{RecentOutput}");
     }
 
     private static int FreePort()
