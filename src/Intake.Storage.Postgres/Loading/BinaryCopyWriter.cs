@@ -9,7 +9,7 @@ namespace Intake.Storage.Postgres.Loading;
 /// </summary>
 internal sealed class BinaryCopyWriter
 {
-    private static ReadOnlySpan<byte> Signature => "PGCOPY\n\xff\r\n\0"u8;
+    private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
     private byte[] _buffer = new byte[1 << 20];
     private int _used;
