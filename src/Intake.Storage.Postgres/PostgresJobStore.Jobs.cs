@@ -2,17 +2,12 @@ using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Npgsql;
 using static Intake.Storage.Postgres.PostgresSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Postgres;
 
 public sealed partial class PostgresJobStore
 {
-    private const string JobColumns =
-        """
-        j.seq, j.id, j.kind, j.status, j.dataset_id, j.import_id, j.order_seq, j.queued_at, j.started_at, j.finished_at,
-        j.error_code, j.error_message, j.canceled_by, j.claimed_by, j.lease_until, j.attempts, j.received, j.loaded, j.rejected
-        """;
-
     private const string FinalStatuses = "('completed', 'completed_with_errors', 'failed', 'canceled')";
 
     // Looking for expired leases on every claim would cost a query per poll of every worker; once a second
@@ -228,11 +223,7 @@ public sealed partial class PostgresJobStore
         var recovered = 0;
         foreach (var (id, directUpload, cancelAsked) in expired)
         {
-            var (next, details) = cancelAsked
-                ? (JobStatus.Canceled, new JobTransitionDetails { Reason = "canceled while its worker was gone" })
-                : directUpload
-                    ? (JobStatus.Failed, new JobTransitionDetails { Error = new JobError(ErrorCodes.UploadInterrupted, "The upload was interrupted before the whole file arrived.") })
-                    : (JobStatus.Queued, new JobTransitionDetails { Reason = "its worker stopped; redelivered" });
+            var (next, details) = Recovery(directUpload, cancelAsked);
 
             if (await TransitionExpiredAsync(id, next, details, clock, now, cancellationToken))
             {
@@ -371,23 +362,4 @@ public sealed partial class PostgresJobStore
             ("errorCode", details.Error?.Code), ("errorMessage", details.Error?.Message), ("resolved", details.ResolvedRecordType),
             ("bytes", progress?.BytesRead), ("read", progress?.RecordsRead), ("written", progress?.RecordsWritten), ("rejected", progress?.RecordsRejected));
     }
-
-    private static Job ReadJob(NpgsqlDataReader reader) => new()
-    {
-        Id = reader.GetString(1),
-        Kind = JobKindNames.TryParse(reader.GetString(2), out var kind) ? kind : throw new InvalidDataException($"Unknown job kind '{reader.GetString(2)}'."),
-        Status = ParseStatus(reader.GetString(3)),
-        DatasetId = reader.GetString(4),
-        ImportId = reader.NullableString(5),
-        OrderSeq = reader.NullableInt64(6),
-        QueuedAt = FromEpoch(reader.GetInt64(7)),
-        StartedAt = FromEpoch(reader.GetValue(8)),
-        FinishedAt = FromEpoch(reader.GetValue(9)),
-        Error = reader.IsDBNull(10) ? null : new JobError(reader.GetString(10), reader.GetString(11)),
-        CanceledBy = reader.NullableString(12),
-        ClaimedBy = reader.NullableString(13),
-        LeaseUntil = FromEpoch(reader.GetValue(14)),
-        Attempts = reader.GetInt32(15),
-        Stats = new JobStats(reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18)),
-    };
 }

@@ -3,6 +3,7 @@ using Intake.Core.Storage;
 using Intake.Storage.Postgres.Migrations;
 using Npgsql;
 using static Intake.Storage.Postgres.PostgresSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Postgres;
 
@@ -39,7 +40,7 @@ public sealed partial class PostgresJobStore(PostgresDataSource dataSource, Time
     public async Task<Dataset?> GetDatasetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
-        await using var command = connection.Command("SELECT id, name, description, created_at, updated_at FROM datasets WHERE id = @id;", ("id", id));
+        await using var command = connection.Command($"SELECT {DatasetColumns} FROM datasets WHERE id = @id;", ("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadDataset(reader) : null;
     }
@@ -48,7 +49,7 @@ public sealed partial class PostgresJobStore(PostgresDataSource dataSource, Time
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            "SELECT id, name, description, created_at, updated_at FROM datasets WHERE id COLLATE \"C\" > @after ORDER BY id COLLATE \"C\" LIMIT @limit;",
+            $"SELECT {DatasetColumns} FROM datasets WHERE id COLLATE \"C\" > @after ORDER BY id COLLATE \"C\" LIMIT @limit;",
             ("after", page.Cursor ?? ""), ("limit", page.Limit + 1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var items = new List<Dataset>();
@@ -111,19 +112,5 @@ public sealed partial class PostgresJobStore(PostgresDataSource dataSource, Time
         }
 
         return types;
-    }
-
-    private static Dataset ReadDataset(NpgsqlDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.NullableString(2), FromEpoch(reader.GetInt64(3)), FromEpoch(reader.GetInt64(4)));
-
-    private static Page<T> Paged<T>(List<T> items, int limit, Func<T, string> cursorOf)
-    {
-        if (items.Count <= limit)
-        {
-            return new Page<T>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<T>(items, cursorOf(items[^1]));
     }
 }

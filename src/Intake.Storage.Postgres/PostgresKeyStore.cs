@@ -2,14 +2,13 @@ using Intake.Core.Security;
 using Intake.Core.Storage;
 using Npgsql;
 using static Intake.Storage.Postgres.PostgresSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Postgres;
 
 /// <summary>API keys and signed-request nonces, shared by every node. Thread-safe.</summary>
 public sealed class PostgresKeyStore(PostgresDataSource dataSource) : IKeyStore
 {
-    private const string KeyColumns = "id, name, scopes, signed, verifier, created_at, revoked_at";
-
     public async Task CreateKeyAsync(ApiKey key, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
@@ -25,7 +24,7 @@ public sealed class PostgresKeyStore(PostgresDataSource dataSource) : IKeyStore
         await using var connection = await dataSource.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {KeyColumns} FROM api_keys WHERE id = @id;", ("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadKey(reader) : null;
     }
 
     public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(CancellationToken cancellationToken)
@@ -36,7 +35,7 @@ public sealed class PostgresKeyStore(PostgresDataSource dataSource) : IKeyStore
         var keys = new List<ApiKey>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(Read(reader));
+            keys.Add(ReadKey(reader));
         }
 
         return keys;
@@ -59,7 +58,4 @@ public sealed class PostgresKeyStore(PostgresDataSource dataSource) : IKeyStore
             ("key", keyId), ("nonce", nonce), ("expires", ToEpoch(expiresAt))) == 1;
     }
 
-    private static ApiKey Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), (ApiKeyScopes)reader.GetInt32(2), reader.GetBoolean(3), (byte[])reader.GetValue(4),
-        FromEpoch(reader.GetInt64(5)), FromEpoch(reader.GetValue(6)));
 }

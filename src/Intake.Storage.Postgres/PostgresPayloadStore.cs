@@ -3,6 +3,7 @@ using Intake.Core.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static Intake.Storage.Postgres.PostgresSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Postgres;
 

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Intake.Core.Records;
 using Intake.Core.Storage;
+using Intake.Storage.Relational;
+using static Intake.Storage.Relational.RecordRows;
 using Npgsql;
 
 namespace Intake.Storage.Postgres;
@@ -169,7 +171,7 @@ public sealed class PostgresRecordStore : IRecordStore
         {
             await using var command = connection.Command(
                 $"""
-                SELECT i.type, i.source_id, i.target_id, i.ts, i.value, i.attrs, t.name, i.batch
+                SELECT {InteractionColumns}
                 FROM {DatasetTables.Interactions(n)} i JOIN record_type_names t ON t.id = i.record_type
                 WHERE (@type::text IS NULL OR i.type = @type::text) AND (@since::bigint IS NULL OR i.ts >= @since::bigint){batchFilter};
                 """,
@@ -177,8 +179,7 @@ public sealed class PostgresRecordStore : IRecordStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                yield return new StoredRecord(RecordKind.Interaction, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
-                    null, null, reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.NullableString(5), reader.GetString(6), reader.GetInt64(7));
+                yield return ReadInteraction(reader);
             }
         }
     }
@@ -267,9 +268,6 @@ public sealed class PostgresRecordStore : IRecordStore
     }
 
     private static string EntitySelect(int n) =>
-        $"SELECT e.type, e.id, e.name, e.media_url, e.attrs, t.name, e.batch FROM {DatasetTables.Entities(n)} e JOIN record_type_names t ON t.id = e.record_type";
+        $"SELECT {EntityColumns} FROM {DatasetTables.Entities(n)} e JOIN record_type_names t ON t.id = e.record_type";
 
-    private static StoredRecord ReadEntity(NpgsqlDataReader reader) => new(
-        RecordKind.Entity, reader.GetString(0), reader.GetString(1), null, null, reader.NullableString(2), reader.NullableString(3), null,
-        reader.NullableString(4), reader.GetString(5), reader.GetInt64(6));
 }

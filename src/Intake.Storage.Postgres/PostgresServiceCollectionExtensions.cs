@@ -26,9 +26,7 @@ public static class PostgresServiceCollectionExtensions
                 return ActivatorUtilities.CreateInstance<PostgresPayloadStore>(sp);
             }
 
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var directory = storage.StagedDirectory ?? Path.Combine(storage.DataDirectory, "staged");
-            return new FileSystemPayloadStore(Options.Create(new PayloadStoreOptions { Directory = directory }));
+            return FileSystemPayloadStore.For(sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         });
         services.AddHostedService<PostgresNotificationListener>();
         return services;

@@ -35,16 +35,6 @@ internal static class PostgresSql
         return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static long ToEpoch(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset FromEpoch(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
-
-    public static DateTimeOffset? FromEpoch(object value) => value is DBNull ? null : FromEpoch((long)value);
-
-    public static string? NullableString(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static long? NullableInt64(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
     /// <summary>The channel workers listen on for queued and finished jobs (payload unused).</summary>
     public const string JobsChannel = "intake_jobs";
 

@@ -5,23 +5,12 @@ using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Microsoft.Data.Sqlite;
 using static Intake.Storage.Sqlite.SqliteSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Sqlite;
 
 public sealed partial class SqliteJobStore
 {
-    private const string ImportColumns =
-        """
-        i.seq, i.id, i.request, i.status, i.created_at, i.started_at, i.finished_at, i.payload_id, i.payload_bytes,
-        i.resolved_record_type, i.archived, i.error_code, i.error_message, i.bytes_read, i.records_read,
-        i.records_written, i.records_rejected, i.upload_job_id, i.load_job_id
-        """;
-
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     // Direct uploads are leased for a day: their sender, not a worker, holds them, and only a restart
     // of this process (which recovers everything) may declare them interrupted.
     private static readonly TimeSpan s_uploadLease = TimeSpan.FromDays(1);
@@ -52,7 +41,7 @@ public sealed partial class SqliteJobStore
                 RETURNING seq;
                 """,
                 cancellationToken,
-                ("@id", importId), ("@dataset", request.DatasetId), ("@request", JsonSerializer.Serialize(request, s_json)),
+                ("@id", importId), ("@dataset", request.DatasetId), ("@request", SerializeRequest(request)),
                 ("@recordType", request.RecordType), ("@url", request.SourceUrl), ("@status", (uploadStatus ?? JobStatus.Queued).ToWire()), ("@now", epoch),
                 ("@started", processing ? epoch : null), ("@job", jobId), ("@key", request.IdempotencyKey));
             foreach (var tag in request.Tags.Distinct(StringComparer.Ordinal))
@@ -232,28 +221,6 @@ public sealed partial class SqliteJobStore
             ("@job", jobId), ("@bytes", progress.BytesRead), ("@read", progress.RecordsRead), ("@written", progress.RecordsWritten),
             ("@rejected", progress.RecordsRejected));
     }
-
-    private static ImportInfo ReadImport(SqliteDataReader reader) => new()
-    {
-        Seq = reader.GetInt64(0),
-        Id = reader.GetString(1),
-        Request = JsonSerializer.Deserialize<NewImport>(reader.GetString(2), s_json)!,
-        Status = ParseStatus(reader.GetString(3)),
-        CreatedAt = FromEpoch(reader.GetInt64(4)),
-        StartedAt = FromEpoch(reader.GetValue(5)),
-        FinishedAt = FromEpoch(reader.GetValue(6)),
-        PayloadId = reader.NullableString(7),
-        PayloadBytes = reader.NullableInt64(8),
-        ResolvedRecordType = reader.NullableString(9),
-        Archived = reader.GetInt64(10) != 0,
-        Error = reader.IsDBNull(11) ? null : new JobError(reader.GetString(11), reader.GetString(12)),
-        Progress = new ImportProgress(reader.GetInt64(13), reader.NullableInt64(8), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)),
-        FileUploadJobId = reader.NullableString(17),
-        DatasetLoadJobId = reader.NullableString(18),
-    };
-
-    private static JobStatus ParseStatus(string value) =>
-        JobStatusNames.TryParse(value, out var status) ? status : throw new InvalidDataException($"Unknown job status '{value}' in the store.");
 
     private static async Task<long> NextOrderSeqAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         await connection.ScalarAsync<long>("UPDATE order_sequence SET value = value + 1 WHERE id = 1 RETURNING value;", cancellationToken);

@@ -2,17 +2,12 @@ using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Microsoft.Data.Sqlite;
 using static Intake.Storage.Sqlite.SqliteSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Sqlite;
 
 public sealed partial class SqliteJobStore
 {
-    private const string JobColumns =
-        """
-        j.seq, j.id, j.kind, j.status, j.dataset_id, j.import_id, j.order_seq, j.queued_at, j.started_at, j.finished_at,
-        j.error_code, j.error_message, j.canceled_by, j.claimed_by, j.lease_until, j.attempts, j.received, j.loaded, j.rejected
-        """;
-
     public async Task<Job> EnqueueAsync(JobKind kind, string datasetId, string? importId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7().ToString();
@@ -204,11 +199,7 @@ public sealed partial class SqliteJobStore
         var clock = now == DateTimeOffset.MaxValue ? DateTimeOffset.UtcNow : now;
         foreach (var (id, directUpload, cancelAsked) in expired)
         {
-            var (next, details) = cancelAsked
-                ? (JobStatus.Canceled, new JobTransitionDetails { Reason = "canceled while its worker was gone" })
-                : directUpload
-                    ? (JobStatus.Failed, new JobTransitionDetails { Error = new JobError(ErrorCodes.UploadInterrupted, "The upload was interrupted before the whole file arrived.") })
-                    : (JobStatus.Queued, new JobTransitionDetails { Reason = "its worker stopped; redelivered" });
+            var (next, details) = Recovery(directUpload, cancelAsked);
             await TransitionAsync(id, next, details, clock, cancellationToken);
         }
 
@@ -307,23 +298,4 @@ public sealed partial class SqliteJobStore
             ("@errorCode", details.Error?.Code), ("@errorMessage", details.Error?.Message), ("@resolved", details.ResolvedRecordType),
             ("@bytes", progress?.BytesRead), ("@read", progress?.RecordsRead), ("@written", progress?.RecordsWritten), ("@rejected", progress?.RecordsRejected));
     }
-
-    private static Job ReadJob(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(1),
-        Kind = JobKindNames.TryParse(reader.GetString(2), out var kind) ? kind : throw new InvalidDataException($"Unknown job kind '{reader.GetString(2)}'."),
-        Status = ParseStatus(reader.GetString(3)),
-        DatasetId = reader.GetString(4),
-        ImportId = reader.NullableString(5),
-        OrderSeq = reader.NullableInt64(6),
-        QueuedAt = FromEpoch(reader.GetInt64(7)),
-        StartedAt = FromEpoch(reader.GetValue(8)),
-        FinishedAt = FromEpoch(reader.GetValue(9)),
-        Error = reader.IsDBNull(10) ? null : new JobError(reader.GetString(10), reader.GetString(11)),
-        CanceledBy = reader.NullableString(12),
-        ClaimedBy = reader.NullableString(13),
-        LeaseUntil = FromEpoch(reader.GetValue(14)),
-        Attempts = (int)reader.GetInt64(15),
-        Stats = new JobStats(reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18)),
-    };
 }

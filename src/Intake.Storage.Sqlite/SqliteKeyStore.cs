@@ -2,6 +2,7 @@ using Intake.Core.Security;
 using Intake.Core.Storage;
 using Microsoft.Data.Sqlite;
 using static Intake.Storage.Sqlite.SqliteSql;
+using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Sqlite;
 
@@ -22,20 +23,20 @@ public sealed class SqliteKeyStore(SqliteDataSource dataSource) : IKeyStore
     {
         await using var connection = await dataSource.OpenControlAsync(cancellationToken);
         await using var command = connection.Command(
-            "SELECT id, name, scopes, signed, verifier, created_at, revoked_at FROM api_keys WHERE id = @id;", ("@id", id));
+            $"SELECT {KeyColumns} FROM api_keys WHERE id = @id;", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadKey(reader) : null;
     }
 
     public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenControlAsync(cancellationToken);
-        await using var command = connection.Command("SELECT id, name, scopes, signed, verifier, created_at, revoked_at FROM api_keys ORDER BY created_at, id;");
+        await using var command = connection.Command($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at, id;");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = new List<ApiKey>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(Read(reader));
+            keys.Add(ReadKey(reader));
         }
 
         return keys;
@@ -61,7 +62,4 @@ public sealed class SqliteKeyStore(SqliteDataSource dataSource) : IKeyStore
         return fresh;
     }
 
-    private static ApiKey Read(SqliteDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), (ApiKeyScopes)reader.GetInt32(2), reader.GetInt64(3) != 0, (byte[])reader.GetValue(4),
-        FromEpoch(reader.GetInt64(5)), FromEpoch(reader.GetValue(6)));
 }

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Intake.Core.Records;
 using Intake.Core.Storage;
+using Intake.Storage.Relational;
+using static Intake.Storage.Relational.RecordRows;
 using Intake.Storage.Sqlite.Migrations;
 using Microsoft.Data.Sqlite;
 
@@ -149,7 +151,7 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         {
             await using var command = connection.Command(
                 $"""
-                SELECT i.type, i.source_id, i.target_id, i.ts, i.value, i.attrs, t.name, i.batch
+                SELECT {InteractionColumns}
                 FROM interactions i JOIN record_types t ON t.id = i.record_type
                 WHERE (@type IS NULL OR i.type = @type) AND (@since IS NULL OR i.ts >= @since){batchFilter};
                 """,
@@ -157,8 +159,7 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                yield return new StoredRecord(RecordKind.Interaction, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
-                    null, null, reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.NullableString(5), reader.GetString(6), reader.GetInt64(7));
+                yield return ReadInteraction(reader);
             }
         }
     }
@@ -228,11 +229,7 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
     }
 
     private const string EntitySelect =
-        "SELECT e.type, e.id, e.name, e.media_url, e.attrs, t.name, e.batch FROM entities e JOIN record_types t ON t.id = e.record_type";
-
-    private static StoredRecord ReadEntity(SqliteDataReader reader) => new(
-        RecordKind.Entity, reader.GetString(0), reader.GetString(1), null, null, reader.NullableString(2), reader.NullableString(3), null,
-        reader.NullableString(4), reader.GetString(5), reader.GetInt64(6));
+        $"SELECT {EntityColumns} FROM entities e JOIN record_types t ON t.id = e.record_type";
 
     private async Task<SqliteConnection> OpenAsync(string datasetId, CancellationToken cancellationToken)
     {

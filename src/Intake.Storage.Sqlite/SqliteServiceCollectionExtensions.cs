@@ -16,12 +16,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IRecordStore, SqliteRecordStore>();
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<IStoreLifecycle, SqliteStoreLifecycle>();
-        services.TryAddSingleton<IPayloadStore>(sp =>
-        {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var directory = storage.StagedDirectory ?? Path.Combine(storage.DataDirectory, "staged");
-            return new FileSystemPayloadStore(Options.Create(new PayloadStoreOptions { Directory = directory }));
-        });
+        services.TryAddSingleton<IPayloadStore>(sp => FileSystemPayloadStore.For(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         return services;
     }
 }

@@ -39,13 +39,4 @@ internal static class SqliteSql
         return new WriteScope(connection);
     }
 
-    public static long ToEpoch(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset FromEpoch(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
-
-    public static DateTimeOffset? FromEpoch(object value) => value is DBNull ? null : FromEpoch((long)value);
-
-    public static string? NullableString(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static long? NullableInt64(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 }

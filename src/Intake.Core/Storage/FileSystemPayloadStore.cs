@@ -23,6 +23,10 @@ public sealed class FileSystemPayloadStore : IPayloadStore
         Directory.CreateDirectory(_directory);
     }
 
+    /// <summary>The store in <see cref="StorageOptions.StagedDirectory"/>, or <c>staged</c> under the data directory.</summary>
+    public static FileSystemPayloadStore For(StorageOptions storage) =>
+        new(Options.Create(new PayloadStoreOptions { Directory = storage.StagedDirectory ?? Path.Combine(storage.DataDirectory, "staged") }));
+
     public Task<IPayloadWriter> CreateAsync(CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7().ToString("N");

@@ -1,0 +1,23 @@
+using System.Data.Common;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+
+namespace Intake.Storage.Relational;
+
+/// <summary>Current records as both SQL stores select them (same columns, same order).</summary>
+public static class RecordRows
+{
+    /// <summary>The columns of <see cref="ReadEntity"/>, for entities <c>e</c> joined to their record type's name <c>t</c>.</summary>
+    public const string EntityColumns = "e.type, e.id, e.name, e.media_url, e.attrs, t.name, e.batch";
+
+    /// <summary>The columns of <see cref="ReadInteraction"/>, for interactions <c>i</c> joined to their record type's name <c>t</c>.</summary>
+    public const string InteractionColumns = "i.type, i.source_id, i.target_id, i.ts, i.value, i.attrs, t.name, i.batch";
+
+    public static StoredRecord ReadEntity(DbDataReader reader) => new(
+        RecordKind.Entity, reader.GetString(0), reader.GetString(1), null, null, reader.NullableString(2), reader.NullableString(3), null,
+        reader.NullableString(4), reader.GetString(5), reader.GetInt64(6));
+
+    public static StoredRecord ReadInteraction(DbDataReader reader) => new(
+        RecordKind.Interaction, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+        null, null, reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.NullableString(5), reader.GetString(6), reader.GetInt64(7));
+}
