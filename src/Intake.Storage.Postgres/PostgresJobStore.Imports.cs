@@ -18,7 +18,7 @@ public sealed partial class PostgresJobStore
     public async Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus? uploadStatus, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
-        string importId;
+        ImportInfo created;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             if (request.IdempotencyKey is not null)
@@ -33,7 +33,7 @@ public sealed partial class PostgresJobStore
                 }
             }
 
-            importId = Guid.CreateVersion7().ToString();
+            var importId = Guid.CreateVersion7().ToString();
             var jobId = uploadStatus is null ? null : Guid.CreateVersion7().ToString();
             var processing = uploadStatus == JobStatus.Processing;
             long? orderSeq = uploadStatus == JobStatus.Queued ? await NextOrderSeqAsync(connection, cancellationToken) : null;
@@ -55,10 +55,12 @@ public sealed partial class PostgresJobStore
                 await InsertUploadJobAsync(connection, jobId, importId, request.DatasetId, uploadStatus!.Value, orderSeq, now, cancellationToken);
             }
 
+            // Read before the commit: the import as created, which a worker may claim the moment it is committed.
+            created = (await ReadImportAsync(connection, importId, cancellationToken))!;
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return (await GetImportAsync(importId, cancellationToken))!;
+        return created;
     }
 
     public async Task<bool> BeginUploadAsync(string importId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -153,6 +155,11 @@ public sealed partial class PostgresJobStore
     public async Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
+        return await ReadImportAsync(connection, id, cancellationToken);
+    }
+
+    private static async Task<ImportInfo?> ReadImportAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
+    {
         await using var command = connection.Command($"SELECT {ImportColumns} FROM imports i WHERE i.id = @id;", ("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadImport(reader) : null;

@@ -28,10 +28,12 @@ public sealed partial class PostgresJobStore
                 ("order", await NextOrderSeqAsync(connection, cancellationToken)), ("now", ToEpoch(now)));
             await AddHistoryAsync(connection, id, JobStatus.Queued, now, null, cancellationToken);
             await NotifyQueuedAsync(connection, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
 
-        return (await GetJobAsync(id, cancellationToken))!;
+            // Read before the commit: the job as queued, which a worker may claim the moment it is committed.
+            var queued = (await ReadJobAsync(connection, id, cancellationToken))!;
+            await transaction.CommitAsync(cancellationToken);
+            return queued;
+        }
     }
 
     /// <remarks>
@@ -151,6 +153,11 @@ public sealed partial class PostgresJobStore
     public async Task<Job?> GetJobAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
+        return await ReadJobAsync(connection, id, cancellationToken);
+    }
+
+    private static async Task<Job?> ReadJobAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
+    {
         await using var command = connection.Command($"SELECT {JobColumns} FROM jobs j WHERE j.id = @id;", ("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadJob(reader) : null;

@@ -18,7 +18,7 @@ public sealed partial class SqliteJobStore
     public async Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus? uploadStatus, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenControlAsync(cancellationToken);
-        string importId;
+        ImportInfo created;
         await using (var scope = await connection.BeginWriteAsync(cancellationToken))
         {
             var existing = request.IdempotencyKey is null
@@ -29,7 +29,7 @@ public sealed partial class SqliteJobStore
                 return (await GetImportAsync(existing, cancellationToken))!;
             }
 
-            importId = Guid.CreateVersion7().ToString();
+            var importId = Guid.CreateVersion7().ToString();
             var jobId = uploadStatus is null ? null : Guid.CreateVersion7().ToString();
             var processing = uploadStatus == JobStatus.Processing;
             long? orderSeq = uploadStatus == JobStatus.Queued ? await NextOrderSeqAsync(connection, cancellationToken) : null;
@@ -54,10 +54,12 @@ public sealed partial class SqliteJobStore
                 await InsertUploadJobAsync(connection, jobId, importId, request.DatasetId, uploadStatus!.Value, orderSeq, now, cancellationToken);
             }
 
+            // Read before the commit: the import as created, which a worker may claim the moment it is committed.
+            created = (await ReadImportAsync(connection, importId, cancellationToken))!;
             await scope.CommitAsync(cancellationToken);
         }
 
-        return (await GetImportAsync(importId, cancellationToken))!;
+        return created;
     }
 
     public async Task<bool> BeginUploadAsync(string importId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -147,6 +149,11 @@ public sealed partial class SqliteJobStore
     public async Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        return await ReadImportAsync(connection, id, cancellationToken);
+    }
+
+    private static async Task<ImportInfo?> ReadImportAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
         await using var command = connection.Command($"SELECT {ImportColumns} FROM imports i WHERE i.id = @id;", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadImport(reader) : null;

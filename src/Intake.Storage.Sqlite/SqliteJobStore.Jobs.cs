@@ -20,10 +20,12 @@ public sealed partial class SqliteJobStore
                 ("@id", id), ("@kind", kind.ToWire()), ("@dataset", datasetId), ("@import", importId),
                 ("@order", await NextOrderSeqAsync(connection, cancellationToken)), ("@now", ToEpoch(now)));
             await AddHistoryAsync(connection, id, JobStatus.Queued, now, null, cancellationToken);
-            await scope.CommitAsync(cancellationToken);
-        }
 
-        return (await GetJobAsync(id, cancellationToken))!;
+            // Read before the commit: the job as queued, which a worker may claim the moment it is committed.
+            var queued = (await ReadJobAsync(connection, id, cancellationToken))!;
+            await scope.CommitAsync(cancellationToken);
+            return queued;
+        }
     }
 
     /// <remarks>
@@ -128,6 +130,11 @@ public sealed partial class SqliteJobStore
     public async Task<Job?> GetJobAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        return await ReadJobAsync(connection, id, cancellationToken);
+    }
+
+    private static async Task<Job?> ReadJobAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
         await using var command = connection.Command($"SELECT {JobColumns} FROM jobs j WHERE j.id = @id;", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadJob(reader) : null;
