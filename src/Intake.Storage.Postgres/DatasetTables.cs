@@ -10,9 +10,10 @@ namespace Intake.Storage.Postgres;
 /// </summary>
 /// <remarks>
 /// Entities have a unique index on their key, the target of the merge's <c>ON CONFLICT</c>. Interactions have
-/// no B-tree at all: a load's events are compared only with stored events in the load's own time range, which
-/// a BRIN index on the timestamp finds for a fraction of a B-tree's upkeep. Key columns use the "C" collation,
-/// so comparisons are byte-wise and do not depend on the server's locale.
+/// no B-tree at all: a load's events are compared only with each other (found by their batch) and with stored
+/// events in the load's own time range (found by the timestamp), through BRIN indexes that cost a fraction of a
+/// B-tree's upkeep. An interaction keeps the line it came from, which decides between repeats of a key in one
+/// file. Key columns use the "C" collation, so comparisons are byte-wise and do not depend on the server's locale.
 /// </remarks>
 internal sealed class DatasetTables(PostgresDataSource dataSource)
 {
@@ -69,15 +70,17 @@ internal sealed class DatasetTables(PostgresDataSource dataSource)
                 CREATE TABLE {Interactions(n.Value)} (
                     ts bigint NOT NULL,
                     h bigint NOT NULL,
+                    line integer NOT NULL,
+                    record_type integer NOT NULL,
+                    batch bigint NOT NULL,
                     type text COLLATE "C" NOT NULL,
                     source_id text COLLATE "C" NOT NULL,
                     target_id text COLLATE "C" NOT NULL,
                     value double precision,
-                    attrs text,
-                    record_type integer NOT NULL,
-                    batch bigint NOT NULL
+                    attrs text
                 );
-                CREATE INDEX {Interactions(n.Value)}_ts ON {Interactions(n.Value)} USING brin (ts) WITH (pages_per_range = 32);
+                CREATE INDEX {Interactions(n.Value)}_ts ON {Interactions(n.Value)} USING brin (ts) WITH (pages_per_range = 32, autosummarize = on);
+                CREATE INDEX {Interactions(n.Value)}_batch ON {Interactions(n.Value)} USING brin (batch) WITH (pages_per_range = 32, autosummarize = on);
                 """,
                 cancellationToken);
         }

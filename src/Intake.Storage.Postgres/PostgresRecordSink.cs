@@ -7,10 +7,11 @@ using Npgsql;
 namespace Intake.Storage.Postgres;
 
 /// <summary>
-/// Applies one load in a single transaction: records stream by binary COPY into a temporary staging table
-/// while the file is parsed, and <see cref="CompleteAsync"/> merges them into the dataset's table with one
-/// set-based statement per step, then commits records, rejections, attribute types, counts and the
-/// applied-load marker together. Disposing before that rolls back, and the staging table goes with it.
+/// Applies one load in a single transaction. Records stream by binary COPY while the file is parsed:
+/// entities into a temporary staging table, interactions straight into the dataset's table (their rows are
+/// invisible to everyone else until the commit). <see cref="CompleteAsync"/> then merges set-based
+/// (<see cref="EntityMerge"/>, <see cref="InteractionMerge"/>) and commits records, rejections, attribute
+/// types, counts and the applied-load marker together. Disposing before that rolls everything back.
 /// </summary>
 /// <remarks>
 /// The transaction holds the dataset's advisory lock: the scheduler already runs one load per dataset at a
@@ -58,16 +59,13 @@ internal sealed class PostgresRecordSink : IRecordSink
                 cancellationToken, ("name", request.RecordType.Name));
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dataset, 11));", cancellationToken, ("dataset", request.DatasetId));
-            await connection.ExecuteAsync(
-                request.RecordType.Kind == RecordKind.Interaction
-                    ? """
-                      CREATE TEMP TABLE stage (line bigint, ts bigint, h bigint, type text COLLATE "C", source_id text COLLATE "C", target_id text COLLATE "C",
-                          value double precision, attrs text) ON COMMIT DROP;
-                      """
-                    : """
-                      CREATE TEMP TABLE stage (line bigint, type text COLLATE "C", id text COLLATE "C", name text, media_url text, attrs text) ON COMMIT DROP;
-                      """,
-                cancellationToken);
+            if (request.RecordType.Kind == RecordKind.Entity)
+            {
+                await connection.ExecuteAsync(
+                    """CREATE TEMP TABLE stage (line bigint, type text COLLATE "C", id text COLLATE "C", name text, media_url text, attrs text) ON COMMIT DROP;""",
+                    cancellationToken);
+            }
+
             return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId);
         }
         catch
@@ -83,7 +81,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         {
             _copy = await _connection.BeginRawBinaryCopyAsync(
                 _interactions
-                    ? "COPY stage (line, ts, h, type, source_id, target_id, value, attrs) FROM STDIN (FORMAT BINARY)"
+                    ? $"COPY {Table} (ts, h, line, record_type, batch, type, source_id, target_id, value, attrs) FROM STDIN (FORMAT BINARY)"
                     : "COPY stage (line, type, id, name, media_url, attrs) FROM STDIN (FORMAT BINARY)",
                 cancellationToken);
             _rows.Header();
@@ -107,8 +105,11 @@ internal sealed class PostgresRecordSink : IRecordSink
             _copy = null;
         }
 
-        var merge = new StagedMerge(_connection, _request, Table, _recordTypeId, _minTimestamp, _maxTimestamp);
-        var (inserted, conflicts) = _staged == 0 ? (0L, []) : await merge.RunAsync(cancellationToken);
+        var (inserted, conflicts) = _staged == 0
+            ? (0L, [])
+            : _interactions
+                ? await new InteractionMerge(_connection, _request, Table, _staged, _minTimestamp, _maxTimestamp).RunAsync(cancellationToken)
+                : await new EntityMerge(_connection, _request, Table, _recordTypeId).RunAsync(cancellationToken);
         Written -= conflicts.Count;
         Reject(conflicts);
         var deleted = 0L;
@@ -185,10 +186,12 @@ internal sealed class PostgresRecordSink : IRecordSink
         {
             if (_interactions)
             {
-                _rows.StartRow(8);
-                _rows.Int64(slot.Line);
+                _rows.StartRow(10);
                 _rows.Int64(slot.Timestamp);
                 _rows.Int64(unchecked((long)slot.KeyHash));
+                _rows.Int32(checked((int)slot.Line));
+                _rows.Int32(_recordTypeId);
+                _rows.Int64(_request.BatchSeq);
                 _rows.Text(batch.Text(slot.Type));
                 _rows.Text(batch.Text(slot.Id));
                 _rows.Text(batch.Text(slot.TargetId));

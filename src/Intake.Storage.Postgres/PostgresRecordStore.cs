@@ -238,7 +238,7 @@ public sealed class PostgresRecordStore : IRecordStore
             $"""
             TRUNCATE {DatasetTables.Entities(n)}, {DatasetTables.Interactions(n)};
             DELETE FROM attribute_types WHERE dataset_id = @dataset;
-            UPDATE record_sets SET entities = 0, interactions = 0 WHERE dataset_id = @dataset;
+            UPDATE record_sets SET entities = 0, interactions = 0, min_ts = NULL, max_ts = NULL WHERE dataset_id = @dataset;
             """,
             cancellationToken, ("dataset", datasetId));
         await transaction.CommitAsync(cancellationToken);

@@ -63,6 +63,14 @@ internal sealed class BinaryCopyWriter
         _used += 12;
     }
 
+    public void Int32(int value)
+    {
+        Ensure(8);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_used), 4);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_used + 4), value);
+        _used += 8;
+    }
+
     public void Double(double value)
     {
         Ensure(12);

@@ -120,7 +120,9 @@ internal static class Schema
             dataset_id text PRIMARY KEY,
             n serial NOT NULL UNIQUE,
             entities bigint NOT NULL DEFAULT 0,
-            interactions bigint NOT NULL DEFAULT 0
+            interactions bigint NOT NULL DEFAULT 0,
+            min_ts bigint,
+            max_ts bigint
         );
 
         CREATE TABLE record_type_names (
