@@ -28,6 +28,14 @@ public sealed class PostgresDataSource : IAsyncDisposable, IDisposable
             control.ApplicationName = "intake";
         }
 
+        // Bulk traffic (COPY of records and of staged files, reading staged files back) moves hundreds of MB;
+        // Npgsql's 8 KiB default buffers would cut it into a socket call per 8 KiB.
+        if (!connectionString.Contains("Buffer Size", StringComparison.OrdinalIgnoreCase))
+        {
+            control.WriteBufferSize = 1 << 18;
+            control.ReadBufferSize = 1 << 18;
+        }
+
         ConnectionString = control.ConnectionString;
         _control = NpgsqlDataSource.Create(control);
         var loads = new NpgsqlConnectionStringBuilder(control.ConnectionString)

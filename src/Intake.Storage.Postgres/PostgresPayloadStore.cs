@@ -8,13 +8,15 @@ using static Intake.Storage.Relational.ControlRows;
 namespace Intake.Storage.Postgres;
 
 /// <summary>
-/// Stages files in PostgreSQL as 1 MiB chunks, so every node of a cluster reads any staged file with nothing
-/// shared but the database. A writer streams its chunks by binary COPY inside one transaction; the payload
+/// Stages files in PostgreSQL as chunks of just under a page, so every node of a cluster reads any staged file
+/// with nothing shared but the database. A writer streams its chunks by binary COPY inside one transaction; the payload
 /// exists once that commits, and a writer disposed before that leaves nothing. Thread-safe.
 /// </summary>
 public sealed class PostgresPayloadStore(PostgresDataSource dataSource, TimeProvider time) : IPayloadStore
 {
-    private const int ChunkBytes = 1 << 20;
+    // A chunk this size fits a heap page with its row (the column's storage is PLAIN): no TOAST table, no TOAST
+    // index, one row and one index entry per page, which stages a file about twice as fast as 1 MiB TOASTed chunks.
+    private const int ChunkBytes = 8000;
 
     public async Task<IPayloadWriter> CreateAsync(CancellationToken cancellationToken)
     {
@@ -190,11 +192,10 @@ public sealed class PostgresPayloadStore(PostgresDataSource dataSource, TimeProv
         }
     }
 
-    /// <summary>Reads the chunks back in order from one streaming query, holding its connection until disposed.</summary>
+    /// <summary>Reads the chunks back in order from one streaming query, straight into the caller's buffer, holding its connection until disposed.</summary>
     private sealed class ChunkReader(NpgsqlConnection connection, NpgsqlCommand command, NpgsqlDataReader reader) : Stream
     {
-        private byte[] _chunk = [];
-        private int _offset;
+        private Stream? _chunk;
         private long _position;
         private bool _done;
 
@@ -215,23 +216,31 @@ public sealed class PostgresPayloadStore(PostgresDataSource dataSource, TimeProv
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            while (_offset == _chunk.Length)
+            while (!_done && buffer.Length > 0)
             {
-                if (_done || !await reader.ReadAsync(cancellationToken))
+                if (_chunk is not null)
                 {
-                    _done = true;
-                    return 0;
+                    var read = await _chunk.ReadAsync(buffer, cancellationToken);
+                    if (read > 0)
+                    {
+                        _position += read;
+                        return read;
+                    }
+
+                    await _chunk.DisposeAsync();
+                    _chunk = null;
                 }
 
-                _chunk = await reader.GetFieldValueAsync<byte[]>(0, cancellationToken);
-                _offset = 0;
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    _done = true;
+                    break;
+                }
+
+                _chunk = await reader.GetStreamAsync(0, cancellationToken);
             }
 
-            var take = Math.Min(buffer.Length, _chunk.Length - _offset);
-            _chunk.AsMemory(_offset, take).CopyTo(buffer);
-            _offset += take;
-            _position += take;
-            return take;
+            return 0;
         }
 
         public override void Flush()
@@ -246,6 +255,11 @@ public sealed class PostgresPayloadStore(PostgresDataSource dataSource, TimeProv
 
         public override async ValueTask DisposeAsync()
         {
+            if (_chunk is not null)
+            {
+                await _chunk.DisposeAsync();
+            }
+
             await reader.DisposeAsync();
             await command.DisposeAsync();
             await connection.DisposeAsync();
@@ -256,6 +270,7 @@ public sealed class PostgresPayloadStore(PostgresDataSource dataSource, TimeProv
         {
             if (disposing)
             {
+                _chunk?.Dispose();
                 reader.Dispose();
                 command.Dispose();
                 connection.Dispose();

@@ -29,6 +29,7 @@ internal sealed class PostgresRecordSink : IRecordSink
     private readonly List<RecordRejection> _storedRejections = [];
     private Stream? _copy;
     private long _staged;
+    private readonly KeyHashes _hashes = new();
     private long _minTimestamp = long.MaxValue;
     private long _maxTimestamp = long.MinValue;
     private bool _completed;
@@ -108,7 +109,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         var (inserted, conflicts) = _staged == 0
             ? (0L, [])
             : _interactions
-                ? await new InteractionMerge(_connection, _request, Table, _staged, _minTimestamp, _maxTimestamp).RunAsync(cancellationToken)
+                ? await new InteractionMerge(_connection, _request, Table, _staged, _minTimestamp, _maxTimestamp).RunAsync(_hashes.AnyRepeated(), cancellationToken)
                 : await new EntityMerge(_connection, _request, Table, _recordTypeId).RunAsync(cancellationToken);
         Written -= conflicts.Count;
         Reject(conflicts);
@@ -205,6 +206,7 @@ internal sealed class PostgresRecordSink : IRecordSink
                 }
 
                 Optional(batch, slot.Attributes);
+                _hashes.Add(slot.KeyHash);
                 _minTimestamp = Math.Min(_minTimestamp, slot.Timestamp);
                 _maxTimestamp = Math.Max(_maxTimestamp, slot.Timestamp);
             }

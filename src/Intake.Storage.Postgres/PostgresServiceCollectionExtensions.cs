@@ -9,7 +9,7 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the PostgreSQL store (connection string from <c>Storage:ConnectionString</c>), its staged files
-    /// (in the database unless <c>Postgres:StagedFiles</c> is <c>directory</c>) and the LISTEN/NOTIFY wake-ups.
+    /// (in the database, with a local copy on the node that received them, unless <c>Postgres:StagedFiles</c> is <c>directory</c>) and the LISTEN/NOTIFY wake-ups.
     /// </summary>
     public static IServiceCollection AddIntakePostgres(this IServiceCollection services)
     {
@@ -23,7 +23,9 @@ public static class PostgresServiceCollectionExtensions
         {
             if (!string.Equals(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.StagedFiles, "directory", StringComparison.OrdinalIgnoreCase))
             {
-                return ActivatorUtilities.CreateInstance<PostgresPayloadStore>(sp);
+                var dataDirectory = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory;
+                return new CachedPayloadStore(ActivatorUtilities.CreateInstance<PostgresPayloadStore>(sp), Path.Combine(dataDirectory, "staged-cache"),
+                    sp.GetRequiredService<TimeProvider>());
             }
 
             return FileSystemPayloadStore.For(sp.GetRequiredService<IOptions<StorageOptions>>().Value);

@@ -191,6 +191,48 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         await Assert.ThrowsAsync<FileNotFoundException>(() => readerNode.OpenReadAsync(id, default));
     }
 
+    [Fact]
+    public async Task The_receiving_node_reads_its_local_copy_and_other_nodes_read_the_database()
+    {
+        var cacheA = Path.Combine(Path.GetTempPath(), "intake-tests", "cache-" + Guid.NewGuid().ToString("N"));
+        var cacheB = Path.Combine(Path.GetTempPath(), "intake-tests", "cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var nodeA = new CachedPayloadStore(new PostgresPayloadStore(Node(), TimeProvider.System), cacheA, TimeProvider.System);
+            var nodeB = new CachedPayloadStore(new PostgresPayloadStore(Node(), TimeProvider.System), cacheB, TimeProvider.System);
+            var bytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 20_000).Select(i => $"line {i}\n")));
+            string id;
+            await using (var writer = await nodeA.CreateAsync(default))
+            {
+                await writer.Stream.WriteAsync(bytes);
+                Assert.Equal(bytes.Length, await writer.CommitAsync(default));
+                id = writer.PayloadId;
+            }
+
+            await using (var local = await nodeA.OpenReadAsync(id, default))
+            {
+                Assert.IsType<FileStream>(local);
+            }
+
+            await using (var remote = await nodeB.OpenReadAsync(id, default))
+            {
+                Assert.IsNotType<FileStream>(remote);
+                var copy = new MemoryStream();
+                await remote.CopyToAsync(copy);
+                Assert.Equal(bytes, copy.ToArray());
+            }
+
+            await nodeA.DeleteAsync(id, default);
+            Assert.Empty(Directory.GetFiles(cacheA));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => nodeB.OpenReadAsync(id, default));
+        }
+        finally
+        {
+            Directory.Delete(cacheA, recursive: true);
+            Directory.Delete(cacheB, recursive: true);
+        }
+    }
+
     private PostgresDataSource Node()
     {
         var node = new PostgresDataSource(_database.ConnectionString);

@@ -165,14 +165,14 @@ internal static class Schema
             created_at bigint NOT NULL
         );
 
-        CREATE TABLE payload_chunks (
+        CREATE UNLOGGED TABLE payload_chunks (
             payload_id text NOT NULL,
             seq integer NOT NULL,
             data bytea NOT NULL,
             PRIMARY KEY (payload_id, seq)
         );
-        -- Staged files are mostly compressed or about to be read once: storing them uncompressed saves the CPU.
-        ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+        -- Chunks are sized to fit a page inline (see PostgresPayloadStore): never compressed, never TOASTed.
+        ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE PLAIN;
         """,
     ];
 }
