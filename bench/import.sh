@@ -85,14 +85,18 @@ if [ "$STORE" = postgres ]; then
   export INTAKE_Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=intake"
 fi
 
-INTAKE_Storage__DataDirectory="$DATA/intake" INTAKE_Logging__LogLevel__Default=Warning \
-  artifacts/bin/Intake.Server/release/intake serve --urls "$BASE" > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-  curl -sf "$BASE/ready" >/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "intake serve exited; $OUT/server.log:" >&2; tail -n 20 "$OUT/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+# start_server DATA_SUBDIR: starts intake serve on a fresh data directory with the exported settings.
+start_server() {
+  INTAKE_Storage__DataDirectory="$DATA/$1" INTAKE_Logging__LogLevel__Default=Warning \
+    artifacts/bin/Intake.Server/release/intake serve --urls "$BASE" > "$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -sf "$BASE/ready" >/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "intake serve exited; $OUT/server.log:" >&2; tail -n 20 "$OUT/server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+start_server intake
 
 # Uploads a file, waits for a final status; prints "seconds status written rejected". A request that fails
 # prints the server's answer to stderr and returns 1, so the caller's assignment stops the run.
@@ -178,6 +182,19 @@ if [ "$STORE" = sqlite ]; then
 else
   intake_timings PostgreSQL
 
+  # The same interactions file with staged files in a directory instead of the database (Postgres:StagedFiles),
+  # on a fresh database: the difference is what staging the upload in PostgreSQL costs.
+  pg postgres -c 'CREATE DATABASE intake_dir' -c 'ALTER DATABASE intake_dir SET log_min_duration_statement = 250'
+  INTAKE_Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=intake_dir" INTAKE_Postgres__StagedFiles=directory \
+    start_server intake-dir
+  create interactions
+  settle intake_dir
+  result=$(import_file interactions "$INTERACTIONS")
+  read -r T_INT_DIR S_INT_DIR W_INT_DIR R_INT_DIR <<<"$result"
+  note_status interactions-staged-in-directory "$S_INT_DIR"
+  echo "  interactions, staged files in a directory: $ROWS rows in ${T_INT_DIR}s ($S_INT_DIR, $W_INT_DIR written) = $(rate "$ROWS" "$T_INT_DIR") rows/s"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+
   echo "== psql \\copy baseline (same CSVs, bare typed tables without keys or indexes, database baseline)"
   # psql_copy TABLE COLUMNS FILE ROWS: times \copy of FILE into a fresh TABLE(COLUMNS); prints seconds.
   psql_copy() {
@@ -199,6 +216,7 @@ else
   echo "== summary"
   echo "  PostgreSQL with fsync=off and synchronous_commit=off, shared by Intake and psql (disposable server; fair comparison)"
   echo "  Intake vs psql \\copy into a bare table, interactions: $(ratio "$T_COPY_INT" "$T_INT")x (must be >= 0.8)"
+  echo "    with staged files in a directory (Postgres:StagedFiles=directory): $(ratio "$T_COPY_INT" "$T_INT_DIR")x"
   echo "  Intake vs psql \\copy into a bare table, entities:     $(ratio "$T_COPY_ENT" "$T_ENT")x (for information: Intake also dedupes ids)"
 fi
 echo "  tenth import / first import: $(ratio "$LAST" "$FIRST") (must be <= 1.5)"

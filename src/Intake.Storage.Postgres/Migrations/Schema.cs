@@ -165,14 +165,21 @@ internal static class Schema
             created_at bigint NOT NULL
         );
 
-        CREATE UNLOGGED TABLE payload_chunks (
+        CREATE TABLE payload_chunks (
             payload_id text NOT NULL,
             seq integer NOT NULL,
             data bytea NOT NULL,
             PRIMARY KEY (payload_id, seq)
         );
-        -- Chunks are sized to fit a page inline (see PostgresPayloadStore): never compressed, never TOASTed.
-        ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE PLAIN;
+        -- Chunks are sized to fit a page inline (see PostgresPayloadStore), never moved to TOAST; text compresses
+        -- (lz4, fast) to several chunks per page, already-compressed files stay one per page.
+        -- A server built without lz4 stores them uncompressed (PLAIN) rather than with the much slower pglz.
+        DO $$
+        BEGIN
+            ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE MAIN, ALTER COLUMN data SET COMPRESSION lz4;
+        EXCEPTION WHEN feature_not_supported THEN
+            ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE PLAIN;
+        END $$;
         """,
     ];
 }
