@@ -1,20 +1,25 @@
-using Intake.Core.Datasets;
-using Intake.Core.Storage;
+using System.Data.Common;
 using Intake.Storage.Postgres.Migrations;
+using Intake.Storage.Relational;
 using Npgsql;
-using static Intake.Storage.Postgres.PostgresSql;
-using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Postgres;
 
 /// <summary>
-/// The control plane on PostgreSQL, shared by every node of a cluster. Status changes are compare-and-set
-/// updates in short transactions; claims lock the chosen row with <c>FOR UPDATE SKIP LOCKED</c> so two nodes
-/// never take one job, and queued or canceled work is announced with <c>NOTIFY</c>. Split by concern:
-/// datasets here, imports in <c>.Imports.cs</c>, the job log and claiming in <c>.Jobs.cs</c>.
+/// The control plane on PostgreSQL, shared by every node of a cluster (<see cref="RelationalJobStore"/> holds
+/// the statements). Claims lock the chosen row with <c>FOR UPDATE SKIP LOCKED</c> so two nodes never take one
+/// job; the order sequence is taken under a lock held to the commit; queued and canceled work is announced
+/// with <c>NOTIFY</c>; and every node recovers expired leases as it claims.
 /// </summary>
-public sealed partial class PostgresJobStore(PostgresDataSource dataSource, TimeProvider time) : IJobStore
+public sealed class PostgresJobStore(PostgresDataSource dataSource, TimeProvider time) : RelationalJobStore(time)
 {
+    private const long OrderLock = 0x1_7A_4E_0002;
+
+    // Looking for expired leases on every claim would cost a query per poll of every worker; once a second
+    // per process is enough, since a lease lasts many seconds.
+    private static readonly TimeSpan s_recoveryInterval = TimeSpan.FromSeconds(1);
+    private long _nextRecoveryTicks;
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken);
@@ -27,90 +32,48 @@ public sealed partial class PostgresJobStore(PostgresDataSource dataSource, Time
         return await PostgresMigrator.IsCurrentAsync(connection, Schema.Scripts, cancellationToken);
     }
 
-    public async Task<bool> CreateDatasetAsync(Dataset dataset, CancellationToken cancellationToken)
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenAsync(cancellationToken);
+
+    protected override async Task<IWriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        new PostgresTransaction(await ((NpgsqlConnection)connection).BeginTransactionAsync(cancellationToken));
+
+    /// <remarks>
+    /// The order lock is held until the transaction commits, so jobs become visible in the order of their
+    /// numbers: a claim can never see a later job of a dataset while an earlier one is still uncommitted.
+    /// </remarks>
+    protected override async Task<long> NextOrderSeqAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            "INSERT INTO datasets (id, name, description, created_at, updated_at) VALUES (@id, @name, @description::text, @created, @updated) ON CONFLICT (id) DO NOTHING;",
-            cancellationToken,
-            ("id", dataset.Id), ("name", dataset.Name), ("description", dataset.Description),
-            ("created", ToEpoch(dataset.CreatedAt)), ("updated", ToEpoch(dataset.UpdatedAt))) == 1;
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@lock);", cancellationToken, ("@lock", OrderLock));
+        return await connection.ScalarAsync<long>("SELECT nextval('job_order');", cancellationToken);
     }
 
-    public async Task<Dataset?> GetDatasetAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT {DatasetColumns} FROM datasets WHERE id = @id;", ("id", id));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadDataset(reader) : null;
-    }
+    protected override string InList(string column, string parameter) => $"{column} = ANY ({parameter})";
 
-    public async Task<Page<Dataset>> ListDatasetsAsync(PageRequest page, CancellationToken cancellationToken)
+    protected override object ListValue(IReadOnlyList<string> values) => values.ToArray();
+
+    protected override string SkipLockedRows => "FOR UPDATE SKIP LOCKED";
+
+    protected override string LockRow => "FOR UPDATE";
+
+    protected override string Bytewise => " COLLATE \"C\"";
+
+    protected override Task NotifyQueuedAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"SELECT pg_notify('{PostgresSql.JobsChannel}', '');", cancellationToken);
+
+    protected override Task NotifyCancelAsync(DbConnection connection, string jobId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"SELECT pg_notify('{PostgresSql.CancelChannel}', @id);", cancellationToken, ("@id", jobId));
+
+    protected override Task LockIdempotencyKeyAsync(DbConnection connection, string key, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 7));", cancellationToken, ("@key", key));
+
+    protected override async Task BeforeClaimAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            $"SELECT {DatasetColumns} FROM datasets WHERE id COLLATE \"C\" > @after ORDER BY id COLLATE \"C\" LIMIT @limit;",
-            ("after", page.Cursor ?? ""), ("limit", page.Limit + 1));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var items = new List<Dataset>();
-        while (await reader.ReadAsync(cancellationToken))
+        var due = Interlocked.Read(ref _nextRecoveryTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextRecoveryTicks, now.UtcTicks + s_recoveryInterval.Ticks, due) != due)
         {
-            items.Add(ReadDataset(reader));
+            return;
         }
 
-        return Paged(items, page.Limit, d => d.Id);
-    }
-
-    public async Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using (var connection = await dataSource.OpenAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(
-                "UPDATE datasets SET name = coalesce(@name::text, name), description = coalesce(@description::text, description), updated_at = @now WHERE id = @id;",
-                cancellationToken, ("id", id), ("name", name), ("description", description), ("now", ToEpoch(now)));
-        }
-
-        return await GetDatasetAsync(id, cancellationToken);
-    }
-
-    public async Task RemoveDatasetAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            DELETE FROM import_tags WHERE import_seq IN (SELECT seq FROM imports WHERE dataset_id = @id);
-            DELETE FROM imports WHERE dataset_id = @id;
-            DELETE FROM record_types WHERE dataset_id = @id;
-            DELETE FROM datasets WHERE id = @id;
-            """,
-            cancellationToken, ("id", id));
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task SaveRecordTypeAsync(string datasetId, string name, string definition, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO record_types (dataset_id, name, definition, updated_at) VALUES (@dataset, @name, @definition, @now)
-            ON CONFLICT (dataset_id, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at;
-            """,
-            cancellationToken, ("dataset", datasetId), ("name", name), ("definition", definition), ("now", ToEpoch(now)));
-    }
-
-    public async Task<IReadOnlyList<StoredRecordType>> ListRecordTypesAsync(string datasetId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            "SELECT name, definition, updated_at FROM record_types WHERE dataset_id = @dataset ORDER BY name COLLATE \"C\";", ("dataset", datasetId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var types = new List<StoredRecordType>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            types.Add(new StoredRecordType(reader.GetString(0), reader.GetString(1), FromEpoch(reader.GetInt64(2))));
-        }
-
-        return types;
+        await RecoverExpiredAsync(now, cancellationToken);
     }
 }

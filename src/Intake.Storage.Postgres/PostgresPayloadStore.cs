@@ -45,7 +45,7 @@ public sealed class PostgresPayloadStore(PostgresDataSource dataSource, TimeProv
                 throw new FileNotFoundException($"Staged file '{payloadId}' does not exist.");
             }
 
-            var command = connection.Command("SELECT data FROM payload_chunks WHERE payload_id = @id ORDER BY seq;", ("id", payloadId));
+            var command = (NpgsqlCommand)connection.Command("SELECT data FROM payload_chunks WHERE payload_id = @id ORDER BY seq;", ("id", payloadId));
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
             return new ChunkReader(connection, command, reader);
         }

@@ -6,7 +6,7 @@ namespace Intake.Storage.Sqlite;
 /// A transaction begun with plain SQL, so commands run in it without being tied to a transaction object.
 /// Disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
-internal sealed class WriteScope(SqliteConnection connection) : IAsyncDisposable
+internal sealed class WriteScope(SqliteConnection connection) : Relational.IWriteTransaction
 {
     private bool _done;
 

@@ -1,86 +1,82 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Data.Common;
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Storage;
-using Microsoft.Data.Sqlite;
-using static Intake.Storage.Sqlite.SqliteSql;
 using static Intake.Storage.Relational.ControlRows;
 
-namespace Intake.Storage.Sqlite;
+namespace Intake.Storage.Relational;
 
-public sealed partial class SqliteJobStore
+public abstract partial class RelationalJobStore
 {
-    // Direct uploads are leased for a day: their sender, not a worker, holds them, and only a restart
-    // of this process (which recovers everything) may declare them interrupted.
-    private static readonly TimeSpan s_uploadLease = TimeSpan.FromDays(1);
+    // A direct upload is held by the request sending it, not by a worker lease: nothing renews it, so the
+    // lease is long, and an upload whose node died is failed when it expires (or at once when SQLite restarts).
+    private static readonly TimeSpan s_uploadLease = TimeSpan.FromHours(1);
 
     public async Task<ImportInfo> CreateImportAsync(NewImport request, JobStatus? uploadStatus, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
-        ImportInfo created;
-        await using (var scope = await connection.BeginWriteAsync(cancellationToken))
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        if (request.IdempotencyKey is not null)
         {
-            var existing = request.IdempotencyKey is null
-                ? null
-                : await connection.ScalarAsync<string>("SELECT id FROM imports WHERE idempotency_key = @key;", cancellationToken, ("@key", request.IdempotencyKey));
+            await LockIdempotencyKeyAsync(connection, request.IdempotencyKey, cancellationToken);
+            var existing = await connection.ScalarAsync<string>("SELECT id FROM imports WHERE idempotency_key = @key;", cancellationToken,
+                ("@key", request.IdempotencyKey));
             if (existing is not null)
             {
-                return (await GetImportAsync(existing, cancellationToken))!;
+                return (await ReadImportAsync(connection, existing, cancellationToken))!;
             }
-
-            var importId = Guid.CreateVersion7().ToString();
-            var jobId = uploadStatus is null ? null : Guid.CreateVersion7().ToString();
-            var processing = uploadStatus == JobStatus.Processing;
-            long? orderSeq = uploadStatus == JobStatus.Queued ? await NextOrderSeqAsync(connection, cancellationToken) : null;
-            var epoch = ToEpoch(now);
-            var seq = await connection.ScalarAsync<long>(
-                """
-                INSERT INTO imports (id, dataset_id, request, record_type, source_url, status, created_at, started_at, upload_job_id, idempotency_key)
-                VALUES (@id, @dataset, @request, @recordType, @url, @status, @now, @started, @job, @key)
-                RETURNING seq;
-                """,
-                cancellationToken,
-                ("@id", importId), ("@dataset", request.DatasetId), ("@request", SerializeRequest(request)),
-                ("@recordType", request.RecordType), ("@url", request.SourceUrl), ("@status", (uploadStatus ?? JobStatus.Queued).ToWire()), ("@now", epoch),
-                ("@started", processing ? epoch : null), ("@job", jobId), ("@key", request.IdempotencyKey));
-            foreach (var tag in request.Tags.Distinct(StringComparer.Ordinal))
-            {
-                await connection.ExecuteAsync("INSERT INTO import_tags (tag, import_seq) VALUES (@tag, @seq);", cancellationToken, ("@tag", tag), ("@seq", seq));
-            }
-
-            if (jobId is not null)
-            {
-                await InsertUploadJobAsync(connection, jobId, importId, request.DatasetId, uploadStatus!.Value, orderSeq, now, cancellationToken);
-            }
-
-            // Read before the commit: the import as created, which a worker may claim the moment it is committed.
-            created = (await ReadImportAsync(connection, importId, cancellationToken))!;
-            await scope.CommitAsync(cancellationToken);
         }
 
+        var importId = Guid.CreateVersion7().ToString();
+        var jobId = uploadStatus is null ? null : Guid.CreateVersion7().ToString();
+        var processing = uploadStatus == JobStatus.Processing;
+        long? orderSeq = uploadStatus == JobStatus.Queued ? await NextOrderSeqAsync(connection, cancellationToken) : null;
+        var epoch = ToEpoch(now);
+        var seq = await connection.ScalarAsync<long>(
+            """
+            INSERT INTO imports (id, dataset_id, request, record_type, source_url, status, created_at, started_at, upload_job_id, idempotency_key)
+            VALUES (@id, @dataset, @request, @recordType, CAST(@url AS TEXT), @status, @now, CAST(@started AS BIGINT), CAST(@job AS TEXT), CAST(@key AS TEXT))
+            RETURNING seq;
+            """,
+            cancellationToken,
+            ("@id", importId), ("@dataset", request.DatasetId), ("@request", SerializeRequest(request)),
+            ("@recordType", request.RecordType), ("@url", request.SourceUrl), ("@status", (uploadStatus ?? JobStatus.Queued).ToWire()), ("@now", epoch),
+            ("@started", processing ? epoch : null), ("@job", jobId), ("@key", request.IdempotencyKey));
+        foreach (var tag in request.Tags.Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync("INSERT INTO import_tags (tag, import_seq) VALUES (@tag, @seq);", cancellationToken, ("@tag", tag), ("@seq", seq));
+        }
+
+        if (jobId is not null)
+        {
+            await InsertUploadJobAsync(connection, jobId, importId, request.DatasetId, uploadStatus!.Value, orderSeq, now, cancellationToken);
+        }
+
+        // Read before the commit: the import as created, which a worker may claim the moment it is committed.
+        var created = (await ReadImportAsync(connection, importId, cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
         return created;
     }
 
     public async Task<bool> BeginUploadAsync(string importId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
-        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         var jobId = Guid.CreateVersion7().ToString();
-        if (await connection.ExecuteAsync(
-                "UPDATE imports SET upload_job_id = @job, status = 'processing', started_at = @now WHERE id = @id AND upload_job_id IS NULL;",
-                cancellationToken, ("@id", importId), ("@job", jobId), ("@now", ToEpoch(now))) == 0)
+        var datasetId = await connection.ScalarAsync<string>(
+            "UPDATE imports SET upload_job_id = @job, status = 'processing', started_at = @now WHERE id = @id AND upload_job_id IS NULL RETURNING dataset_id;",
+            cancellationToken, ("@id", importId), ("@job", jobId), ("@now", ToEpoch(now)));
+        if (datasetId is null)
         {
             return false;
         }
 
-        var datasetId = (await connection.ScalarAsync<string>("SELECT dataset_id FROM imports WHERE id = @id;", cancellationToken, ("@id", importId)))!;
         await InsertUploadJobAsync(connection, jobId, importId, datasetId, JobStatus.Processing, null, now, cancellationToken);
-        await scope.CommitAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
-    private static async Task InsertUploadJobAsync(SqliteConnection connection, string jobId, string importId, string datasetId, JobStatus status,
+    private async Task InsertUploadJobAsync(DbConnection connection, string jobId, string importId, string datasetId, JobStatus status,
         long? orderSeq, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var processing = status == JobStatus.Processing;
@@ -88,7 +84,7 @@ public sealed partial class SqliteJobStore
         await connection.ExecuteAsync(
             """
             INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at, started_at, lease_until)
-            VALUES (@id, @kind, @status, @dataset, @import, @order, @now, @started, @lease);
+            VALUES (@id, @kind, @status, @dataset, @import, CAST(@order AS BIGINT), @now, CAST(@started AS BIGINT), CAST(@lease AS BIGINT));
             """,
             cancellationToken,
             ("@id", jobId), ("@kind", JobKind.FileUpload.ToWire()), ("@status", status.ToWire()), ("@dataset", datasetId),
@@ -99,12 +95,16 @@ public sealed partial class SqliteJobStore
         {
             await AddHistoryAsync(connection, jobId, JobStatus.Processing, now, "receiving the file", cancellationToken);
         }
+        else
+        {
+            await NotifyQueuedAsync(connection, cancellationToken);
+        }
     }
 
     public async Task<bool> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
-        await using var scope = await connection.BeginWriteAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         string uploadJobId, datasetId;
         long? orderSeq;
         await using (var command = connection.Command(
@@ -134,25 +134,24 @@ public sealed partial class SqliteJobStore
         var loadJobId = Guid.CreateVersion7().ToString();
         orderSeq ??= await NextOrderSeqAsync(connection, cancellationToken);
         await connection.ExecuteAsync(
-            """
-            INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at) VALUES (@id, 'dataset_load', 'queued', @dataset, @import, @order, @now);
-            UPDATE imports SET payload_id = @payload, payload_bytes = @bytes, load_job_id = @id, status = 'queued' WHERE id = @import;
-            """,
-            cancellationToken,
-            ("@id", loadJobId), ("@dataset", datasetId), ("@import", importId), ("@order", orderSeq), ("@now", epoch),
-            ("@payload", payloadId), ("@bytes", payloadBytes));
+            "INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at) VALUES (@id, 'dataset_load', 'queued', @dataset, @import, @order, @now);",
+            cancellationToken, ("@id", loadJobId), ("@dataset", datasetId), ("@import", importId), ("@order", orderSeq), ("@now", epoch));
+        await connection.ExecuteAsync(
+            "UPDATE imports SET payload_id = @payload, payload_bytes = @bytes, load_job_id = @id, status = 'queued' WHERE id = @import;",
+            cancellationToken, ("@id", loadJobId), ("@import", importId), ("@payload", payloadId), ("@bytes", payloadBytes));
         await AddHistoryAsync(connection, loadJobId, JobStatus.Queued, now, "file staged", cancellationToken);
-        await scope.CommitAsync(cancellationToken);
+        await NotifyQueuedAsync(connection, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     public async Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         return await ReadImportAsync(connection, id, cancellationToken);
     }
 
-    private static async Task<ImportInfo?> ReadImportAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    private static async Task<ImportInfo?> ReadImportAsync(DbConnection connection, string id, CancellationToken cancellationToken)
     {
         await using var command = connection.Command($"SELECT {ImportColumns} FROM imports i WHERE i.id = @id;", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -161,17 +160,17 @@ public sealed partial class SqliteJobStore
 
     public async Task<Page<ImportInfo>> ListImportsAsync(ImportFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.Command(
             $"""
             SELECT {ImportColumns} FROM imports i
             WHERE i.seq < @cursor
-              AND (@dataset IS NULL OR i.dataset_id = @dataset)
-              AND (@status IS NULL OR i.status = @status)
-              AND (@recordType IS NULL OR i.record_type = @recordType OR i.resolved_record_type = @recordType)
-              AND (@from IS NULL OR i.created_at >= @from)
-              AND (@to IS NULL OR i.created_at < @to)
-              AND (@tag IS NULL OR EXISTS (SELECT 1 FROM import_tags t WHERE t.tag = @tag AND t.import_seq = i.seq))
+              AND (CAST(@dataset AS TEXT) IS NULL OR i.dataset_id = CAST(@dataset AS TEXT))
+              AND (CAST(@status AS TEXT) IS NULL OR i.status = CAST(@status AS TEXT))
+              AND (CAST(@recordType AS TEXT) IS NULL OR i.record_type = CAST(@recordType AS TEXT) OR i.resolved_record_type = CAST(@recordType AS TEXT))
+              AND (CAST(@from AS BIGINT) IS NULL OR i.created_at >= CAST(@from AS BIGINT))
+              AND (CAST(@to AS BIGINT) IS NULL OR i.created_at < CAST(@to AS BIGINT))
+              AND (CAST(@tag AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM import_tags t WHERE t.tag = CAST(@tag AS TEXT) AND t.import_seq = i.seq))
             ORDER BY i.seq DESC LIMIT @limit;
             """,
             ("@cursor", long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue), ("@dataset", filter.DatasetId),
@@ -190,22 +189,22 @@ public sealed partial class SqliteJobStore
 
     public async Task<bool> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         return await connection.ExecuteAsync("UPDATE imports SET archived = @archived WHERE id = @id;", cancellationToken,
-            ("@id", importId), ("@archived", archived ? 1 : 0)) == 1;
+            ("@id", importId), ("@archived", archived)) == 1;
     }
 
     public async Task<IReadOnlyDictionary<long, string>> VisibleBatchesAsync(string datasetId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            """
+            $"""
             SELECT i.seq, i.id FROM imports i
-            WHERE i.dataset_id = @dataset AND i.archived = 0
-              AND (@anyTag = 0 OR EXISTS (SELECT 1 FROM import_tags t WHERE t.import_seq = i.seq AND t.tag IN (SELECT value FROM json_each(@tags))))
+            WHERE i.dataset_id = @dataset AND i.archived = FALSE
+              AND (@anyTag = 0 OR EXISTS (SELECT 1 FROM import_tags t WHERE t.import_seq = i.seq AND {InList("t.tag", "@tags")}))
             ORDER BY i.seq;
             """,
-            ("@dataset", datasetId), ("@anyTag", tags.Count > 0 ? 1 : 0), ("@tags", JsonSerializer.Serialize(tags)));
+            ("@dataset", datasetId), ("@anyTag", tags.Count > 0 ? 1 : 0), ("@tags", ListValue(tags)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var batches = new Dictionary<long, string>();
         while (await reader.ReadAsync(cancellationToken))
@@ -218,7 +217,7 @@ public sealed partial class SqliteJobStore
 
     public async Task ReportProgressAsync(string jobId, ImportProgress progress, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenControlAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
             """
             UPDATE imports SET bytes_read = @bytes, records_read = @read, records_written = @written, records_rejected = @rejected
@@ -228,7 +227,4 @@ public sealed partial class SqliteJobStore
             ("@job", jobId), ("@bytes", progress.BytesRead), ("@read", progress.RecordsRead), ("@written", progress.RecordsWritten),
             ("@rejected", progress.RecordsRejected));
     }
-
-    private static async Task<long> NextOrderSeqAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
-        await connection.ScalarAsync<long>("UPDATE order_sequence SET value = value + 1 WHERE id = 1 RETURNING value;", cancellationToken);
 }
