@@ -54,15 +54,7 @@ public sealed class CachedPayloadStore : Core.Storage.IPayloadStore
         await _database.DeleteAsync(payloadId, cancellationToken);
     }
 
-    private string CachePath(string payloadId)
-    {
-        if (payloadId.Length == 0 || payloadId.Any(c => !char.IsAsciiLetterOrDigit(c)))
-        {
-            throw new ArgumentException("A payload id is a plain token.", nameof(payloadId));
-        }
-
-        return Path.Combine(_directory, payloadId);
-    }
+    private string CachePath(string payloadId) => Core.Storage.FileSystemPayloadStore.PathIn(_directory, payloadId);
 
     private void SweepDaily()
     {

@@ -28,7 +28,6 @@ internal sealed class PostgresRecordSink : IRecordSink
     private readonly BinaryCopyWriter _rows = new();
     private readonly List<RecordRejection> _storedRejections = [];
     private Stream? _copy;
-    private long _staged;
     private readonly KeyHashes _hashes = new();
     private long _minTimestamp = long.MaxValue;
     private long _maxTimestamp = long.MinValue;
@@ -89,7 +88,6 @@ internal sealed class PostgresRecordSink : IRecordSink
         }
 
         Serialize(batch);
-        _staged += batch.Count;
         Written += batch.Count;
         Reject(batch.Rejections);
         await _rows.FlushAsync(_copy, cancellationToken);
@@ -106,10 +104,11 @@ internal sealed class PostgresRecordSink : IRecordSink
             _copy = null;
         }
 
-        var (inserted, conflicts) = _staged == 0
+        // Until the merge subtracts conflicts, every record sent is counted as written.
+        var (inserted, conflicts) = Written == 0
             ? (0L, [])
             : _interactions
-                ? await new InteractionMerge(_connection, _request, Table, _staged, _minTimestamp, _maxTimestamp).RunAsync(_hashes.AnyRepeated(), cancellationToken)
+                ? await new InteractionMerge(_connection, _request, Table, Written, _minTimestamp, _maxTimestamp).RunAsync(_hashes.AnyRepeated(), cancellationToken)
                 : await new EntityMerge(_connection, _request, Table, _recordTypeId).RunAsync(cancellationToken);
         Written -= conflicts.Count;
         Reject(conflicts);

@@ -189,12 +189,12 @@ public sealed class PostgresRecordStore : IRecordStore
     {
         await using var connection = await _dataSource.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            "SELECT line, error_id, code, message, field FROM load_errors WHERE import_id = @id AND dataset_id = @dataset ORDER BY line, seq LIMIT @limit;",
+            $"SELECT {RejectionColumns} FROM load_errors WHERE import_id = @id AND dataset_id = @dataset ORDER BY line, seq LIMIT @limit;",
             ("id", importId), ("dataset", datasetId), ("limit", (object?)limit ?? DBNull.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new RecordRejection(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.NullableString(4));
+            yield return ReadRejection(reader);
         }
     }
 

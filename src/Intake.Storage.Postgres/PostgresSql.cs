@@ -1,11 +1,6 @@
-using Npgsql;
-
 namespace Intake.Storage.Postgres;
 
-/// <summary>
-/// Small helpers for hand-written SQL over Npgsql. A parameter whose value may be null is cast in the SQL
-/// (<c>@name::text</c>) so the server knows its type without one on the client.
-/// </summary>
+/// <summary>The NOTIFY channels the PostgreSQL store announces work on.</summary>
 internal static class PostgresSql
 {
     /// <summary>The channel workers listen on for queued and finished jobs (payload unused).</summary>

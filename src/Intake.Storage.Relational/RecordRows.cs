@@ -13,6 +13,12 @@ public static class RecordRows
     /// <summary>The columns of <see cref="ReadInteraction"/>, for interactions <c>i</c> joined to their record type's name <c>t</c>.</summary>
     public const string InteractionColumns = "i.type, i.source_id, i.target_id, i.ts, i.value, i.attrs, t.name, i.batch";
 
+    /// <summary>The columns of <see cref="ReadRejection"/>.</summary>
+    public const string RejectionColumns = "line, error_id, code, message, field";
+
+    public static RecordRejection ReadRejection(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.NullableString(4));
+
     public static StoredRecord ReadEntity(DbDataReader reader) => new(
         RecordKind.Entity, reader.GetString(0), reader.GetString(1), null, null, reader.NullableString(2), reader.NullableString(3), null,
         reader.NullableString(4), reader.GetString(5), reader.GetInt64(6));

@@ -169,12 +169,12 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
     {
         await using var connection = await OpenAsync(datasetId, cancellationToken);
         await using var command = connection.Command(
-            "SELECT line, error_id, code, message, field FROM errors WHERE import_id = @id ORDER BY line, seq LIMIT @limit;",
+            $"SELECT {RejectionColumns} FROM errors WHERE import_id = @id ORDER BY line, seq LIMIT @limit;",
             ("@id", importId), ("@limit", limit ?? -1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new RecordRejection(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.NullableString(4));
+            yield return ReadRejection(reader);
         }
     }
 

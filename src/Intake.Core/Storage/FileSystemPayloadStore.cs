@@ -48,14 +48,17 @@ public sealed class FileSystemPayloadStore : IPayloadStore
         return Task.CompletedTask;
     }
 
-    private string PathOf(string payloadId)
+    private string PathOf(string payloadId) => PathIn(_directory, payloadId);
+
+    /// <summary>The file of a payload in <paramref name="directory"/>; refuses an id that is not a plain token (no path tricks).</summary>
+    public static string PathIn(string directory, string payloadId)
     {
         if (payloadId.Length == 0 || payloadId.Any(c => !char.IsAsciiLetterOrDigit(c)))
         {
             throw new ArgumentException("A payload id is a plain token.", nameof(payloadId));
         }
 
-        return Path.Combine(_directory, payloadId);
+        return Path.Combine(directory, payloadId);
     }
 
     private sealed class Writer(string id, string partialPath, string finalPath, FileStream stream) : IPayloadWriter
