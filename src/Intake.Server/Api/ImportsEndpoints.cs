@@ -5,6 +5,7 @@ using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Intake.Server.Api.Contracts;
+using Intake.Server.Api.Events;
 using Intake.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,9 @@ public static class ImportsEndpoints
         var api = app.MapGroup("/v1/imports").WithTags("Imports");
         api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.");
         api.MapGet("/{id}", GetImportAsync).WithName("GetImport").WithSummary("An import with its progress and first 100 errors.").IsStatusPolling();
+        api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamImportEvents").IsStatusPolling()
+            .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         api.MapGet("/{id}/errors", StreamErrorsAsync).WithName("StreamImportErrors").WithSummary("Every stored error of an import as NDJSON.");
         api.MapPost("/{id}/cancel", CancelImportAsync).WithName("CancelImport").WithSummary("Cancel a queued or processing import.");
         api.MapPost("/{id}/archive", ArchiveImportAsync).WithName("ArchiveImport").WithSummary("Leave the import's records out of reads.");
@@ -102,6 +106,15 @@ public static class ImportsEndpoints
 
         var errors = await (await queries.ErrorsAsync(id, ErrorsInStatus, cancellationToken)).ToListAsync(cancellationToken);
         return TypedResults.Ok(ImportDto.From(import, errors));
+    }
+
+    public static async Task<Results<ProgressEventStream, ProblemHttpResult>> StreamEventsAsync(string id, HttpRequest request, ProgressFeeds feeds,
+        CancellationToken cancellationToken)
+    {
+        var first = await feeds.ReadImportAsync(id, cancellationToken);
+        return first is null
+            ? Problems.Result(ErrorCodes.ImportNotFound, $"Import '{id}' does not exist.")
+            : new ProgressEventStream(feeds, ct => feeds.ReadImportAsync(id, ct), first, ProgressEventStream.LastEventId(request));
     }
 
     public static async Task<NdjsonResult<RecordErrorDto>> StreamErrorsAsync(string id, RecordQueries queries, CancellationToken cancellationToken)

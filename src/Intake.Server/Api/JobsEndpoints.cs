@@ -2,6 +2,7 @@ using Intake.Server.Security;
 using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Intake.Server.Api.Contracts;
+using Intake.Server.Api.Events;
 using Intake.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,6 +15,9 @@ public static class JobsEndpoints
         var api = app.MapGroup("/v1/jobs").WithTags("Jobs");
         api.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("The job log, newest first.");
         api.MapGet("/{id}", GetJobAsync).WithName("GetJob").WithSummary("A job with its stats and transition history.").IsStatusPolling();
+        api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamJobEvents").IsStatusPolling()
+            .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return app;
     }
 
@@ -41,5 +45,14 @@ public static class JobsEndpoints
         return job is null
             ? Problems.Result(ErrorCodes.JobNotFound, $"Job '{id}' does not exist.")
             : TypedResults.Ok(JobDto.From(job, await jobs.GetHistoryAsync(id, cancellationToken)));
+    }
+
+    public static async Task<Results<ProgressEventStream, ProblemHttpResult>> StreamEventsAsync(string id, HttpRequest request, ProgressFeeds feeds,
+        CancellationToken cancellationToken)
+    {
+        var first = await feeds.ReadJobAsync(id, cancellationToken);
+        return first is null
+            ? Problems.Result(ErrorCodes.JobNotFound, $"Job '{id}' does not exist.")
+            : new ProgressEventStream(feeds, ct => feeds.ReadJobAsync(id, ct), first, ProgressEventStream.LastEventId(request));
     }
 }

@@ -4,6 +4,7 @@ using Intake.Core;
 using Intake.Core.Imports;
 using Intake.Core.Scheduling;
 using Intake.Core.Storage;
+using Intake.Server.Api.Events;
 using Intake.Server.Compat.DataBatch;
 using Intake.Server.Compat.TableBatch;
 using Intake.Core.Security;
@@ -56,6 +57,8 @@ internal static class IntakeServerExtensions
         services.AddIntakeRateLimiting();
         services.AddSingleton<DataBatchService>();
         services.AddSingleton<TableBatchService>();
+        services.AddOptions<EventsOptions>().BindConfiguration("Events").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ProgressFeeds>();
 
         services.AddHostedService<StoreStartupService>();
         services.AddHostedService<JobWorkerService>();

@@ -4,7 +4,9 @@ namespace Intake.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A fault injector that holds every load after its first written batch while the gate is closed, so a test
-/// can act on an import that is certainly processing. A held load waits until its job is canceled.
+/// can act on an import that is certainly processing. A held load waits until its job is canceled. Once open,
+/// each batch may still be slowed by <see cref="BatchDelay"/>, so a small file stays processing long enough to
+/// report progress.
 /// </summary>
 public sealed class LoadGate : IFaultInjector
 {
@@ -14,6 +16,8 @@ public sealed class LoadGate : IFaultInjector
     /// <summary>Completes when a load is held at the gate.</summary>
     public Task Held => _held.Task;
 
+    public TimeSpan BatchDelay { get; init; }
+
     public void Open() => _closed = false;
 
     public async ValueTask AfterBatchAsync(string jobId, CancellationToken cancellationToken)
@@ -22,6 +26,10 @@ public sealed class LoadGate : IFaultInjector
         {
             _held.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        else if (BatchDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(BatchDelay, cancellationToken);
         }
     }
 
