@@ -110,7 +110,7 @@ public abstract class DatasetsApiTests(IntakeServerFactory factory)
         Assert.Equal(["remote"], done["tags"]!.AsArray().Select(t => (string)t!));
         Assert.Equal("fetched", (string)(await _client.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/ds-url/entities/p/u1"))!["name"]!);
         var upload = (await _client.Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{(string)done["jobs"]!["file_upload"]!}"))!;
-        Assert.True((long)upload["stats"]!["received"]! > 0);
+        Assert.Equal(files.Length("/data.csv"), (long)upload["stats"]!["bytes_received"]!);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class JobRunner(
     }
 
     private static JobResult Removed(long count) =>
-        new(JobStatus.Completed) { Stats = new JobStats(count, count, 0), Reason = $"removed {count} records" };
+        new(JobStatus.Completed) { Stats = JobStats.Removal(count), Reason = $"removed {count} records" };
 
     private async Task<ImportInfo> RequireImportAsync(Job job, CancellationToken cancellationToken) =>
         await jobs.GetImportAsync(job.ImportId!, cancellationToken)

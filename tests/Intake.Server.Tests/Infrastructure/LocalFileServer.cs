@@ -30,6 +30,9 @@ public sealed class LocalFileServer : IAsyncDisposable
 
     public string Url(string path) => $"http://127.0.0.1:{_port}{path}";
 
+    /// <summary>The size in bytes of the file served at <paramref name="path"/>.</summary>
+    public long Length(string path) => _files[path].Length;
+
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();

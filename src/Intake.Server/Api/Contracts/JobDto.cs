@@ -29,11 +29,22 @@ public sealed record JobDto(
         job.Error is null ? null : new ErrorSummaryDto(job.Error.Code, job.Error.Message),
         job.CanceledBy,
         job.Attempts,
-        new JobStatsDto(job.Stats.Received, job.Stats.Loaded, job.Stats.Rejected),
+        JobStatsDto.From(job.Kind, job.Stats),
         history?.Select(h => new TransitionDto(h.Status.ToWire(), h.At, h.Reason)).ToList());
 }
 
-/// <summary>The job's stats table: for a load, records received, loaded and rejected; for an upload, bytes received.</summary>
-public sealed record JobStatsDto(long Received, long Loaded, long Rejected);
+/// <summary>
+/// The job's stats table, with the figures of its kind only (docs/api.md): a load's records <c>received</c>,
+/// <c>loaded</c> and <c>rejected</c>; an upload's <c>bytes_received</c>; a clear or delete's records <c>removed</c>.
+/// </summary>
+public sealed record JobStatsDto(long? Received, long? Loaded, long? Rejected, long? BytesReceived, long? Removed)
+{
+    public static JobStatsDto From(JobKind kind, JobStats stats) => kind switch
+    {
+        JobKind.DatasetLoad => new(stats.Received, stats.Loaded, stats.Rejected, null, null),
+        JobKind.FileUpload => new(null, null, null, stats.BytesReceived, null),
+        _ => new(null, null, null, null, stats.Removed),
+    };
+}
 
 public sealed record TransitionDto(string Status, DateTimeOffset At, string? Reason);
