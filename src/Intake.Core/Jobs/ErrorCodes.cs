@@ -55,6 +55,7 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string StoreUnavailable = "store_unavailable";
     public const string InternalError = "internal_error";
+    public const string UnknownParameter = "unknown_parameter";
 
     // Import failures (the job's error).
     public const string FileTooLarge = "file_too_large";
@@ -98,6 +99,7 @@ public static class ErrorCodes
         new(RateLimited, ErrorKind.RateLimited, "Too many requests; retry after the time given."),
         new(StoreUnavailable, ErrorKind.Unavailable, "The store is not reachable."),
         new(InternalError, ErrorKind.Internal, "An unexpected error occurred."),
+        new(UnknownParameter, ErrorKind.Invalid, "The request has a parameter or field this endpoint does not take."),
         new(FileTooLarge, ErrorKind.TooLarge, "The file is larger than the configured limit."),
         new(TooManyRecords, ErrorKind.TooLarge, "The file has more records than the configured limit."),
         new(HeaderMismatch, ErrorKind.Invalid, "The header fits no record type."),

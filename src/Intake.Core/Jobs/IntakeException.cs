@@ -9,4 +9,7 @@ public sealed class IntakeException(string code, string message) : Exception(mes
     public string Code { get; } = code;
 
     public ErrorKind Kind => ErrorCodes.Describe(Code).Kind;
+
+    /// <summary>Machine-readable facts of the refusal (a parameter's name, the nearest valid one), shown beside the code.</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
 }

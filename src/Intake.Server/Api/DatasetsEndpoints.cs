@@ -14,9 +14,9 @@ public static class DatasetsEndpoints
 {
     public static IEndpointRouteBuilder MapDatasetsEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/datasets").WithTags("Datasets");
+        var api = app.MapGroup("/v1/datasets").WithTags("Datasets").TakesQuery();
         api.MapPost("/", CreateDatasetAsync).WithName("CreateDataset").WithSummary("Create a dataset.").RequireScope(ApiKeyScopes.Admin);
-        api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets, paged by cursor.");
+        api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets, paged by cursor.").TakesQuery("limit", "cursor");
         api.MapGet("/{id}", GetDatasetAsync).WithName("GetDataset").WithSummary("A dataset with its record counts.");
         api.MapPatch("/{id}", UpdateDatasetAsync).WithName("UpdateDataset").WithSummary("Rename or describe a dataset.").RequireScope(ApiKeyScopes.Admin);
         api.MapDelete("/{id}", DeleteDatasetAsync).WithName("DeleteDataset").WithSummary("Queue a delete_dataset job.").RequireScope(ApiKeyScopes.Admin);

@@ -20,10 +20,12 @@ public static class ImportsEndpoints
     public static IEndpointRouteBuilder MapImportsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/datasets/{id}/imports", CreateImportAsync).WithTags("Imports").WithName("CreateImport")
-            .WithSummary("Import a file sent as the body (or a multipart file), or {url, …} to fetch one.").DisableAntiforgery();
+            .WithSummary("Import a file sent as the body (or a multipart file), or {url, …} to fetch one.").DisableAntiforgery()
+            .TakesQuery("recordType", "mode", "tags", "format", "delimiter");
 
-        var api = app.MapGroup("/v1/imports").WithTags("Imports");
-        api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.");
+        var api = app.MapGroup("/v1/imports").WithTags("Imports").TakesQuery();
+        api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.")
+            .TakesQuery("dataset", "status", "tag", "record_type", "from", "to", "limit", "cursor");
         api.MapGet("/{id}", GetImportAsync).WithName("GetImport").WithSummary("An import with its progress and first 100 errors.").IsStatusPolling();
         api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamImportEvents").IsStatusPolling()
             .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")

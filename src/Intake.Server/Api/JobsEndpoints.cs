@@ -12,8 +12,9 @@ public static class JobsEndpoints
 {
     public static IEndpointRouteBuilder MapJobsEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/jobs").WithTags("Jobs");
-        api.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("The job log, newest first.");
+        var api = app.MapGroup("/v1/jobs").WithTags("Jobs").TakesQuery();
+        api.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("The job log, newest first.")
+            .TakesQuery("type", "status", "dataset", "import", "from", "to", "limit", "cursor");
         api.MapGet("/{id}", GetJobAsync).WithName("GetJob").WithSummary("A job with its stats and transition history.").IsStatusPolling();
         api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamJobEvents").IsStatusPolling()
             .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")

@@ -11,7 +11,7 @@ public static class KeysEndpoints
 {
     public static IEndpointRouteBuilder MapKeysEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/keys").WithTags("Keys").RequireScope(ApiKeyScopes.Admin);
+        var api = app.MapGroup("/v1/keys").WithTags("Keys").RequireScope(ApiKeyScopes.Admin).TakesQuery();
         api.MapPost("/", CreateKeyAsync).WithName("CreateKey").WithSummary("Create a key; its secret is in this response only.");
         api.MapGet("/", ListKeysAsync).WithName("ListKeys").WithSummary("Every key, without secrets.");
         api.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key.");

@@ -11,10 +11,11 @@ public static class RecordsEndpoints
 {
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/datasets/{id}").WithTags("Records");
+        var api = app.MapGroup("/v1/datasets/{id}").WithTags("Records").TakesQuery();
         api.MapGet("/entities/{type}/{entityId}", GetEntityAsync).WithName("GetEntity").WithSummary("One current entity by type and id.");
         api.MapGet("/export", ExportAsync).WithName("ExportRecords")
-            .WithSummary("Stream current records as NDJSON, or CSV with Accept: text/csv (kind required), selected by kind, type, tags and since.");
+            .WithSummary("Stream current records as NDJSON, or CSV with Accept: text/csv (kind required), selected by kind, type, tags and since.")
+            .TakesQuery("kind", "type", "tags", "since");
         return app;
     }
 

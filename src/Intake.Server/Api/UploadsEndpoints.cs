@@ -16,7 +16,7 @@ public static class UploadsEndpoints
 {
     public static IEndpointRouteBuilder MapUploadsEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/uploads").WithTags("Uploads");
+        var api = app.MapGroup("/v1/uploads").WithTags("Uploads").TakesQuery();
         api.MapPost("/", CreateUploadAsync).WithName("CreateUpload").WithSummary("Create an upload with its destination; PUT the file to the returned url.");
         api.MapPut("/{id}", PutUploadAsync).WithName("PutUpload").WithSummary("Send the file of an upload; starts its import.").DisableAntiforgery();
         api.MapGet("/{id}", GetUploadAsync).WithName("GetUpload").WithSummary("The import an upload started.").IsStatusPolling();

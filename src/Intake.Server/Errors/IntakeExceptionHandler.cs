@@ -11,12 +11,18 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (code, detail) = exception switch
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } &&
+            UnknownFields.Describe(context, context.Features.Get<IExceptionHandlerFeature>()?.Endpoint, json) is { } unknownField)
         {
-            IntakeException intake => (intake.Code, intake.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } bad => (ErrorCodes.PayloadTooLarge, bad.Message),
-            BadHttpRequestException bad => (ErrorCodes.InvalidRequest, bad.Message),
-            _ => (ErrorCodes.InternalError, "An unexpected error occurred; its trace_id identifies it in the server log."),
+            exception = unknownField;
+        }
+
+        var (code, detail, details) = exception switch
+        {
+            IntakeException intake => (intake.Code, intake.Message, intake.Details),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } bad => (ErrorCodes.PayloadTooLarge, bad.Message, null),
+            BadHttpRequestException bad => (ErrorCodes.InvalidRequest, bad.InnerException is System.Text.Json.JsonException inner ? $"{bad.Message} {inner.Message}" : bad.Message, null),
+            _ => (ErrorCodes.InternalError, "An unexpected error occurred; its trace_id identifies it in the server log.", null),
         };
 
         if (code == ErrorCodes.InternalError)
@@ -24,7 +30,7 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
             LogUnexpected(exception, context.TraceIdentifier);
         }
 
-        var problem = Problems.Create(code, detail);
+        var problem = Problems.Create(code, detail, details);
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

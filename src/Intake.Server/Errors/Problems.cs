@@ -26,7 +26,7 @@ public static class Problems
     };
 
     /// <summary>The problem for <paramref name="code"/>; the framework adds the request's <c>trace_id</c> when it is written.</summary>
-    public static ProblemDetails Create(string code, string detail)
+    public static ProblemDetails Create(string code, string detail, IReadOnlyDictionary<string, object?>? details = null)
     {
         var info = ErrorCodes.Describe(code);
         var problem = new ProblemDetails
@@ -37,12 +37,17 @@ public static class Problems
             Detail = detail,
         };
         problem.Extensions["code"] = info.Code;
+        foreach (var (name, value) in details ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
+
         return problem;
     }
 
     public static ProblemHttpResult Result(string code, string detail) => TypedResults.Problem(Create(code, detail));
 
-    public static ProblemHttpResult Result(IntakeException exception) => Result(exception.Code, exception.Message);
+    public static ProblemHttpResult Result(IntakeException exception) => TypedResults.Problem(Create(exception.Code, exception.Message, exception.Details));
 
     /// <summary>
     /// Gives the framework's own problems (an unknown route, a body that does not bind) a code from the

@@ -4,6 +4,7 @@ using Intake.Core;
 using Intake.Core.Imports;
 using Intake.Core.Scheduling;
 using Intake.Core.Storage;
+using Intake.Server.Api;
 using Intake.Server.Api.Events;
 using Intake.Server.Compat.DataBatch;
 using Intake.Server.Compat.TableBatch;
@@ -75,8 +76,11 @@ internal static class IntakeServerExtensions
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+
+            // A body field the request type does not have is refused (unknown_parameter), never ignored.
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddOperationTransformer(DeclaredParametersInOpenApi.AddAsync));
         return builder;
     }
 
@@ -113,6 +117,7 @@ internal static class IntakeServerExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
+        app.UseMiddleware<UnknownQueryParameterMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

@@ -19,10 +19,11 @@ internal static class DataBatchEndpoints
 {
     public static IEndpointRouteBuilder MapDataBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/data_batch").WithTags("Data-batch API");
+        var api = app.MapGroup("/data_batch").WithTags("Data-batch API").TakesQuery();
         api.MapPost("/", UploadBatchAsync).WithName("DataBatchUpload").WithSummary("Upload a CSV batch (raw body or multipart), optionally tagged.")
-            .DisableAntiforgery();
-        api.MapGet("/", GetBatchesAsync).WithName("DataBatchInfo").WithSummary("Batch info by batch_id, or every batch with any of tags and their totals.");
+            .DisableAntiforgery().TakesQuery("tags");
+        api.MapGet("/", GetBatchesAsync).WithName("DataBatchInfo").WithSummary("Batch info by batch_id, or every batch with any of tags and their totals.")
+            .TakesQuery("batch_id", "tags");
         api.MapDelete("/{batchId}", DeleteBatchAsync).WithName("DataBatchDelete").WithSummary("Delete the records a batch last wrote.").RequireScope(ApiKeyScopes.Admin);
         api.MapPost("/{batchId}/archive", ArchiveBatchAsync).WithName("DataBatchArchive").WithSummary("Leave a batch's records out of reads.");
         return app;

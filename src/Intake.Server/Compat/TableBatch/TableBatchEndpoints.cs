@@ -1,3 +1,4 @@
+using Intake.Server.Api;
 using Intake.Server.Security;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,10 +13,10 @@ public static class TableBatchEndpoints
 {
     public static IEndpointRouteBuilder MapTableBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v2/recomm").WithTags("Table-batch API");
-        api.MapPost("/{tableId}/items/batch", SubmitItemsAsync).WithName("TableBatchItems").WithSummary("Import items from a URL.");
-        api.MapPost("/users/batch", SubmitUsersAsync).WithName("TableBatchUsers").WithSummary("Import users (shared by every table) from a URL.");
-        api.MapPost("/{tableId}/interactions/batch", SubmitInteractionsAsync).WithName("TableBatchInteractions").WithSummary("Import user-item interactions from a URL.");
+        var api = app.MapGroup("/v2/recomm").WithTags("Table-batch API").TakesQuery();
+        api.MapPost("/{tableId}/items/batch", SubmitItemsAsync).WithName("TableBatchItems").WithSummary("Import items from a URL.").TakesQuery("url", "format");
+        api.MapPost("/users/batch", SubmitUsersAsync).WithName("TableBatchUsers").WithSummary("Import users (shared by every table) from a URL.").TakesQuery("url", "format");
+        api.MapPost("/{tableId}/interactions/batch", SubmitInteractionsAsync).WithName("TableBatchInteractions").WithSummary("Import user-item interactions from a URL.").TakesQuery("url", "format");
         foreach (var path in new[] { "/{tableId}/items/batch/{requestId}", "/users/batch/{requestId}", "/{tableId}/interactions/batch/{requestId}" })
         {
             api.MapGet(path, GetRequestAsync).WithSummary("The status of a batch request and the elements not added.").IsStatusPolling();

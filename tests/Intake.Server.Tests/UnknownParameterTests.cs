@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Intake.Server.Tests.Infrastructure;
+
+namespace Intake.Server.Tests;
+
+/// <summary>
+/// Query parameters and native JSON body fields an endpoint does not take are refused with
+/// <c>unknown_parameter</c> naming the nearest valid one, before anything is stored; the compatibility
+/// APIs' bodies stay as lenient as their documents.
+/// </summary>
+public abstract class UnknownParameterTests(IntakeServerFactory factory)
+{
+    private const string Entities = "id,type,name,metadata,media_url\na,p,A,,\n";
+
+    private readonly IntakeClient _client = factory.CreateIntakeClient();
+
+    [Theory]
+    [InlineData("POST", "/v1/datasets/unknown-params/imports?record_type=entity", "record_type", "recordType")]
+    [InlineData("POST", "/v1/datasets/unknown-params/imports?tag=a", "tag", "tags")]
+    [InlineData("POST", "/v1/datasets/unknown-params/imports?delimeter=;", "delimeter", "delimiter")]
+    [InlineData("GET", "/v1/imports?recordType=item", "recordType", "record_type")]
+    [InlineData("GET", "/v1/jobs?kind=file_upload", "kind", null)]
+    [InlineData("GET", "/v1/jobs?statuss=failed", "statuss", "status")]
+    [InlineData("GET", "/v1/datasets?limt=5", "limt", "limit")]
+    [InlineData("GET", "/v1/datasets/unknown-params/export?Kinds=entity", "Kinds", "kind")]
+    [InlineData("POST", "/data_batch?tag=product-data", "tag", "tags")]
+    [InlineData("GET", "/data_batch?batchId=1", "batchId", "batch_id")]
+    [InlineData("POST", "/v2/recomm/users/batch?uri=http://127.0.0.1/u.csv", "uri", "url")]
+    public async Task A_query_parameter_the_endpoint_does_not_take_is_refused_with_the_nearest_one(string method, string path, string parameter, string? nearest)
+    {
+        await _client.EnsureDatasetAsync("unknown-params");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent(Entities, Encoding.UTF8, "text/csv") : null };
+        using var response = await _client.Http.SendAsync(request);
+
+        var problem = await RefusedAsync(response, parameter, nearest);
+        Assert.Contains($"Unknown query parameter '{parameter}'", (string)problem["detail"]!);
+        if (nearest is not null)
+        {
+            Assert.Contains($"did you mean '{nearest}'?", (string)problem["detail"]!);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_upload_stores_nothing()
+    {
+        await _client.CreateDatasetAsync("unknown-nothing");
+
+        using var body = new StringContent(Entities, Encoding.UTF8, "text/csv");
+        using var response = await _client.Http.PostAsync("/v1/datasets/unknown-nothing/imports?record_type=entity", body);
+
+        await RefusedAsync(response, "record_type", "recordType");
+        var imports = (await _client.Http.GetFromJsonAsync<JsonObject>("/v1/imports?dataset=unknown-nothing"))!;
+        Assert.Empty(imports["items"]!.AsArray());
+        var jobs = (await _client.Http.GetFromJsonAsync<JsonObject>("/v1/jobs?dataset=unknown-nothing"))!;
+        Assert.Empty(jobs["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task An_endpoint_without_options_refuses_any_query_parameter()
+    {
+        await _client.CreateDatasetAsync("unknown-none");
+        var import = await _client.ImportAsync("unknown-none", Entities);
+
+        using var response = await _client.Http.GetAsync($"/v1/imports/{(string)import["id"]!}?verbose=true");
+
+        var problem = await RefusedAsync(response, "verbose", null);
+        Assert.Empty(problem["allowed"]!.AsArray());
+        Assert.Contains("GET /v1/imports/{id} takes no query parameters", (string)problem["detail"]!);
+    }
+
+    [Fact]
+    public async Task Known_parameters_in_any_case_are_taken()
+    {
+        await _client.CreateDatasetAsync("unknown-case");
+
+        var import = await _client.ImportAsync("unknown-case", Entities, "?RecordType=entity&Tags=x");
+
+        Assert.Equal("completed", (string)import["status"]!);
+        Assert.Equal(["x"], import["tags"]!.AsArray().Select(t => (string)t!));
+    }
+
+    [Fact]
+    public async Task A_json_body_field_the_endpoint_does_not_take_is_refused_and_nothing_is_created()
+    {
+        using var response = await _client.Http.PostAsJsonAsync("/v1/datasets", new { id = "unknown-body", name = "N", descripton = "typo" });
+
+        var problem = await RefusedAsync(response, "descripton", "description");
+        Assert.Contains("The body of POST /v1/datasets takes id, name, description", (string)problem["detail"]!);
+        using var missing = await _client.Http.GetAsync("/v1/datasets/unknown-body");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_nested_body_field_is_named_with_its_path()
+    {
+        await _client.EnsureDatasetAsync("unknown-params");
+
+        using var response = await _client.Http.PostAsJsonAsync("/v1/uploads",
+            new { filename = "p.ndjson", destination = new { destination_type = "dataset_load", dataset_id = "unknown-params", recordtype = "product" } });
+
+        var problem = await RefusedAsync(response, "destination.recordtype", "record_type");
+        Assert.Contains("Field destination in the body of POST /v1/uploads takes", (string)problem["detail"]!);
+    }
+
+    [Fact]
+    public async Task A_url_import_body_field_the_endpoint_does_not_take_is_refused()
+    {
+        await _client.EnsureDatasetAsync("unknown-params");
+
+        using var response = await _client.Http.PostAsJsonAsync("/v1/datasets/unknown-params/imports",
+            new { url = "http://127.0.0.1:9/x.csv", recordType = "item" });
+
+        await RefusedAsync(response, "recordType", "record_type");
+    }
+
+    [Fact]
+    public async Task The_table_batch_body_stays_as_lenient_as_its_document()
+    {
+        await _client.EnsureDatasetAsync("unknown-table");
+        await using var files = await LocalFileServer.StartAsync(new() { ["/items.csv"] = "\"itemId\",\"name\"\n\"item01\",\"apple\"\n" });
+
+        using var response = await _client.Http.PostAsync("/v2/recomm/unknown-table/items/batch",
+            new StringContent($$"""{"url":"{{files.Url("/items.csv")}}","format":"csv","comment":"nightly"}""", Encoding.UTF8, "application/json"));
+
+        var queued = await IntakeClient.ExpectAsync(response, HttpStatusCode.Accepted);
+        Assert.Equal("queued", (string)queued["status"]!);
+    }
+
+    [Fact]
+    public async Task Declared_parameters_are_in_the_openapi_document()
+    {
+        var document = (await _client.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+
+        var import = document["paths"]!["/v1/datasets/{id}/imports"]!["post"]!["parameters"]!.AsArray().Select(p => (string)p!["name"]!).ToList();
+        var export = document["paths"]!["/v1/datasets/{id}/export"]!["get"]!["parameters"]!.AsArray().Select(p => (string)p!["name"]!).ToList();
+        Assert.Superset(new HashSet<string> { "recordType", "mode", "tags", "format", "delimiter" }, import.ToHashSet());
+        Assert.Contains("tags", export);
+    }
+
+    private static async Task<JsonObject> RefusedAsync(HttpResponseMessage response, string parameter, string? nearest)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal("unknown_parameter", (string)problem["code"]!);
+        Assert.Equal(parameter, (string)problem["parameter"]!);
+        Assert.Equal(nearest, (string?)problem["nearest"]);
+        return problem;
+    }
+}
+
+public sealed class SqliteUnknownParameterTests(SqliteServerFactory factory) : UnknownParameterTests(factory), IClassFixture<SqliteServerFactory>;
+
+public sealed class PostgresUnknownParameterTests(PostgresServerFactory factory) : UnknownParameterTests(factory), IClassFixture<PostgresServerFactory>;
