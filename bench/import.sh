@@ -88,7 +88,7 @@ fi
 # start_server DATA_SUBDIR: starts intake serve on a fresh data directory with the exported settings.
 start_server() {
   INTAKE_Storage__DataDirectory="$DATA/$1" INTAKE_Logging__LogLevel__Default=Warning \
-    artifacts/bin/Intake.Server/release/intake serve --urls "$BASE" > "$OUT/server.log" 2>&1 &
+    artifacts/bin/Intake.Server/release/Intake.Server serve --urls "$BASE" > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     curl -sf "$BASE/ready" >/dev/null && return 0

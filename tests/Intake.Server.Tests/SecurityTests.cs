@@ -223,7 +223,7 @@ public sealed class DevelopmentModeTests
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "intake.dll"), "--urls", "http://0.0.0.0:0" },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Intake.Server.dll"), "--urls", "http://0.0.0.0:0" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { ["INTAKE_Storage__DataDirectory"] = Path.Combine(Path.GetTempPath(), "intake-tests", Guid.NewGuid().ToString("N")) },

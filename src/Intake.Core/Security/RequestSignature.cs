@@ -10,15 +10,12 @@ namespace Intake.Core.Security;
 /// </summary>
 public static class RequestSignature
 {
-    public static byte[] SigningKey(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+    public static byte[] SigningKey(string secret) => Intake.Security.SignatureFormula.SigningKey(secret);
 
     public static string BodyHash(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
-    public static string Compute(byte[] signingKey, string method, string pathAndQuery, string timestamp, string nonce, string bodyHashHex)
-    {
-        var text = $"{method.ToUpperInvariant()}\n{pathAndQuery}\n{timestamp}\n{nonce}\n{bodyHashHex}";
-        return Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(text)));
-    }
+    public static string Compute(byte[] signingKey, string method, string pathAndQuery, string timestamp, string nonce, string bodyHashHex) =>
+        Intake.Security.SignatureFormula.Sign(signingKey, method, pathAndQuery, timestamp, nonce, bodyHashHex);
 
     public static bool Matches(byte[] signingKey, string method, string pathAndQuery, string timestamp, string nonce, string bodyHashHex, string signature)
     {

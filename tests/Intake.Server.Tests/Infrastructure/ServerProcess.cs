@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Intake.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The server as a separate OS process (the built <c>intake.dll</c> beside the tests), so a test can kill it
+/// The server as a separate OS process (the built <c>Intake.Server.dll</c> beside the tests), so a test can kill it
 /// the hard way (SIGKILL) and start it again on the same data directory.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
@@ -40,7 +40,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "intake.dll"), "serve", "--urls", address.ToString().TrimEnd('/') },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Intake.Server.dll"), "serve", "--urls", address.ToString().TrimEnd('/') },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -1,0 +1,131 @@
+using Intake.Client;
+using Spectre.Console;
+
+namespace Intake.Cli.Commands;
+
+/// <summary>
+/// Runs an import command: one file after the other, upload then (with <c>--wait</c>) load, each stage a task of
+/// one <see cref="ProgressView"/> on stderr (live bars on a terminal, plain lines otherwise). Ends with the counts and the first errors on stdout (or JSON with <c>--json</c>).
+/// </summary>
+internal sealed class ImportRunner(CliContext context)
+{
+    private const int ErrorsShownPerImport = 10;
+
+    public async Task<ExitCode> RunAsync(ImportSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = context.CreateClient();
+        var outcomes = new List<(FileInfo File, Import Import)>();
+        string? following = null;
+        try
+        {
+            await ProgressView.RunAsync(context, async view =>
+            {
+                foreach (var file in settings.Files)
+                {
+                    var operation = await UploadAsync(client, view, file, settings, cancellationToken);
+                    following = operation.Id;
+                    var import = settings.Wait ? await FollowAsync(view, file, operation, cancellationToken) : operation.Value!;
+                    following = null;
+                    outcomes.Add((file, import));
+                }
+            });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && following is not null)
+        {
+            context.Error.Profile.Out.Writer.WriteLine(
+                $"stopped following import {following}; it goes on on the server (intake jobs cancel, or intake jobs show, with its job ids)");
+            throw;
+        }
+
+        WriteOutcomes(outcomes, settings.Wait);
+        if (!settings.Wait)
+        {
+            return ExitCode.Ok;
+        }
+
+        return outcomes.Any(o => o.Import.Status == ImportStatus.Failed || o.Import.Status == ImportStatus.Canceled) ? ExitCode.ImportFailed
+            : outcomes.Any(o => o.Import.Status == ImportStatus.CompletedWithErrors) ? ExitCode.Rejected
+            : ExitCode.Ok;
+    }
+
+    private static async Task<ImportOperation> UploadAsync(IntakeClient client, ProgressView view, FileInfo file, ImportSettings settings,
+        CancellationToken cancellationToken)
+    {
+        var description = $"upload {file.Name}";
+        var stage = view.AddStage(description, file.Length);
+        var options = settings.Options with { UploadProgress = new SyncProgress<long>(sent => stage.Update(sent, file.Length, description)) };
+        var operation = await client.Imports.StartImportAsync(settings.Dataset, file.FullName, options, cancellationToken);
+        stage.Finish($"upload {file.Name}: {Tables.Bytes(file.Length)} sent, import {operation.Id}");
+        return operation;
+    }
+
+    private static async Task<Import> FollowAsync(ProgressView view, FileInfo file, ImportOperation operation, CancellationToken cancellationToken)
+    {
+        var stage = view.AddStage($"load {file.Name}: queued", file.Length);
+        var report = new SyncProgress<ImportProgress>(snapshot =>
+        {
+            var counts = snapshot.Counts;
+            var rate = snapshot.RecordsPerSecond is { } perSecond ? $", {perSecond:N0} records/s" : "";
+            var eta = snapshot.EstimatedRemaining is { } left ? $", {left.TotalSeconds:N0} s left" : "";
+            stage.Update(counts.BytesRead, counts.BytesTotal ?? file.Length, $"load {file.Name}: {Describe(snapshot.Import)}{rate}{eta}");
+        });
+
+        Import import;
+        try
+        {
+            import = (await operation.WaitForCompletionAsync(report, cancellationToken)).Import;
+        }
+        catch (ImportFailedException failed)
+        {
+            import = failed.Import;
+        }
+
+        stage.Finish($"load {file.Name}: {Describe(import)}");
+        return import;
+    }
+
+    private static string Describe(Import import)
+    {
+        var counts = import.Progress;
+        return $"{import.Status}, {counts.RecordsRead:N0} read, {counts.RecordsWritten:N0} written, {counts.RecordsRejected:N0} rejected";
+    }
+
+    private void WriteOutcomes(List<(FileInfo File, Import Import)> outcomes, bool waited)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(outcomes.Select(o => o.Import).ToList());
+            return;
+        }
+
+        var table = Tables.Create("file", "import", "status", "read", "written", "rejected", "error");
+        foreach (var (file, import) in outcomes)
+        {
+            var counts = import.Progress;
+            Tables.AddRow(table, file.Name, import.Id, import.Status, waited ? counts.RecordsRead : null, waited ? counts.RecordsWritten : null,
+                waited ? counts.RecordsRejected : null, import.Error is { } error ? $"{error.Code}: {error.Message}" : null);
+        }
+
+        context.Out.Write(table);
+        var errors = outcomes.SelectMany(o => (o.Import.Errors ?? []).Take(ErrorsShownPerImport).Select(e => (o.File, Error: e))).ToList();
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        context.Out.WriteLine($"First rejected records (every one: intake jobs errors <import id>):");
+        var rejected = Tables.Create("file", "line", "error id", "code", "field", "message");
+        foreach (var (file, error) in errors)
+        {
+            Tables.AddRow(rejected, file.Name, error.Line, error.ErrorId, error.Code, error.Field, error.Message);
+        }
+
+        context.Out.Write(rejected);
+    }
+
+    /// <summary>Reports on the caller's thread, in order; <see cref="Progress{T}"/> would post to the thread pool and reorder.</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,57 @@
+namespace Intake.Client;
+
+/// <summary>How an import reads its file. Every property is optional; the server's defaults are in docs/api.md.</summary>
+public sealed record ImportOptions
+{
+    /// <summary><c>auto</c> (the default: detected from the header or first record) or a record type name.</summary>
+    public string? RecordType { get; init; }
+
+    /// <summary><c>upsert</c> (default), <c>insert</c> or <c>replace</c>.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Tags of the import; none means <c>default</c>.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary><c>csv</c>, <c>json</c> or <c>ndjson</c>; otherwise from the file name, then the first bytes.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>The CSV delimiter: one ASCII character, or <c>tab</c>.</summary>
+    public string? Delimiter { get; init; }
+
+    /// <summary>How integer timestamps are read (<c>s</c>, <c>ms</c>, <c>us</c>, <c>ns</c>); by magnitude when unset.</summary>
+    public string? TimestampUnit { get; init; }
+
+    /// <summary>Makes a repeated request return the first import instead of starting another.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>The file name sent with an upload from a stream (an upload from a path sends the path's name).</summary>
+    public string? FileName { get; init; }
+
+    /// <summary>Bytes of the file sent so far, reported as the upload goes.</summary>
+    public IProgress<long>? UploadProgress { get; init; }
+
+    /// <summary>
+    /// A limit on sending the file (an upload only). When it passes, the call throws
+    /// <see cref="TimeoutException"/>; the caller's token still cancels at any time.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+}
+
+/// <summary>Selects the records of an export (docs/api.md, Records).</summary>
+public sealed record ExportOptions
+{
+    /// <summary><c>entity</c> or <c>interaction</c>; required for CSV.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>An entity or interaction type.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>Records whose last writer has any of these tags.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Interactions at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>CSV in the data-batch layout instead of NDJSON (needs <see cref="Kind"/>).</summary>
+    public bool Csv { get; init; }
+}

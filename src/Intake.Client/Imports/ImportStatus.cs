@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Intake.Client;
+
+/// <summary>
+/// The status of an import or a job (<c>queued</c>, <c>processing</c>, <c>completed</c>,
+/// <c>completed_with_errors</c>, <c>failed</c>, <c>canceled</c>). A readonly struct so a status added by a
+/// later server still round-trips.
+/// </summary>
+[JsonConverter(typeof(ImportStatusConverter))]
+public readonly struct ImportStatus : IEquatable<ImportStatus>
+{
+    private readonly string? _value;
+
+    /// <summary>Wraps <paramref name="value"/> as it appears on the wire.</summary>
+    public ImportStatus(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        _value = value;
+    }
+
+    /// <summary>The status as the server spells it.</summary>
+    public string Value => _value ?? "";
+
+    /// <summary>Accepted, waiting for a worker.</summary>
+    public static ImportStatus Queued { get; } = new("queued");
+
+    /// <summary>Being received, fetched or loaded.</summary>
+    public static ImportStatus Processing { get; } = new("processing");
+
+    /// <summary>Every record loaded.</summary>
+    public static ImportStatus Completed { get; } = new("completed");
+
+    /// <summary>Loaded, with some records rejected.</summary>
+    public static ImportStatus CompletedWithErrors { get; } = new("completed_with_errors");
+
+    /// <summary>Nothing written; the error says why.</summary>
+    public static ImportStatus Failed { get; } = new("failed");
+
+    /// <summary>Canceled by a user; nothing written.</summary>
+    public static ImportStatus Canceled { get; } = new("canceled");
+
+    /// <summary>Whether the status can no longer change.</summary>
+    public bool IsFinal => this == Completed || this == CompletedWithErrors || this == Failed || this == Canceled;
+
+#pragma warning disable CS1591
+    public static bool operator ==(ImportStatus left, ImportStatus right) => left.Equals(right);
+
+    public static bool operator !=(ImportStatus left, ImportStatus right) => !left.Equals(right);
+#pragma warning restore CS1591
+
+    /// <inheritdoc/>
+    public bool Equals(ImportStatus other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public override bool Equals(object? obj) => obj is ImportStatus other && Equals(other);
+
+    /// <inheritdoc/>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Value);
+
+    /// <inheritdoc/>
+    public override string ToString() => Value;
+
+    private sealed class ImportStatusConverter : JsonConverter<ImportStatus>
+    {
+        public override ImportStatus Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetString() ?? "");
+
+        public override void Write(Utf8JsonWriter writer, ImportStatus value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Value);
+    }
+}

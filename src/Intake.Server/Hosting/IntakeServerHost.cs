@@ -1,0 +1,32 @@
+using Intake.Server.Api;
+using Intake.Server.Compat.DataBatch;
+using Intake.Server.Compat.TableBatch;
+
+namespace Intake.Server.Hosting;
+
+/// <summary>
+/// The server's one entry point, shared by its own <c>Program</c> and by <c>intake serve</c>: builds the web
+/// application from command-line arguments (the same options either way) with every endpoint mapped.
+/// </summary>
+public static class IntakeServerHost
+{
+    /// <summary>Builds the server; <paramref name="args"/> may start with the <c>serve</c> verb, which is dropped.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(ServerArguments.WithoutVerb(args));
+        builder.AddIntakeServer();
+
+        var app = builder.Build();
+        app.UseIntakeServer();
+        app.MapOperationsEndpoints();
+        app.MapDatasetsEndpoints();
+        app.MapImportsEndpoints();
+        app.MapUploadsEndpoints();
+        app.MapKeysEndpoints();
+        app.MapJobsEndpoints();
+        app.MapRecordsEndpoints();
+        app.MapDataBatchEndpoints();
+        app.MapTableBatchEndpoints();
+        return app;
+    }
+}
