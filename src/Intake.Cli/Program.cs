@@ -40,6 +40,8 @@ internal static class Program
         root.Subcommands.Add(new JobsCommand(globals));
         root.Subcommands.Add(new KeysCommand(globals));
         root.Subcommands.Add(new ExportCommand(globals));
+        root.Subcommands.Add(new ConvertCommand(globals));
+        root.Subcommands.Add(new ValidateCommand(globals));
         return root;
     }
 
