@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
@@ -50,7 +51,8 @@ public sealed class CsvToNdjson(byte delimiter = (byte)',', RecordSchema? schema
         }
 
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using var json = new Utf8JsonWriter(buffer);
+        // Text as itself ("Zoë", not \u00EB): still valid JSON, and what a person reading the file expects.
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         long rows = 0, written = 0;
         while (true)
         {

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace Intake.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The server as a separate OS process (the built <c>Intake.Server.dll</c> beside the tests), so a test can kill it
-/// the hard way (SIGKILL) and start it again on the same data directory.
+/// The server as a separate OS process (the built <c>Intake.Server.dll</c> beside the tests, or the <c>intake</c>
+/// tool's <c>intake.dll</c> running <c>intake serve</c>), so a test can kill it the hard way (SIGKILL) and start it
+/// again on the same data directory.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -34,13 +35,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
+        string entryAssembly = "Intake.Server.dll")
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Intake.Server.dll"), "serve", "--urls", address.ToString().TrimEnd('/') },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, entryAssembly), "serve", "--urls", address.ToString().TrimEnd('/') },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
