@@ -47,6 +47,9 @@ public class ImportOperation
     /// <summary>The import as last seen (when started, or at the last update); null before the first update of a resumed one.</summary>
     public virtual Import? Value => _last;
 
+    /// <summary>How many events of the live progress stream this operation has read (0 when it polled).</summary>
+    internal int LiveEventsRead { get; private set; }
+
     /// <summary>Whether the import has reached a final status, as last seen.</summary>
     public virtual bool HasCompleted => _last?.Status.IsFinal == true;
 
@@ -125,6 +128,7 @@ public class ImportOperation
                         }
 
                         var item = enumerator.Current;
+                        LiveEventsRead++;
                         failures = 0;
                         snapshot = Parse(item.Data);
                     }
