@@ -51,7 +51,7 @@ internal sealed class ImportRunner(CliContext context)
     private static async Task<ImportOperation> UploadAsync(IntakeClient client, ProgressView view, FileInfo file, ImportSettings settings,
         CancellationToken cancellationToken)
     {
-        var description = $"upload {file.Name}";
+        var description = $"upload {file.Name} ({Tables.Bytes(file.Length)})";
         var stage = view.AddStage(description, file.Length);
         var options = settings.Options with { UploadProgress = new SyncProgress<long>(sent => stage.Update(sent, file.Length, description)) };
         var operation = await client.Imports.StartImportAsync(settings.Dataset, file.FullName, options, cancellationToken);
@@ -66,8 +66,7 @@ internal sealed class ImportRunner(CliContext context)
         {
             var counts = snapshot.Counts;
             var rate = snapshot.RecordsPerSecond is { } perSecond ? $", {perSecond:N0} records/s" : "";
-            var eta = snapshot.EstimatedRemaining is { } left ? $", {left.TotalSeconds:N0} s left" : "";
-            stage.Update(counts.BytesRead, counts.BytesTotal ?? file.Length, $"load {file.Name}: {Describe(snapshot.Import)}{rate}{eta}");
+            stage.Update(counts.BytesRead, counts.BytesTotal ?? file.Length, $"load {file.Name}: {Describe(snapshot.Import)}{rate}");
         });
 
         Import import;
@@ -117,7 +116,7 @@ internal sealed class ImportRunner(CliContext context)
         var rejected = Tables.Create("file", "line", "error id", "code", "field", "message");
         foreach (var (file, error) in errors)
         {
-            Tables.AddRow(rejected, file.Name, error.Line, error.ErrorId, error.Code, error.Field, error.Message);
+            Tables.AddRow(rejected, file.Name, error.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), error.ErrorId, error.Code, error.Field, error.Message);
         }
 
         context.Out.Write(rejected);

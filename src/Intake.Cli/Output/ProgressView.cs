@@ -27,7 +27,7 @@ internal abstract class ProgressView
                 .AutoClear(false)
                 .HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                    new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(progress => body(new Live(progress)));
             return;
         }
