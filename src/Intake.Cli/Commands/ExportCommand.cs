@@ -17,7 +17,7 @@ internal sealed class ExportCommand : Command
         var kind = new Option<string?>("--kind") { Description = "entity or interaction" };
         kind.AcceptOnlyFromAmong("entity", "interaction");
         var type = new Option<string?>("--type") { Description = "An entity or interaction type" };
-        var tags = new Option<string[]>("--tags") { Description = "Records whose last import has any of these tags (a,b or repeated)", AllowMultipleArgumentsPerToken = true };
+        var tags = new Option<string[]>("--tags") { Description = "Records whose last import has any of these tags (a,b or repeated)" };
         var since = new Option<DateTimeOffset?>("--since") { Description = "Interactions at or after this time (ISO-8601)" };
         var format = new Option<string>("--format") { Description = "ndjson or csv", DefaultValueFactory = _ => "ndjson" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "ndjson", "csv");

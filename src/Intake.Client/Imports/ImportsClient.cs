@@ -39,7 +39,8 @@ public class ImportsClient
         };
         if (options.FileName is { } name)
         {
-            request.Headers.Add("X-File-Name", Uri.EscapeDataString(name));
+            // A header holds ASCII only; a name beyond it is sent escaped (its extension, which tells the format, stays readable).
+            request.Headers.TryAddWithoutValidation("X-File-Name", name.All(c => c is >= ' ' and <= '~') ? name : Uri.EscapeDataString(name));
         }
 
         AddIdempotencyKey(request, options);
