@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Intake.Client;
@@ -9,8 +8,8 @@ namespace Intake.Client;
 /// <c>error.code</c>). A readonly struct rather than an enum, so a code this version of the library does not
 /// know yet still round-trips: compare with the static members, or with the string.
 /// </summary>
-[JsonConverter(typeof(IntakeErrorCodeConverter))]
-public readonly struct IntakeErrorCode : IEquatable<IntakeErrorCode>
+[JsonConverter(typeof(WireValueConverter<IntakeErrorCode>))]
+public readonly struct IntakeErrorCode : IEquatable<IntakeErrorCode>, IWireValue<IntakeErrorCode>
 {
     private readonly string? _value;
 
@@ -76,12 +75,5 @@ public readonly struct IntakeErrorCode : IEquatable<IntakeErrorCode>
     /// <inheritdoc/>
     public override string ToString() => Value;
 
-    private sealed class IntakeErrorCodeConverter : JsonConverter<IntakeErrorCode>
-    {
-        public override IntakeErrorCode Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.GetString() ?? "");
-
-        public override void Write(Utf8JsonWriter writer, IntakeErrorCode value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Value);
-    }
+    static IntakeErrorCode IWireValue<IntakeErrorCode>.FromWire(string value) => new(value);
 }

@@ -24,17 +24,13 @@ internal sealed class ConvertCommand : Command
         var input = new Argument<FileInfo>("input") { Description = "The CSV file (UTF-8, or UTF-16 with a BOM)" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write [default: stdout]; a name ending in .gz is compressed" };
         var recordType = new Option<string?>("--record-type") { Description = "Type values by this record type's schema (a CDP type, or one given with --definition)" };
-        var definition = new Option<FileInfo?>("--definition") { Description = "A custom record type's definition file (docs/record-types.md)" };
-        var delimiter = new Option<string?>("--delimiter") { Description = "The CSV delimiter: one character, or tab [default: ,]" };
         var gzip = new Option<bool>("--gzip") { Description = "Compress the output with gzip (NDJSON.gz)" };
-        var errors = new Option<FileInfo?>("--errors") { Description = "Also write every refused row as NDJSON {line, column, message} to this file" };
+        var shared = new OfflineOptions("Also write every refused row as NDJSON {line, column, message} to this file");
         Arguments.Add(input);
         Options.Add(output);
         Options.Add(recordType);
-        Options.Add(definition);
-        Options.Add(delimiter);
         Options.Add(gzip);
-        Options.Add(errors);
+        shared.AddTo(this);
         CommandAction.Set(this, globals, (result, context, cancellationToken) =>
         {
             var file = result.GetValue(input)!;
@@ -43,11 +39,11 @@ internal sealed class ConvertCommand : Command
                 throw new UsageException($"File '{file.FullName}' does not exist.");
             }
 
-            var schema = result.GetValue(recordType) is { } name ? RecordTypes.Schema(name, result.GetValue(definition)) : null;
-            var converter = new CsvToNdjson((byte)RecordTypes.Delimiter(result.GetValue(delimiter)), schema);
+            var schema = result.GetValue(recordType) is { } name ? RecordTypes.Schema(name, result.GetValue(shared.Definition)) : null;
+            var converter = new CsvToNdjson((byte)RecordTypes.Delimiter(result.GetValue(shared.Delimiter)), schema);
             var target = result.GetValue(output);
             var compress = result.GetValue(gzip) || target?.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) == true;
-            using var report = new ProblemReport<ConvertProblem>(context, result.GetValue(errors), ErrorsInJson,
+            using var report = new ProblemReport<ConvertProblem>(context, result.GetValue(shared.Errors), ErrorsInJson,
                 p => $"line {p.Line}{(p.Column is null ? "" : $", column [{p.Column}]")}: {p.Message}");
             ConvertSummary summary;
             try

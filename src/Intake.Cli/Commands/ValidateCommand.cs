@@ -22,17 +22,13 @@ internal sealed class ValidateCommand : Command
     {
         var file = new Argument<FileInfo>("file") { Description = "CSV, JSON or NDJSON, gzip-compressed or not" };
         var recordType = new Option<string>("--record-type") { Description = "The record type, or auto (the header or first record decides)", Required = true };
-        var definition = new Option<FileInfo?>("--definition") { Description = "A custom record type's definition file (docs/record-types.md), named by --record-type" };
         var format = new Option<string?>("--format") { Description = "csv, json or ndjson [default: from the file name, then the content]" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "csv", "json", "ndjson");
-        var delimiter = new Option<string?>("--delimiter") { Description = "The CSV delimiter: one character, or tab [default: ,]" };
-        var errors = new Option<FileInfo?>("--errors") { Description = "Also write every rejected record as NDJSON to this file" };
+        var shared = new OfflineOptions("Also write every rejected record as NDJSON to this file");
         Arguments.Add(file);
         Options.Add(recordType);
-        Options.Add(definition);
         Options.Add(format);
-        Options.Add(delimiter);
-        Options.Add(errors);
+        shared.AddTo(this);
         CommandAction.Set(this, globals, (result, context, cancellationToken) =>
         {
             var input = result.GetValue(file)!;
@@ -46,11 +42,11 @@ internal sealed class ValidateCommand : Command
                 DatasetId = "validate",
                 RecordType = result.GetValue(recordType)!,
                 Format = result.GetValue(format)?.ToLowerInvariant(),
-                Delimiter = RecordTypes.Delimiter(result.GetValue(delimiter)),
+                Delimiter = RecordTypes.Delimiter(result.GetValue(shared.Delimiter)),
                 FileName = input.Name,
             };
-            var custom = RecordTypes.Custom(request.RecordType, result.GetValue(definition));
-            using var report = new ProblemReport<RecordRejection>(context, result.GetValue(errors), ErrorsInJson,
+            var custom = RecordTypes.Custom(request.RecordType, result.GetValue(shared.Definition));
+            using var report = new ProblemReport<RecordRejection>(context, result.GetValue(shared.Errors), ErrorsInJson,
                 e => $"line {e.Line} [{e.ErrorId}] {e.Code}{(e.Field is null ? "" : $" ({e.Field})")}: {e.Message}");
             ValidationSummary summary;
             try

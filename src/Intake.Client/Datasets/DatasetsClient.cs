@@ -75,15 +75,6 @@ public class DatasetsClient
             .Add("kind", options.Kind).Add("type", options.Type).Add("tags", options.Tags).Add("since", options.Since).ToString();
         using var request = new HttpRequestMessage(HttpMethod.Get, Connection.Resolve(path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(options.Csv ? "text/csv" : "application/x-ndjson"));
-        var response = await Connection.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+        return await Connection.OpenStreamAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -89,11 +89,25 @@ internal sealed class IntakeConnection(HttpClient http, Uri baseAddress)
         }
     }
 
+    /// <summary>Sends the request and returns its body as it arrives; disposing the stream ends the response.</summary>
+    public async Task<Stream> OpenStreamAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
     public async IAsyncEnumerable<T> StreamNdjsonAsync<T>(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Resolve(path));
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             await foreach (var item in JsonSerializer.DeserializeAsyncEnumerable<T>(stream, topLevelValues: true, Json, cancellationToken).ConfigureAwait(false))

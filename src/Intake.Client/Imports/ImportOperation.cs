@@ -113,7 +113,7 @@ public class ImportOperation
                 yield break;
             }
 
-            var parser = SseParser.Create(stream.Body);
+            var parser = SseParser.Create(stream);
             var enumerator = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
             {
@@ -161,7 +161,7 @@ public class ImportOperation
             finally
             {
                 await enumerator.DisposeAsync().ConfigureAwait(false);
-                stream.Dispose();
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
 
             if (++failures > MaxConsecutiveFailures)
@@ -174,7 +174,7 @@ public class ImportOperation
         }
     }
 
-    private async Task<EventStream?> OpenEventsAsync(string? lastEventId, CancellationToken cancellationToken)
+    private async Task<Stream?> OpenEventsAsync(string? lastEventId, CancellationToken cancellationToken)
     {
         var connection = _client!.Connection;
         var failures = 0;
@@ -189,16 +189,7 @@ public class ImportOperation
 
             try
             {
-                var response = await connection.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    return new EventStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
-                }
-                catch
-                {
-                    response.Dispose();
-                    throw;
-                }
+                return await connection.OpenStreamAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (IntakeRequestException exception) when (exception.Status == (int)HttpStatusCode.NotFound && exception.Code != IntakeErrorCode.ImportNotFound)
             {
@@ -277,15 +268,4 @@ public class ImportOperation
 
     private static double? Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
-
-    private sealed class EventStream(HttpResponseMessage response, Stream body) : IDisposable
-    {
-        public Stream Body => body;
-
-        public void Dispose()
-        {
-            body.Dispose();
-            response.Dispose();
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Intake.Client;
@@ -9,8 +8,8 @@ namespace Intake.Client;
 /// <c>completed_with_errors</c>, <c>failed</c>, <c>canceled</c>). A readonly struct so a status added by a
 /// later server still round-trips.
 /// </summary>
-[JsonConverter(typeof(ImportStatusConverter))]
-public readonly struct ImportStatus : IEquatable<ImportStatus>
+[JsonConverter(typeof(WireValueConverter<ImportStatus>))]
+public readonly struct ImportStatus : IEquatable<ImportStatus>, IWireValue<ImportStatus>
 {
     private readonly string? _value;
 
@@ -65,12 +64,5 @@ public readonly struct ImportStatus : IEquatable<ImportStatus>
     /// <inheritdoc/>
     public override string ToString() => Value;
 
-    private sealed class ImportStatusConverter : JsonConverter<ImportStatus>
-    {
-        public override ImportStatus Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.GetString() ?? "");
-
-        public override void Write(Utf8JsonWriter writer, ImportStatus value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Value);
-    }
+    static ImportStatus IWireValue<ImportStatus>.FromWire(string value) => new(value);
 }

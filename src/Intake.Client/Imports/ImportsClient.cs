@@ -31,12 +31,7 @@ public class ImportsClient
     {
         ArgumentNullException.ThrowIfNull(content);
         options ??= new ImportOptions();
-        using var body = new UploadContent(content, options.UploadProgress, ownsSource: false);
-        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        using var request = new HttpRequestMessage(HttpMethod.Post, Connection.Resolve(ImportQuery($"/v1/datasets/{Query.Escape(datasetId)}/imports", options)))
-        {
-            Content = body,
-        };
+        using var request = UploadRequest(HttpMethod.Post, Connection.Resolve(ImportQuery($"/v1/datasets/{Query.Escape(datasetId)}/imports", options)), content, options);
         if (options.FileName is { } name)
         {
             // A header holds ASCII only; a name beyond it is sent escaped (its extension, which tells the format, stays readable).
@@ -103,9 +98,7 @@ public class ImportsClient
     {
         ArgumentNullException.ThrowIfNull(upload);
         options ??= new ImportOptions();
-        using var body = new UploadContent(content, options.UploadProgress, ownsSource: false);
-        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        using var request = new HttpRequestMessage(HttpMethod.Put, upload.Url) { Content = body };
+        using var request = UploadRequest(HttpMethod.Put, upload.Url, content, options);
         var import = await SendUploadAsync(request, options.Timeout, cancellationToken).ConfigureAwait(false);
         return new ImportOperation(_client!, import);
     }
@@ -161,6 +154,14 @@ public class ImportsClient
         {
             throw new TimeoutException($"The upload did not finish within {timeout}.");
         }
+    }
+
+    /// <summary>A request whose body is the file, reporting bytes sent; disposing the request disposes the body, not the caller's stream.</summary>
+    private static HttpRequestMessage UploadRequest(HttpMethod method, Uri uri, Stream content, ImportOptions options)
+    {
+        var body = new UploadContent(content, options.UploadProgress, ownsSource: false);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        return new HttpRequestMessage(method, uri) { Content = body };
     }
 
     private static string ImportQuery(string path, ImportOptions options) => new Query(path)
