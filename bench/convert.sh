@@ -30,19 +30,22 @@ mb=$(awk -v b="$(stat -c %s "$csv")" 'BEGIN { printf "%.1f", b / 1e6 }')
 echo "input: $rows rows, $mb MB ($csv)"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# Wall time, and CPU time (user + system) beside it: on a shared machine the CPU figure is the steadier one.
 run() { # label, then convert arguments
   local label=$1; shift
-  local times=()
+  local walls=() cpus=()
   for _ in 1 2 3; do
-    local start end
-    start=$(date +%s.%N)
-    $intake convert "$csv" "$@" 2> "$OUT/convert.err" > /dev/null || { cat "$OUT/convert.err" >&2; exit 1; }
-    end=$(date +%s.%N)
-    times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
+    /usr/bin/time -f "%e %U %S" -o "$OUT/run.txt" $intake convert "$csv" "$@" 2> "$OUT/convert.err" > /dev/null \
+      || { cat "$OUT/convert.err" >&2; exit 1; }
+    read -r wall user sys < "$OUT/run.txt"
+    walls+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
   done
-  local t
-  t=$(printf '%s\n' "${times[@]}" | median)
-  awk -v l="$label" -v t="$t" -v mb="$mb" 'BEGIN { printf "%-44s %7.2f s  %7.1f MB/s\n", l, t, mb / t }'
+  local wall cpu
+  wall=$(printf '%s\n' "${walls[@]}" | median)
+  cpu=$(printf '%s\n' "${cpus[@]}" | median)
+  awk -v l="$label" -v w="$wall" -v c="$cpu" -v mb="$mb" \
+    'BEGIN { printf "%-44s %7.2f s wall  %6.1f MB/s   %7.2f s CPU  %6.1f MB/s per CPU-second\n", l, w, mb / w, c, mb / c }'
 }
 run "convert (strings)"
 run "convert --record-type customer_record" --record-type customer_record
