@@ -1,86 +1,86 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Intake.Core.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Intake.Core.Imports;
 
 /// <summary>
-/// Fetches import files over http and https. Every connection (redirects included) is checked against the
-/// address policy after DNS resolution, so a host name cannot smuggle a request to a private address.
-/// Thread-safe; one shared handler.
+/// Fetches import files over http and https under the <see cref="AddressPolicy"/>: every connection is checked
+/// after DNS resolution, redirects are followed here (http and https only, each target judged again), and the
+/// whole fetch has a deadline while every wait for data has an idle timeout. Thread-safe; one shared handler.
 /// </summary>
 public sealed class UrlFetcher : IDisposable
 {
     private readonly HttpClient _client;
     private readonly AddressPolicy _policy;
+    private readonly UrlImportOptions _settings;
+    private readonly TimeSpan _idleTimeout;
 
     public UrlFetcher(IOptions<UrlImportOptions> options)
     {
-        var settings = options.Value;
-        _policy = new AddressPolicy(settings.AllowedAddresses);
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = settings.MaxRedirects > 0,
-            MaxAutomaticRedirections = Math.Max(1, settings.MaxRedirects),
-            ConnectTimeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds),
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectCallback = ConnectAsync,
-        };
-        _client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
+        _settings = options.Value;
+        _policy = new AddressPolicy(_settings.AllowedAddresses);
+        _idleTimeout = TimeSpan.FromSeconds(_settings.ReadIdleTimeoutSeconds);
+        IWebProxy? proxy = !_settings.UseProxy ? null
+            : string.IsNullOrEmpty(_settings.Proxy) ? HttpClient.DefaultProxy
+            : new WebProxy(_settings.Proxy);
+        var handler = PolicyHttpHandler.Create(_policy, TimeSpan.FromSeconds(_settings.ConnectTimeoutSeconds), proxy);
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>Refuses URLs that are not absolute http(s) or whose literal address the policy forbids.</summary>
     public Uri Validate(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             throw new IntakeException(ErrorCodes.UrlNotAllowed, $"The URL '{url}' is not an absolute http or https URL.");
         }
 
-        if (IPAddress.TryParse(uri.IdnHost, out var address) && !_policy.Allows(address))
-        {
-            throw new IntakeException(ErrorCodes.UrlNotAllowed,
-                $"The URL '{url}' points at a private, loopback or link-local address; allow it with UrlImports:AllowedAddresses.");
-        }
-
-        return uri;
+        return _policy.Refusal(uri) is { } refusal
+            ? throw new IntakeException(ErrorCodes.UrlNotAllowed, refusal + " Allow private addresses with UrlImports:AllowedAddresses if they are meant.")
+            : uri;
     }
 
     /// <summary>
     /// Streams the body of <paramref name="url"/> into <paramref name="destination"/>, refusing more than
-    /// <paramref name="maxBytes"/>. Failures surface as <see cref="IntakeException"/> with <c>fetch_failed</c>.
+    /// <paramref name="maxBytes"/>. Failures, timeouts included, surface as <see cref="IntakeException"/> with
+    /// <c>fetch_failed</c> (<c>file_too_large</c> past the limit); a canceled <paramref name="cancellationToken"/>
+    /// surfaces as <see cref="OperationCanceledException"/>.
     /// </summary>
     public async Task<FetchedFile> FetchAsync(string url, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
         var uri = Validate(url);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(_settings.TimeoutSeconds));
         try
         {
-            using var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await GetFollowingRedirectsAsync(uri, deadline.Token);
+            var source = response.RequestMessage?.RequestUri ?? uri;
             if (!response.IsSuccessStatusCode)
             {
-                throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+                throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {source} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
 
             if (response.Content.Headers.ContentLength > maxBytes)
             {
                 throw new IntakeException(ErrorCodes.FileTooLarge,
-                    $"The file at {uri} is {response.Content.Headers.ContentLength} bytes, more than the limit of {maxBytes} bytes.");
+                    $"The file at {source} is {response.Content.Headers.ContentLength} bytes, more than the limit of {maxBytes} bytes.");
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var length = await StreamCopy.CopyWithLimitAsync(body, destination, maxBytes, cancellationToken);
+            await using var body = new FetchBodyStream(await response.Content.ReadAsStreamAsync(deadline.Token), _idleTimeout, source);
+            var length = await StreamCopy.CopyWithLimitAsync(body, destination, maxBytes, deadline.Token);
             return new FetchedFile(length, Header(response.Content.Headers.ContentType), response.Content.Headers.ContentEncoding.FirstOrDefault(),
-                Path.GetFileName(response.RequestMessage?.RequestUri?.AbsolutePath ?? uri.AbsolutePath));
+                Path.GetFileName(source.AbsolutePath));
         }
         catch (HttpRequestException exception)
         {
             throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {uri} failed: {exception.Message}");
         }
-        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {uri} timed out: {exception.Message}");
+            throw new IntakeException(ErrorCodes.FetchFailed,
+                $"Fetching {uri} did not finish within {_settings.TimeoutSeconds} s (UrlImports:TimeoutSeconds).");
         }
     }
 
@@ -88,26 +88,70 @@ public sealed class UrlFetcher : IDisposable
 
     private static string? Header(MediaTypeHeaderValue? value) => value?.MediaType;
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    /// <summary>Follows up to <c>MaxRedirects</c> redirects itself, so that each target's scheme and address are judged.</summary>
+    private async Task<HttpResponseMessage> GetFollowingRedirectsAsync(Uri uri, CancellationToken cancellationToken)
     {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var allowed = addresses.Where(_policy.Allows).ToArray();
-        if (allowed.Length == 0)
+        for (var redirects = 0; ; redirects++)
         {
-            throw new HttpRequestException(
-                $"{context.DnsEndPoint.Host} resolves only to private, loopback or link-local addresses, which URL imports may not reach.");
+            if (_settings.UseProxy)
+            {
+                await PolicyHttpHandler.EnsureTargetAllowedAsync(_policy, uri, cancellationToken);
+            }
+
+            var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken);
+            if (response.StatusCode is not (HttpStatusCode.MultipleChoices or HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+                or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect))
+            {
+                return response;
+            }
+
+            var location = response.Headers.Location;
+            response.Dispose();
+            uri = NextHop(uri, location, redirects);
+        }
+    }
+
+    private Uri NextHop(Uri from, Uri? location, int redirects)
+    {
+        if (location is null)
+        {
+            throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {from} answered a redirect without a usable Location.");
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (redirects >= _settings.MaxRedirects)
+        {
+            throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {from} redirected more than {_settings.MaxRedirects} times (UrlImports:MaxRedirects).");
+        }
+
+        var next = location.IsAbsoluteUri ? location : new Uri(from, location);
+        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {from} redirected to a {next.Scheme}: URL; only http and https redirects are followed.");
+        }
+
+        if (from.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+        {
+            throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {from} redirected from https to http ({next}); a downgrade is not followed.");
+        }
+
+        return _policy.Refusal(next) is { } refusal
+            ? throw new IntakeException(ErrorCodes.FetchFailed, $"Fetching {from} redirected to {refusal}")
+            : next;
+    }
+
+    /// <summary>Sends one request; waiting longer than the idle timeout for its headers fails the fetch.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_idleTimeout);
         try
         {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            return await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token);
         }
-        catch
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
-            throw;
+            throw new IntakeException(ErrorCodes.FetchFailed,
+                $"Fetching {request.RequestUri} stalled: no response within {_idleTimeout.TotalSeconds:N0} s (UrlImports:ReadIdleTimeoutSeconds).");
         }
     }
 }

@@ -35,8 +35,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="environment">Raw environment variables (not prefixed), such as <c>http_proxy</c>.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
-        string entryAssembly = "Intake.Server.dll")
+        string entryAssembly = "Intake.Server.dll", IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -54,6 +55,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment["INTAKE_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         var process = Process.Start(start)!;
