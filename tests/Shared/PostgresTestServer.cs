@@ -122,7 +122,7 @@ public static partial class PostgresTestServer
     }
 
     // PostgreSQL truncates identifiers at 63 bytes; the prefix, '_' and a 32-digit guid stay within that.
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,29}$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9_]{0,29}\z")]
     private static partial Regex DatabasePrefix();
 }
 

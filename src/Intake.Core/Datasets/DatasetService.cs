@@ -8,8 +8,11 @@ namespace Intake.Core.Datasets;
 /// <summary>Creates, reads and changes datasets; clearing and deleting are queued as jobs in the dataset's order. Thread-safe.</summary>
 public sealed partial class DatasetService(IJobStore jobs, IRecordStore records, JobSignal signal, TimeProvider time)
 {
-    /// <summary>Dataset ids are slugs, because they name tables in URLs and files on disk.</summary>
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    /// <summary>
+    /// Dataset ids are slugs, because they name tables in URLs and files on disk. Anchored with <c>\z</c>: in .NET
+    /// <c>$</c> also matches before a final newline, which let <c>"shop\n"</c> through (#14).
+    /// </summary>
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 
     public static bool IsValidId(string id) => IdPattern().IsMatch(id) && !id.Contains("..", StringComparison.Ordinal);

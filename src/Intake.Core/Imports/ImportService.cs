@@ -211,7 +211,7 @@ public sealed class ImportService(
                 $"{string.Join(", ", recordTypes.Catalog.BuiltIn.Select(t => t.Name))}.");
         }
 
-        var tags = request.Tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var tags = ImportTags.Normalize(request.Tags);
         return request with { Tags = tags.Count == 0 ? [DefaultTag] : tags };
     }
 

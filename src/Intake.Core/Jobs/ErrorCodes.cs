@@ -12,6 +12,7 @@ public enum ErrorKind
     Unsupported,
     MethodNotAllowed,
     RateLimited,
+    UriTooLong,
     Unavailable,
     Internal,
 }
@@ -57,6 +58,18 @@ public static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string UnknownParameter = "unknown_parameter";
 
+    // Hardening (#14): request shape, keys and upload capability tokens.
+    public const string MalformedMultipart = "malformed_multipart";
+    public const string UrlTooLong = "url_too_long";
+    public const string TooManyTags = "too_many_tags";
+    public const string TagTooLong = "tag_too_long";
+    public const string NonceInvalid = "nonce_invalid";
+    public const string KeyNotFound = "key_not_found";
+    public const string UploadTokenInvalid = "upload_token_invalid";
+    public const string UploadTokenExpired = "upload_token_expired";
+    public const string UploadTokenUsed = "upload_token_used";
+    public const string UploadTokenMismatch = "upload_token_mismatch";
+
     // Import failures (the job's error).
     public const string FileTooLarge = "file_too_large";
     public const string TooManyRecords = "too_many_records";
@@ -100,6 +113,16 @@ public static class ErrorCodes
         new(StoreUnavailable, ErrorKind.Unavailable, "The store is not reachable."),
         new(InternalError, ErrorKind.Internal, "An unexpected error occurred."),
         new(UnknownParameter, ErrorKind.Invalid, "The request has a parameter or field this endpoint does not take."),
+        new(MalformedMultipart, ErrorKind.Invalid, "The multipart body cannot be read."),
+        new(UrlTooLong, ErrorKind.UriTooLong, "The request URL is longer than the server accepts."),
+        new(TooManyTags, ErrorKind.Invalid, "More tags than the server accepts."),
+        new(TagTooLong, ErrorKind.Invalid, "A tag is longer than the server accepts."),
+        new(NonceInvalid, ErrorKind.Unauthorized, "The request nonce is empty or too long."),
+        new(KeyNotFound, ErrorKind.NotFound, "Key not found."),
+        new(UploadTokenInvalid, ErrorKind.Unauthorized, "The upload token is not valid."),
+        new(UploadTokenExpired, ErrorKind.Unauthorized, "The upload token has expired."),
+        new(UploadTokenUsed, ErrorKind.Forbidden, "The upload token was used already."),
+        new(UploadTokenMismatch, ErrorKind.Forbidden, "The upload token is for another upload."),
         new(FileTooLarge, ErrorKind.TooLarge, "The file is larger than the configured limit."),
         new(TooManyRecords, ErrorKind.TooLarge, "The file has more records than the configured limit."),
         new(HeaderMismatch, ErrorKind.Invalid, "The header fits no record type."),

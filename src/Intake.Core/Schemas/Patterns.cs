@@ -8,6 +8,8 @@ namespace Intake.Core.Schemas;
 /// Compiles <c>pattern</c> keywords once. Patterns run with the non-backtracking engine, so a definition
 /// supplied through the API cannot make validation take exponential time; the price is that lookarounds
 /// and backreferences are refused. As in JSON Schema, a pattern matches anywhere unless anchored.
+/// JSON Schema patterns are ECMA-262 regular expressions, whose <c>$</c> (without the multiline flag) matches only
+/// at the end of the text; .NET's also matches before a final newline, so <c>$</c> is compiled as <c>\z</c> (#14).
 /// </summary>
 internal static class Patterns
 {
@@ -21,7 +23,7 @@ internal static class Patterns
         var pattern = value.GetString()!;
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            return new Regex(AnchorAtEnd(pattern), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
         }
         catch (NotSupportedException)
         {
@@ -33,4 +35,42 @@ internal static class Patterns
             throw new IntakeException(ErrorCodes.InvalidSchema, $"Schema keyword [pattern] at [{pointer}] is not a valid regular expression: {e.Message}");
         }
     }
+
+    /// <summary>Rewrites every <c>$</c> that is an anchor (not escaped, not inside a character class) as <c>\z</c>.</summary>
+    internal static string AnchorAtEnd(string pattern)
+    {
+        var result = new System.Text.StringBuilder(pattern.Length + 4);
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                result.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']' || IsClassStart(pattern, i);
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == '$')
+            {
+                result.Append(@"\z");
+                continue;
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>True when the <c>]</c> at <paramref name="index"/> is the first member of its class (<c>[]…]</c>, <c>[^]…]</c>), not its end.</summary>
+    private static bool IsClassStart(string pattern, int index) =>
+        pattern[index - 1] == '[' || (pattern[index - 1] == '^' && index >= 2 && pattern[index - 2] == '[');
 }

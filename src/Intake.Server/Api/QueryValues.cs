@@ -7,9 +7,9 @@ namespace Intake.Server.Api;
 /// <summary>Parses query-string values the same way on every endpoint, refusing bad ones with a precise <c>invalid_request</c>.</summary>
 internal static class QueryValues
 {
-    /// <summary>Tags given as <c>tags=a,b</c> or repeated <c>tags=a&amp;tags=b</c>.</summary>
+    /// <summary>Tags given as <c>tags=a,b</c> or repeated <c>tags=a&amp;tags=b</c>, within the limits of <see cref="ImportTags"/>.</summary>
     public static IReadOnlyList<string> Tags(StringValues values) =>
-        values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+        ImportTags.Normalize(values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
 
     public static WriteMode Mode(string? value) =>
         value is null ? WriteMode.Upsert

@@ -21,6 +21,7 @@ public static class Problems
         ErrorKind.Unsupported => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorKind.UriTooLong => StatusCodes.Status414UriTooLong,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -46,6 +47,20 @@ public static class Problems
     }
 
     public static ProblemHttpResult Result(string code, string detail) => TypedResults.Problem(Create(code, detail));
+
+    /// <summary>Writes the problem for <paramref name="code"/> as the response, for middleware that answers before any endpoint runs.</summary>
+    public static async Task WriteAsync(HttpContext context, string code, string detail)
+    {
+        var problem = Create(code, detail);
+        context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
 
     public static ProblemHttpResult Result(IntakeException exception) => TypedResults.Problem(Create(exception.Code, exception.Message, exception.Details));
 

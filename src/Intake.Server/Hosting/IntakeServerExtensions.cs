@@ -38,7 +38,12 @@ internal static class IntakeServerExtensions
         ListenAddresses.EnsureLoopbackWithoutMasterKey(builder.Configuration);
 
         // Bodies are streamed to disk and limited by Limits:MaxFileBytes, which the import reports precisely.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // Past the request-line limit Kestrel answers a bare 414; below it RequestLimits answers with problem details.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestLineSize = RequestLimits.MaxRequestLineBytes;
+        });
 
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateOnStart();
@@ -115,6 +120,7 @@ internal static class IntakeServerExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestLimits.EnforceAsync);
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<UnknownQueryParameterMiddleware>();

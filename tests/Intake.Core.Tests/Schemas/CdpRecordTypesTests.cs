@@ -116,6 +116,7 @@ public class CdpRecordTypesTests
 
     [Theory]
     [InlineData("""{"email":"not an email"}""", "link.email", "Field [link.email] does not match the required pattern.")]
+    [InlineData("""{"email":"jane.personal@fake.com\n"}""", "link.email", "Field [link.email] does not match the required pattern.")]
     [InlineData("""{"mobile":61491570006}""", "link.mobile", "Field [link.mobile] must be a string.")]
     [InlineData("""{"link_type":"fax","link_value":"1"}""", "link.link_type", "Field [link.link_type] must be one of [email, email_sha256, customer_id, mobile, engage.id, external_id, email_md5].")]
     [InlineData("""{"link_type":"email","link_value":""}""", "link.link_value", "Field [link.link_value] must be at least 1 character long.")]
