@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Intake.Core.Security;
 using Intake.Server.Tests.Infrastructure;
 
 namespace Intake.Server.Tests;
@@ -142,39 +140,17 @@ public abstract class SecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
-    private async Task<JsonObject> CreateKeyAsync(string name, string[] scopes, bool signed = false)
-    {
-        using var response = await SendAsync(HttpMethod.Post, "/v1/keys", MasterKey, System.Text.Json.JsonSerializer.Serialize(new { name, scopes, signed }));
-        return await IntakeClient.ExpectAsync(response, HttpStatusCode.Created);
-    }
+    private async Task<JsonObject> CreateKeyAsync(string name, string[] scopes, bool signed = false) =>
+        await KeyedRequests.CreateKeyAsync(_http, MasterKey, name, scopes, signed);
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? secret, string? body = null, string contentType = "application/json")
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (secret is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, contentType);
-        }
-
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? secret, string? body = null, string contentType = "application/json") =>
+        KeyedRequests.SendAsync(_http, method, path, secret, body, contentType);
 
     private async Task<HttpResponseMessage> SignedAsync(HttpMethod method, string pathAndQuery, string keyId, string secret, string timestamp, string nonce,
         string? body, bool sherpa = false, string? signature = null, string? sendBody = null)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery);
-        var bytes = Encoding.UTF8.GetBytes(body ?? "");
-        signature ??= RequestSignature.Compute(RequestSignature.SigningKey(secret), method.Method, pathAndQuery, timestamp, nonce, RequestSignature.BodyHash(bytes));
-        var prefix = sherpa ? "X-Sherpa-" : "X-Intake-";
-        request.Headers.Add(prefix + (sherpa ? "apikey" : "Key"), keyId);
-        request.Headers.Add(prefix + (sherpa ? "timestamp" : "Timestamp"), timestamp);
-        request.Headers.Add(prefix + (sherpa ? "nonce" : "Nonce"), nonce);
-        request.Headers.Add(prefix + (sherpa ? "hmac" : "Signature"), signature);
+        KeyedRequests.Sign(request, keyId, secret, timestamp, nonce, Encoding.UTF8.GetBytes(body ?? ""), sherpa, signature);
         if (body is not null)
         {
             request.Content = new StringContent(sendBody ?? body, Encoding.UTF8, "application/json");

@@ -16,6 +16,9 @@ public sealed class ApiKeyService(IKeyStore keys, IOptions<SecurityOptions> opti
 {
     private const string SecretPrefix = "ik_";
 
+    /// <summary>Nonces are stored until their window passes; a cap keeps a client from filling the store with them.</summary>
+    public const int MaxNonceLength = 128;
+
     /// <summary>True when no master key is configured: keys are optional, and the server must stay on loopback.</summary>
     public bool DevelopmentMode => string.IsNullOrEmpty(options.Value.MasterKey);
 
@@ -36,11 +39,14 @@ public sealed class ApiKeyService(IKeyStore keys, IOptions<SecurityOptions> opti
 
     public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => keys.ListKeysAsync(cancellationToken);
 
+    /// <summary>Revokes a key; <c>key_not_found</c> (404) when there is no such key or it was revoked already.</summary>
     public async Task RevokeAsync(string id, CancellationToken cancellationToken)
     {
         if (!await keys.RevokeKeyAsync(id, time.GetUtcNow(), cancellationToken))
         {
-            throw new IntakeException(ErrorCodes.KeyUnknown, $"Key '{id}' does not exist or was revoked already.");
+            var key = await keys.GetKeyAsync(id, cancellationToken);
+            throw new IntakeException(ErrorCodes.KeyNotFound,
+                key is null ? $"Key '{id}' does not exist." : $"Key '{id}' was revoked already, at {key.RevokedAt:O}.");
         }
     }
 
@@ -70,8 +76,14 @@ public sealed class ApiKeyService(IKeyStore keys, IOptions<SecurityOptions> opti
             : AuthResult.Key(key);
     }
 
-    /// <summary>Authenticates a signed request; the nonce is spent only when everything else holds.</summary>
-    public async Task<AuthResult> AuthenticateSignatureAsync(SignedRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Authenticates a signed request. The cheap checks come first (the key, the nonce's shape, the timestamp), and
+    /// only then is <paramref name="hashBody"/> called, so a request naming an unknown key or an old timestamp never
+    /// costs a read of its body (#14). The nonce is spent only when everything else holds.
+    /// </summary>
+    /// <param name="hashBody">Returns the lowercase hex SHA-256 of the request body; called at most once.</param>
+    public async Task<AuthResult> AuthenticateSignatureAsync(SignedRequest request, Func<CancellationToken, ValueTask<string>> hashBody,
+        CancellationToken cancellationToken)
     {
         var key = await keys.GetKeyAsync(request.KeyId, cancellationToken);
         if (key is null)
@@ -84,6 +96,11 @@ public sealed class ApiKeyService(IKeyStore keys, IOptions<SecurityOptions> opti
             return AuthResult.Refused(ErrorCodes.KeyRevoked, $"Key '{key.Id}' was revoked.");
         }
 
+        if (string.IsNullOrEmpty(request.Nonce) || request.Nonce.Length > MaxNonceLength)
+        {
+            return AuthResult.Refused(ErrorCodes.NonceInvalid, $"The nonce must be 1 to {MaxNonceLength} characters, fresh for every request.");
+        }
+
         var window = TimeSpan.FromSeconds(options.Value.SignatureWindowSeconds);
         var now = time.GetUtcNow();
         if (!long.TryParse(request.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds) ||
@@ -94,8 +111,8 @@ public sealed class ApiKeyService(IKeyStore keys, IOptions<SecurityOptions> opti
                 $"The timestamp must be epoch milliseconds within {window.TotalSeconds:N0} s of the server's clock ({now.ToUnixTimeMilliseconds()}).");
         }
 
-        if (string.IsNullOrEmpty(request.Nonce) ||
-            !RequestSignature.Matches(key.Verifier, request.Method, request.PathAndQuery, request.Timestamp, request.Nonce, request.BodyHash, request.Signature))
+        var bodyHash = await hashBody(cancellationToken);
+        if (!RequestSignature.Matches(key.Verifier, request.Method, request.PathAndQuery, request.Timestamp, request.Nonce, bodyHash, request.Signature))
         {
             return AuthResult.Refused(ErrorCodes.SignatureInvalid,
                 "The signature does not match: HMAC-SHA256, keyed with the SHA-256 of the key's secret, over METHOD\\npath-and-query\\ntimestamp\\nnonce\\nhex SHA-256 of the body.");

@@ -13,9 +13,9 @@ namespace Intake.Server.Security;
 /// -nonce/-hmac</c>), then a secret (<c>Authorization: Bearer</c>, or the bulk-write API's <c>Auth-Api-Token</c>).
 /// Without a master key (development mode) a request may carry none, and credentials naming no known key are
 /// ignored; credentials naming a known key are always checked, so a key created with <c>signed</c> is never
-/// accepted unsigned.
+/// accepted unsigned. An address that keeps failing is refused before it is authenticated (<see cref="AuthFailureLimiter"/>).
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys, IOptions<LimitsOptions> limits)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys, AuthFailureLimiter failures, IOptions<LimitsOptions> limits)
 {
     private const int MemoryBufferBytes = 1 << 20;
 
@@ -28,10 +28,18 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
             return;
         }
 
+        var address = IntakeRateLimiting.ClientAddress(context);
+        if (failures.RetryAfter(address) is { } wait)
+        {
+            await IntakeRateLimiting.WriteRejectedAsync(context, wait, "Too many failed authentications from this address");
+            return;
+        }
+
         var result = await AuthenticateAsync(context);
         if (!result.Succeeded)
         {
-            await WriteProblemAsync(context, result.FailureCode!, result.Message!);
+            failures.Failed(address);
+            await Problems.WriteAsync(context, result.FailureCode!, result.Message!);
             return;
         }
 
@@ -39,7 +47,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
             ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) ? ApiKeyScopes.Read : ApiKeyScopes.Write);
         if (!result.Scopes.HasFlag(required))
         {
-            await WriteProblemAsync(context, ErrorCodes.Forbidden,
+            await Problems.WriteAsync(context, ErrorCodes.Forbidden,
                 $"Key '{result.KeyId}' has the scopes [{string.Join(", ", result.Scopes.ToWire())}]; this needs {string.Join("", required.ToWire())}.");
             return;
         }
@@ -79,7 +87,8 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
         var request = context.Request;
         return await keys.AuthenticateSignatureAsync(
             new SignedRequest(presented.Key, presented.Timestamp, presented.Nonce, presented.Signature, request.Method,
-                request.Path.ToUriComponent() + request.QueryString.ToUriComponent(), await HashBodyAsync(request)),
+                request.Path.ToUriComponent() + request.QueryString.ToUriComponent()),
+            _ => HashBodyAsync(request),
             context.RequestAborted);
     }
 
@@ -87,7 +96,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
     /// Hashes the body for the signature and rewinds it for the endpoint. A large body is buffered to a temporary
     /// file (not memory) up to the file limit, so a signed upload costs one extra pass over the disk.
     /// </summary>
-    private async Task<string> HashBodyAsync(HttpRequest request)
+    private async ValueTask<string> HashBodyAsync(HttpRequest request)
     {
         request.EnableBuffering(MemoryBufferBytes, limits.Value.MaxFileBytes);
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
@@ -116,18 +125,5 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
         }
 
         return headers.TryGetValue("Auth-Api-Token", out var token) ? token.ToString() : null;
-    }
-
-    private static async Task WriteProblemAsync(HttpContext context, string code, string detail)
-    {
-        var problem = Problems.Create(code, detail);
-        context.Response.StatusCode = problem.Status!.Value;
-        if (problem.Status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 }

@@ -10,13 +10,15 @@ namespace Intake.Server.Security;
 
 /// <summary>
 /// Token buckets per caller (the key, else the client address), one for status polling and one for everything
-/// else. A refused request gets 429 with <c>Retry-After</c> and the code <c>rate_limited</c>.
+/// else. A refused request gets 429 with <c>Retry-After</c> and the code <c>rate_limited</c>. These run after
+/// authentication; <see cref="AuthFailureLimiter"/> guards authentication itself.
 /// </summary>
 internal static class IntakeRateLimiting
 {
     public static IServiceCollection AddIntakeRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AuthFailureLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
@@ -28,7 +30,7 @@ internal static class IntakeRateLimiting
     private static RateLimitPartition<string> Partition(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        var caller = (context.Items[typeof(AuthResult)] as AuthResult)?.KeyId ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var caller = (context.Items[typeof(AuthResult)] as AuthResult)?.KeyId ?? ClientAddress(context);
         var polling = context.GetEndpoint()?.Metadata.GetMetadata<StatusPolling>() is not null;
         var (rate, burst) = polling ? (options.StatusRequestsPerSecond, options.StatusBurst) : (options.RequestsPerSecond, options.Burst);
         return RateLimitPartition.GetTokenBucketLimiter((polling ? "status:" : "all:") + caller, _ => new TokenBucketRateLimiterOptions
@@ -41,17 +43,18 @@ internal static class IntakeRateLimiting
         });
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        await WriteRejectedAsync(rejected.HttpContext, rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1),
+            "Too many requests from this caller");
+
+    /// <summary>The 429 of every limiter: <c>rate_limited</c> with <c>Retry-After</c> in whole seconds (at least 1).</summary>
+    public static async Task WriteRejectedAsync(HttpContext context, TimeSpan retryAfter, string reason)
     {
-        var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = Problems.Create(ErrorCodes.RateLimited, $"Too many requests from this caller; retry after {seconds} s."),
-        });
+        await Problems.WriteAsync(context, ErrorCodes.RateLimited, $"{reason}; retry after {seconds} s.");
     }
+
+    /// <summary>The client's address as the connection sees it (behind a proxy, configure forwarded headers).</summary>
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -17,4 +17,14 @@ public sealed class RateLimitOptions
 
     [Range(1, 1_000_000)]
     public int StatusBurst { get; set; } = 2000;
+
+    /// <summary>
+    /// Failed authentications a client address may make in a burst, and how many it regains per second; once they
+    /// are spent, the address gets 429 before any authentication is tried (#14).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthBurst { get; set; } = 100;
+
+    [Range(1, 1_000_000)]
+    public int FailedAuthPerSecond { get; set; } = 10;
 }
