@@ -1,6 +1,6 @@
 using Intake.Server.Hosting;
 
-IntakeServerHost.Build(args).Run();
+return await IntakeServerHost.RunAsync(IntakeServerHost.Build(args), CancellationToken.None);
 
 /// <summary>Visible to the test host (WebApplicationFactory).</summary>
 public partial class Program;

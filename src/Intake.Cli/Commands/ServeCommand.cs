@@ -26,8 +26,7 @@ internal sealed class ServeCommand : Command
             }
 
             await using var app = IntakeServerHost.Build([.. args]);
-            await ((IHost)app).RunAsync(cancellationToken);
-            return (int)ExitCode.Ok;
+            return await IntakeServerHost.RunAsync(app, cancellationToken);
         });
     }
 }

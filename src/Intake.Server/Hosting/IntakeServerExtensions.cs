@@ -30,12 +30,13 @@ internal static class IntakeServerExtensions
             builder.Configuration["Security:MasterKey"] = builder.Configuration["MASTER_KEY"];
         }
 
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        // The default applies only when nothing names an address; whatever does, ListenGuard judges what was bound.
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) &&
+            string.IsNullOrEmpty(configuration["https_ports"]) && !configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-
-        ListenAddresses.EnsureLoopbackWithoutMasterKey(builder.Configuration);
 
         // Bodies are streamed to disk and limited by Limits:MaxFileBytes, which the import reports precisely.
         // Past the request-line limit Kestrel answers a bare 414; below it RequestLimits answers with problem details.
@@ -66,6 +67,8 @@ internal static class IntakeServerExtensions
         services.AddOptions<EventsOptions>().BindConfiguration("Events").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProgressFeeds>();
 
+        services.AddSingleton<ListenGuard>();
+        services.AddHostedService(provider => provider.GetRequiredService<ListenGuard>());
         services.AddHostedService<StoreStartupService>();
         services.AddHostedService<JobWorkerService>();
         services.AddHostedService<MaintenanceService>();
@@ -118,6 +121,7 @@ internal static class IntakeServerExtensions
 
     public static WebApplication UseIntakeServer(this WebApplication app)
     {
+        app.Use(app.Services.GetRequiredService<ListenGuard>().GateAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestLimits.EnforceAsync);

@@ -29,4 +29,15 @@ public static class IntakeServerHost
         app.MapTableBatchEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// Runs the server until it stops; returns the process exit code: 0, or 1 when it refused to serve on the
+    /// addresses it was given (<see cref="Security.ListenGuard"/>), a refusal that is logged, not thrown.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var guard = app.Services.GetRequiredService<Security.ListenGuard>();
+        await ((IHost)app).RunAsync(cancellationToken);
+        return guard.ExitCode;
+    }
 }

@@ -32,11 +32,11 @@ public class IntakeServerFactory : WebApplicationFactory<Program>
 
     // Minimal-hosting apps are captured by WebApplicationFactory through a process-wide diagnostic listener;
     // two factories building at the same moment can capture each other's host. Starts are serialized.
-    private static readonly Lock s_startLock = new();
+    internal static Lock StartLock { get; } = new();
 
     public IntakeClient CreateIntakeClient()
     {
-        lock (s_startLock)
+        lock (StartLock)
         {
             StartServer();
         }

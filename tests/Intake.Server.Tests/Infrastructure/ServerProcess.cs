@@ -36,14 +36,15 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <param name="environment">Raw environment variables (not prefixed), such as <c>http_proxy</c>.</param>
+    /// <param name="listenHost">The host the server binds (<c>0.0.0.0</c> for every interface); it is reached through 127.0.0.1.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
-        string entryAssembly = "Intake.Server.dll", IReadOnlyDictionary<string, string>? environment = null)
+        string entryAssembly = "Intake.Server.dll", IReadOnlyDictionary<string, string>? environment = null, string listenHost = "127.0.0.1")
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, entryAssembly), "serve", "--urls", address.ToString().TrimEnd('/') },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, entryAssembly), "serve", "--urls", $"http://{listenHost}:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -79,6 +80,58 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Runs the server with exactly <paramref name="arguments"/> and <paramref name="environment"/> (in a fresh data
+    /// directory) until it exits on its own; returns its exit code and everything it wrote. <c>{port}</c> in an
+    /// argument or value becomes a free port. Fails if it is still running after 60 s.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "intake-tests", "exit-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Intake.Server.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument.Replace("{port}", port, StringComparison.Ordinal));
+        }
+
+        start.Environment["INTAKE_Storage__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value.Replace("{port}", port, StringComparison.Ordinal);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The server did not exit within 60 s:\n{await stdout}{await stderr}");
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     public IntakeClient CreateClient() => new(new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(5) });
