@@ -5,7 +5,7 @@ using static Intake.Storage.Relational.ControlRows;
 
 namespace Intake.Storage.Relational;
 
-/// <summary>API keys and signed-request nonces over SQL, shared by the SQLite and PostgreSQL stores. Thread-safe.</summary>
+/// <summary>API keys, signed-request nonces and server secrets over SQL, shared by the SQLite and PostgreSQL stores. Thread-safe.</summary>
 public abstract class RelationalKeyStore : IKeyStore
 {
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -62,5 +62,14 @@ public abstract class RelationalKeyStore : IKeyStore
             ("@key", keyId), ("@nonce", nonce), ("@expires", ToEpoch(expiresAt))) == 1;
         await transaction.CommitAsync(cancellationToken);
         return fresh;
+    }
+
+    public async Task<byte[]> GetOrCreateSecretAsync(string name, byte[] candidate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @now) ON CONFLICT DO NOTHING;",
+            cancellationToken, ("@name", name), ("@value", candidate), ("@now", ToEpoch(now)));
+        await using var command = connection.Command("SELECT value FROM server_secrets WHERE name = @name;", ("@name", name));
+        return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

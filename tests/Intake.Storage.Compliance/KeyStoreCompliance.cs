@@ -37,4 +37,16 @@ public abstract class KeyStoreCompliance : StoreCompliance
         Assert.True(await Keys.UseNonceAsync("key_2", "n1", s_now.AddMinutes(10), s_now, default));
         Assert.True(await Keys.UseNonceAsync("key_1", "n1", s_now.AddMinutes(30), s_now.AddMinutes(20), default));
     }
+
+    [Fact]
+    public async Task A_server_secret_is_created_once_and_then_always_returned()
+    {
+        var first = await Keys.GetOrCreateSecretAsync("upload_tokens", [1, 2, 3], s_now, default);
+        var second = await Keys.GetOrCreateSecretAsync("upload_tokens", [4, 5, 6], s_now.AddDays(1), default);
+        var other = await Keys.GetOrCreateSecretAsync("other", [7], s_now, default);
+
+        Assert.Equal([1, 2, 3], first);
+        Assert.Equal([1, 2, 3], second);
+        Assert.Equal([7], other);
+    }
 }

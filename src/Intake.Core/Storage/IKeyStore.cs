@@ -2,7 +2,7 @@ using Intake.Core.Security;
 
 namespace Intake.Core.Storage;
 
-/// <summary>API keys and the nonces of signed requests. Thread-safe.</summary>
+/// <summary>API keys, the nonces of signed requests and the server's own secrets. Thread-safe.</summary>
 public interface IKeyStore
 {
     Task CreateKeyAsync(ApiKey key, CancellationToken cancellationToken);
@@ -19,4 +19,10 @@ public interface IKeyStore
     /// (a replay). Expired nonces may be forgotten.
     /// </summary>
     Task<bool> UseNonceAsync(string keyId, string nonce, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The server secret named <paramref name="name"/>: <paramref name="candidate"/> if none was stored yet (it is
+    /// stored), else the stored one, so every node and every restart on one store agrees.
+    /// </summary>
+    Task<byte[]> GetOrCreateSecretAsync(string name, byte[] candidate, DateTimeOffset now, CancellationToken cancellationToken);
 }

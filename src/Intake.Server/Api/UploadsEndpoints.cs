@@ -1,5 +1,6 @@
 using Intake.Server.Security;
 using Intake.Core.Imports;
+using Intake.Core.Security;
 using Intake.Core.Jobs;
 using Intake.Server.Api.Contracts;
 using Intake.Server.Errors;
@@ -10,7 +11,10 @@ namespace Intake.Server.Api;
 /// <summary>
 /// The two-step upload, shared by the native API and the bulk-write API: create an upload with its
 /// destination, then PUT the bytes to the URL it returns, which starts the import. The bulk-write API's
-/// <c>Auth-Api-Token</c> header is a key secret, checked by the key middleware.
+/// <c>Auth-Api-Token</c> header is a key secret, checked by the key middleware. The returned URL is a
+/// capability (<see cref="UploadTokens"/>): built from <c>PublicUrl</c> or the listening address, never the
+/// request's <c>Host</c>, and carrying a token that lets one PUT through without a key, as the bulk-write
+/// vendor's upload script sends it.
 /// </summary>
 public static class UploadsEndpoints
 {
@@ -18,13 +22,14 @@ public static class UploadsEndpoints
     {
         var api = app.MapGroup("/v1/uploads").WithTags("Uploads").TakesQuery();
         api.MapPost("/", CreateUploadAsync).WithName("CreateUpload").WithSummary("Create an upload with its destination; PUT the file to the returned url.");
-        api.MapPut("/{id}", PutUploadAsync).WithName("PutUpload").WithSummary("Send the file of an upload; starts its import.").DisableAntiforgery();
+        api.MapPut("/{id}", PutUploadAsync).WithName("PutUpload").WithSummary("Send the file of an upload; starts its import.").DisableAntiforgery()
+            .TakesQuery(UploadCapability.TokenParameter).WithMetadata(new UploadCapability());
         api.MapGet("/{id}", GetUploadAsync).WithName("GetUpload").WithSummary("The import an upload started.").IsStatusPolling();
         return app;
     }
 
-    public static async Task<Results<Created<UploadCreatedDto>, ProblemHttpResult>> CreateUploadAsync(CreateUploadRequest request, HttpRequest http,
-        ImportService imports, CancellationToken cancellationToken)
+    public static async Task<Results<Created<UploadCreatedDto>, ProblemHttpResult>> CreateUploadAsync(CreateUploadRequest request, HttpContext http,
+        ImportService imports, UploadLinks links, CancellationToken cancellationToken)
     {
         var destination = request.Destination;
         if (destination is null || !string.Equals(destination.DestinationType, "dataset_load", StringComparison.Ordinal))
@@ -45,16 +50,25 @@ public static class UploadsEndpoints
             Tags = destination.Tags ?? [],
             FileName = request.Filename,
             Origin = "bulk_write",
-            IdempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault(),
+            IdempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
         }, cancellationToken);
-        var url = $"{http.Scheme}://{http.Host}/v1/uploads/{import.Id}";
-        return TypedResults.Created(url, new UploadCreatedDto(import.Id, url, import.DatasetId, import.Request.RecordType));
+        var (status, url) = await links.CreateAsync(import.Id, (http.Items[typeof(AuthResult)] as AuthResult)?.KeyId, cancellationToken);
+        return TypedResults.Created(status, new UploadCreatedDto(import.Id, url, import.DatasetId, import.Request.RecordType));
     }
 
-    public static async Task<Ok<ImportDto>> PutUploadAsync(string id, HttpRequest request, ImportService imports, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImportDto>, ProblemHttpResult>> PutUploadAsync(string id, HttpRequest request, ImportService imports,
+        CancellationToken cancellationToken)
     {
-        var import = await imports.ReceiveUploadAsync(id, request.BodyReader.AsStream(), request.ContentLength, cancellationToken);
-        return TypedResults.Ok(ImportDto.From(import));
+        try
+        {
+            var import = await imports.ReceiveUploadAsync(id, request.BodyReader.AsStream(), request.ContentLength, cancellationToken);
+            return TypedResults.Ok(ImportDto.From(import));
+        }
+        catch (IntakeException exception) when (exception.Code == ErrorCodes.UploadAlreadyReceived && request.Query.ContainsKey(UploadCapability.TokenParameter))
+        {
+            // Two PUTs with one token that both passed its check: the second lost the race for the upload.
+            return Problems.Result(ErrorCodes.UploadTokenUsed, exception.Message);
+        }
     }
 
     public static async Task<Results<Ok<ImportDto>, ProblemHttpResult>> GetUploadAsync(string id, ImportService imports, CancellationToken cancellationToken)

@@ -25,6 +25,10 @@ internal static class IntakeServerExtensions
     public static WebApplicationBuilder AddIntakeServer(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddEnvironmentVariables("INTAKE_");
+
+        // Request logs carry the full URL, and an upload URL's query is a capability token (#14): they stay off
+        // whatever the configured levels, so no token reaches a log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
         if (string.IsNullOrEmpty(builder.Configuration["Security:MasterKey"]) && !string.IsNullOrEmpty(builder.Configuration["MASTER_KEY"]))
         {
             builder.Configuration["Security:MasterKey"] = builder.Configuration["MASTER_KEY"];
@@ -61,6 +65,13 @@ internal static class IntakeServerExtensions
         AddStore(builder.Configuration, services);
         services.AddIntakeCore();
         services.AddSingleton<ApiKeyService>();
+        services.AddOptions<UploadTokenOptions>().BindConfiguration("Uploads").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UploadTokens>();
+        services.AddOptions<PublicUrlOptions>().Configure<IConfiguration>((options, configuration) => options.PublicUrl = configuration["PublicUrl"])
+            .Validate(options => options.IsValid, "PublicUrl must be an absolute http or https URL without a query, such as https://intake.example.com.")
+            .ValidateOnStart();
+        services.AddSingleton<PublicAddress>();
+        services.AddSingleton<Api.UploadLinks>();
         services.AddIntakeRateLimiting();
         services.AddSingleton<DataBatchService>();
         services.AddSingleton<TableBatchService>();

@@ -13,9 +13,11 @@ namespace Intake.Server.Security;
 /// -nonce/-hmac</c>), then a secret (<c>Authorization: Bearer</c>, or the bulk-write API's <c>Auth-Api-Token</c>).
 /// Without a master key (development mode) a request may carry none, and credentials naming no known key are
 /// ignored; credentials naming a known key are always checked, so a key created with <c>signed</c> is never
-/// accepted unsigned. An address that keeps failing is refused before it is authenticated (<see cref="AuthFailureLimiter"/>).
+/// accepted unsigned. A PUT to an upload's capability URL without a key is authenticated by its token
+/// (<see cref="UploadTokens"/>). An address that keeps failing is refused before it is authenticated (<see cref="AuthFailureLimiter"/>).
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys, AuthFailureLimiter failures, IOptions<LimitsOptions> limits)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys, UploadTokens uploadTokens, AuthFailureLimiter failures,
+    IOptions<LimitsOptions> limits)
 {
     private const int MemoryBufferBytes = 1 << 20;
 
@@ -73,6 +75,11 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
         {
             result = await keys.AuthenticateSecretAsync(secret, cancellationToken);
         }
+        else if (UploadToken(context) is { } token)
+        {
+            // A presented token is always checked, in development mode too: a bad one is refused, never ignored.
+            return await uploadTokens.VerifyAsync((string)context.Request.RouteValues["id"]!, token, cancellationToken);
+        }
 
         if (keys.DevelopmentMode && (result is null || result.FailureCode == ErrorCodes.KeyUnknown))
         {
@@ -114,6 +121,13 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyService keys,
     private static (string, string, string, string)? SignedHeaders(IHeaderDictionary headers, string key, string timestamp, string nonce, string signature) =>
         headers.TryGetValue(key, out var id) && headers.TryGetValue(signature, out var hmac)
             ? (id.ToString(), headers[timestamp].ToString(), headers[nonce].ToString(), hmac.ToString())
+            : null;
+
+    /// <summary>The upload token of a request to an upload's capability URL that presents no key.</summary>
+    private static string? UploadToken(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<UploadCapability>() is not null &&
+        context.Request.Query.TryGetValue(UploadCapability.TokenParameter, out var token) && context.Request.RouteValues.ContainsKey("id")
+            ? token.ToString()
             : null;
 
     private static string? Secret(IHeaderDictionary headers)

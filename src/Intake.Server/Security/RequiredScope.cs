@@ -11,6 +11,15 @@ public sealed record RequiredScope(ApiKeyScopes Scope);
 /// <summary>Endpoint metadata for polling endpoints, which get their own, more generous rate limit.</summary>
 public sealed record StatusPolling;
 
+/// <summary>
+/// Endpoint metadata for the PUT of an upload's file: a request there without a key may present the upload's
+/// token in the <see cref="TokenParameter"/> query parameter instead (see <c>UploadTokens</c>).
+/// </summary>
+public sealed record UploadCapability
+{
+    public const string TokenParameter = "token";
+}
+
 public static class SecurityEndpointExtensions
 {
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiKeyScopes scope)

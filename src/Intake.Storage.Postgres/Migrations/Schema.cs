@@ -181,5 +181,13 @@ internal static class Schema
             ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE PLAIN;
         END $$;
         """,
+        """
+        -- Secrets the server makes for itself (the HMAC key of upload URL tokens), shared so every node agrees.
+        CREATE TABLE server_secrets (
+            name text PRIMARY KEY,
+            value bytea NOT NULL,
+            created_at bigint NOT NULL
+        );
+        """,
     ];
 }

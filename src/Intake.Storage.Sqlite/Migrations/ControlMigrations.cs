@@ -114,5 +114,13 @@ internal static class ControlMigrations
             PRIMARY KEY (key_id, nonce)
         ) WITHOUT ROWID;
         """,
+        """
+        -- Secrets the server makes for itself (the HMAC key of upload URL tokens), kept so restarts agree.
+        CREATE TABLE server_secrets (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        """,
     ];
 }

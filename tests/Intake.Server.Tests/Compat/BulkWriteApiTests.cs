@@ -100,11 +100,13 @@ public abstract class BulkWriteApiTests(IntakeServerFactory factory)
         await PutAsync((string)upload["url"]!, Encoding.UTF8.GetBytes(CdpExamples.Json("customer_record")));
 
         using var again = await _client.Http.PutAsync((string)upload["url"]!, new ByteArrayContent([1]));
+        using var againWithoutToken = await _client.Http.PutAsync(new Uri((string)upload["url"]!).AbsolutePath, new ByteArrayContent([1]));
         using var noDataset = await _client.Http.PostAsJsonAsync("/v1/uploads", new { filename = "x", destination = new { destination_type = "dataset_load", dataset_id = "nope", record_type = "purchase" } });
         using var badType = await _client.Http.PostAsJsonAsync("/v1/uploads", new { filename = "x", destination = new { destination_type = "dataset_load", dataset_id = "once", record_type = "order" } });
         using var badDestination = await _client.Http.PostAsJsonAsync("/v1/uploads", new { filename = "x", destination = new { destination_type = "s3", dataset_id = "once" } });
 
-        Assert.Equal("upload_already_received", (string)(await IntakeClient.ProblemAsync(again))["code"]!);
+        Assert.Equal("upload_token_used", (string)(await IntakeClient.ProblemAsync(again))["code"]!);
+        Assert.Equal("upload_already_received", (string)(await IntakeClient.ProblemAsync(againWithoutToken))["code"]!);
         Assert.Equal("dataset_not_found", (string)(await IntakeClient.ProblemAsync(noDataset))["code"]!);
         Assert.Equal("unknown_record_type", (string)(await IntakeClient.ProblemAsync(badType))["code"]!);
         Assert.Equal(HttpStatusCode.BadRequest, badDestination.StatusCode);
@@ -165,7 +167,8 @@ public abstract class BulkWriteApiTests(IntakeServerFactory factory)
         request.Headers.Add("Auth-Api-Token", "activity-token");
         using var response = await _client.Http.SendAsync(request);
         var upload = await IntakeClient.ExpectAsync(response, HttpStatusCode.Created);
-        Assert.Equal(response.Headers.Location!.ToString(), (string)upload["url"]!);
+        // Location is the upload's status resource; the url adds the capability token for its one PUT.
+        Assert.Equal(response.Headers.Location!.ToString() + "?token=", ((string)upload["url"]!)[..(response.Headers.Location.ToString().Length + 7)]);
         return upload;
     }
 
