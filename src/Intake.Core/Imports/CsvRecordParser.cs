@@ -4,16 +4,23 @@ using Intake.Core.Records;
 
 namespace Intake.Core.Imports;
 
-/// <summary>Reads CSV rows through the record type's mapper bound to the file's header.</summary>
+/// <summary>
+/// Reads CSV rows through the record type's mapper bound to the file's header. Before any mapper sees a row,
+/// a row whose field count differs from the header's (fewer or more) is rejected as <c>MalformedRecord</c>,
+/// and one with bytes that are not UTF-8 as <c>InvalidEncoding</c> naming the column, so no record type
+/// can read a guess or store replacement characters.
+/// </summary>
 internal sealed class CsvRecordParser : RecordParser
 {
     private readonly CsvRowReader _reader;
+    private readonly CsvHeader _header;
     private readonly ICsvRecordMapper _mapper;
 
-    private CsvRecordParser(CsvRowReader reader, RecordType type, ICsvRecordMapper mapper, long maxRecords)
+    private CsvRecordParser(CsvRowReader reader, CsvHeader header, RecordType type, ICsvRecordMapper mapper, long maxRecords)
         : base(type, maxRecords)
     {
         _reader = reader;
+        _header = header;
         _mapper = mapper;
     }
 
@@ -27,7 +34,7 @@ internal sealed class CsvRecordParser : RecordParser
             var mapper = type.BindCsv(header, out var missing)
                 ?? throw new IntakeException(ErrorCodes.HeaderMismatch,
                     $"The header lacks columns that record type {type.Name} requires: {string.Join(", ", missing)}.");
-            return new CsvRecordParser(reader, type, mapper, limits.MaxRecords);
+            return new CsvRecordParser(reader, header, type, mapper, limits.MaxRecords);
         }
         catch
         {
@@ -55,7 +62,23 @@ internal sealed class CsvRecordParser : RecordParser
                         continue;
                     }
 
-                    _mapper.Map(row, writer);
+                    if (row.Count != _header.Columns.Count)
+                    {
+                        writer.RejectUnread(row.Line, RecordErrorCodes.MalformedRecord,
+                            $"The row at line {row.Line} has {row.Count} fields where the header has {_header.Columns.Count}; " +
+                            "every row needs one field per column (quote a field that holds the delimiter).", null);
+                    }
+                    else if (row.InvalidUtf8Field >= 0)
+                    {
+                        var column = _header.Columns[row.InvalidUtf8Field];
+                        writer.RejectUnread(row.Line, RecordErrorCodes.InvalidEncoding,
+                            $"Column [{column}] is not valid UTF-8; the record was not stored (save the file as UTF-8).", column);
+                    }
+                    else
+                    {
+                        _mapper.Map(row, writer);
+                    }
+
                     break;
             }
 

@@ -49,6 +49,8 @@ public sealed class ImportLoader(
             new LoadRequest(import.DatasetId, import.Id, import.Seq, parser.RecordType, import.Request.Mode, options.MaxStoredErrors),
             cancellationToken);
 
+        // "Now" is the load's start, so a redelivered load can only accept more recent times, never fewer.
+        var eventTimes = new EventTimeRules(import.Request.TimestampUnit, options.EventTimeFloor, time.GetUtcNow() + options.EventTimeMaxAhead);
         var progress = new ProgressState(import.PayloadBytes);
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var reporting = new CancellationTokenSource();
@@ -56,7 +58,7 @@ public sealed class ImportLoader(
         var started = time.GetTimestamp();
         try
         {
-            var recordsRead = await PumpAsync(job.Id, parser, source, sink, attributeTypes, import.DatasetId, progress, pipeline.Token);
+            var recordsRead = await PumpAsync(job.Id, parser, source, sink, new RecordWriterSetup(attributeTypes, import.DatasetId, eventTimes), progress, pipeline.Token);
 
             // Checkpoint: everything is parsed and handed to the store but not visible; the commit below is the
             // only point where the dataset changes.
@@ -74,8 +76,8 @@ public sealed class ImportLoader(
         }
     }
 
-    private async Task<long> PumpAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, AttributeTypeMap attributeTypes,
-        string datasetId, ProgressState progress, CancellationToken cancellationToken)
+    private async Task<long> PumpAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, RecordWriterSetup setup,
+        ProgressState progress, CancellationToken cancellationToken)
     {
         var full = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(BatchesInFlight - 1) { SingleReader = true, SingleWriter = true });
         var free = Channel.CreateBounded<RecordBatch>(BatchesInFlight);
@@ -86,7 +88,7 @@ public sealed class ImportLoader(
 
         var recordsRead = 0L;
         var producer = Task.Factory.StartNew(
-            () => recordsRead = Produce(parser, source, attributeTypes, datasetId, full.Writer, free.Reader, cancellationToken),
+            () => recordsRead = Produce(parser, source, setup, full.Writer, free.Reader, cancellationToken),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         try
@@ -112,13 +114,13 @@ public sealed class ImportLoader(
         return recordsRead;
     }
 
-    private static long Produce(RecordParser parser, ImportSource source, AttributeTypeMap attributeTypes, string datasetId,
+    private static long Produce(RecordParser parser, ImportSource source, RecordWriterSetup setup,
         ChannelWriter<RecordBatch> full, ChannelReader<RecordBatch> free, CancellationToken cancellationToken)
     {
         try
         {
             var batch = Take(free, cancellationToken);
-            var writer = new RecordWriter(parser.RecordType, attributeTypes, datasetId, batch);
+            var writer = new RecordWriter(parser.RecordType, setup.AttributeTypes, setup.DatasetId, batch, setup.EventTimes);
             bool more;
             do
             {
@@ -170,6 +172,8 @@ public sealed class ImportLoader(
             // The load ended.
         }
     }
+
+    private sealed record RecordWriterSetup(AttributeTypeMap AttributeTypes, string DatasetId, EventTimeRules EventTimes);
 
     /// <summary>Progress shared between the writing loop and the reporter.</summary>
     private sealed class ProgressState(long? bytesTotal)

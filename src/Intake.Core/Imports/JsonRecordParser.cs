@@ -1,11 +1,16 @@
 using System.Text.Json;
+using System.Text.Unicode;
+using Intake.Core.Jobs;
 using Intake.Core.Parsing;
 using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
 
 namespace Intake.Core.Imports;
 
-/// <summary>Reads JSON array elements or NDJSON lines through the record type's JSON mapping.</summary>
+/// <summary>
+/// Reads JSON array elements or NDJSON lines through the record type's JSON mapping. A record that is not
+/// valid UTF-8 is rejected (<c>InvalidEncoding</c>, naming the field) before any record type reads it.
+/// </summary>
 internal sealed class JsonRecordParser : RecordParser
 {
     private readonly JsonRecordReader _reader;
@@ -53,7 +58,7 @@ internal sealed class JsonRecordParser : RecordParser
         cancellationToken.ThrowIfCancellationRequested();
         if (_pending is not null)
         {
-            RecordType.MapJson(_pending, _pendingLine, writer);
+            Map(_pending, _pendingLine, writer);
             _pending = null;
         }
 
@@ -65,7 +70,7 @@ internal sealed class JsonRecordParser : RecordParser
                 return false;
             }
 
-            RecordType.MapJson(record, line, writer);
+            Map(record, line, writer);
             CheckRecordLimit(writer);
         }
 
@@ -73,6 +78,19 @@ internal sealed class JsonRecordParser : RecordParser
     }
 
     public override void Dispose() => _reader.Dispose();
+
+    /// <summary>One vectorised UTF-8 pass per record before any record type reads it; a failure names the field.</summary>
+    private void Map(ReadOnlySpan<byte> record, long line, RecordWriter writer)
+    {
+        if (Utf8.IsValid(record))
+        {
+            RecordType.MapJson(record, line, writer);
+            return;
+        }
+
+        JsonChecks.Find(record, utf8: true, out var path);
+        writer.RejectUnread(line, RecordErrorCodes.InvalidEncoding, JsonChecks.Describe(JsonValueProblem.InvalidUtf8, path), path);
+    }
 
     private static HashSet<string> PropertyNames(ReadOnlySpan<byte> json)
     {

@@ -19,4 +19,15 @@ public sealed class LimitsOptions
     /// <summary>Largest single record (a CSV row or JSON object); bounds memory against a runaway quote.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxRecordBytes { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// The earliest event time (interaction timestamp, <c>action_at</c>) a record may have; earlier ones are
+    /// rejected with <c>TimestampOutOfRange</c>. Default 1990-01-01T00:00:00Z.
+    /// </summary>
+    [Range(typeof(DateTimeOffset), "0001-01-02T00:00:00+00:00", "9999-12-30T00:00:00+00:00")]
+    public DateTimeOffset EventTimeFloor { get; set; } = Records.EventTimeRules.DefaultFloor;
+
+    /// <summary>How far past the start of its load an event time may lie. Default one day.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan EventTimeMaxAhead { get; set; } = Records.EventTimeRules.DefaultMaxAhead;
 }

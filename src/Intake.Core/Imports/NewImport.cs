@@ -19,6 +19,9 @@ public sealed record NewImport
 
     public char Delimiter { get; init; } = ',';
 
+    /// <summary>The unit of integer event times, or null to read each by its magnitude. Stored with the import, so a redelivered load reads the same.</summary>
+    public Records.TimestampUnit? TimestampUnit { get; init; }
+
     public string? ContentType { get; init; }
 
     public string? ContentEncoding { get; init; }

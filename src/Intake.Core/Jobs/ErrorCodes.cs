@@ -75,6 +75,7 @@ public static class ErrorCodes
     public const string TooManyRecords = "too_many_records";
     public const string HeaderMismatch = "header_mismatch";
     public const string MalformedFile = "malformed_file";
+    public const string InvalidEncoding = "invalid_encoding";
     public const string EmptyFile = "empty_file";
     public const string AllRecordsRejected = "all_records_rejected";
     public const string FetchFailed = "fetch_failed";
@@ -127,6 +128,7 @@ public static class ErrorCodes
         new(TooManyRecords, ErrorKind.TooLarge, "The file has more records than the configured limit."),
         new(HeaderMismatch, ErrorKind.Invalid, "The header fits no record type."),
         new(MalformedFile, ErrorKind.Invalid, "The file cannot be read."),
+        new(InvalidEncoding, ErrorKind.Invalid, "The file's header is not valid UTF-8."),
         new(EmptyFile, ErrorKind.Invalid, "The file holds no records."),
         new(AllRecordsRejected, ErrorKind.Invalid, "Every record of the file was rejected."),
         new(FetchFailed, ErrorKind.Invalid, "The file could not be fetched from its URL."),
@@ -151,4 +153,10 @@ public static class RecordErrorCodes
     public const string InvalidValue = "InvalidValue";
     public const string UnknownField = "UnknownField";
     public const string MalformedRecord = "MalformedRecord";
+
+    /// <summary>Text of the record is not valid UTF-8 (or a JSON escape is a lone surrogate); never stored repaired.</summary>
+    public const string InvalidEncoding = "InvalidEncoding";
+
+    /// <summary>An event time outside the configured window, or an epoch value too large to be a time.</summary>
+    public const string TimestampOutOfRange = "TimestampOutOfRange";
 }

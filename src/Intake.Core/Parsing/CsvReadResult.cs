@@ -9,6 +9,10 @@ public enum CsvReadResult
     /// <summary>The end of the input; every later call returns it again.</summary>
     End,
 
-    /// <summary>The rest of the input is not CSV (an unterminated quote); <see cref="CsvRowReader.LastError"/> says where.</summary>
+    /// <summary>
+    /// A record that is not CSV; <see cref="CsvRowReader.LastError"/> says where. Either one record (a quoted field
+    /// with text after its closing quote: reading goes on with the next record), or the rest of the input (an
+    /// unterminated quote: every later call returns <see cref="End"/>).
+    /// </summary>
     Malformed,
 }

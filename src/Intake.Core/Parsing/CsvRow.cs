@@ -12,16 +12,20 @@ public readonly ref struct CsvRow
     private readonly ReadOnlySpan<byte> _data;
     private readonly ReadOnlySpan<CsvField> _fields;
 
-    public CsvRow(ReadOnlySpan<byte> data, ReadOnlySpan<CsvField> fields, long line)
+    public CsvRow(ReadOnlySpan<byte> data, ReadOnlySpan<CsvField> fields, long line, int invalidUtf8Field = -1)
     {
         _data = data;
         _fields = fields;
         Line = line;
+        InvalidUtf8Field = invalidUtf8Field;
     }
 
     public int Count => _fields.Length;
 
     public long Line { get; }
+
+    /// <summary>The index of the first field that is not valid UTF-8, or -1 when every field is.</summary>
+    public int InvalidUtf8Field { get; }
 
     /// <summary>The field's bytes; a column past the end of a short row reads as empty.</summary>
     public ReadOnlySpan<byte> this[int index] =>

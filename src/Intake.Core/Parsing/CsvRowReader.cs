@@ -1,13 +1,17 @@
 using System.Text;
+using System.Text.Unicode;
 using Intake.Core.Jobs;
 
 namespace Intake.Core.Parsing;
 
 /// <summary>
 /// Reads RFC 4180 records from a UTF-8 stream, one <see cref="CsvRow"/> at a time, without allocating
-/// per row. Quoted fields may hold delimiters, doubled quotes and line breaks; lines end in LF or
-/// CRLF; a UTF-8 BOM at the very start is skipped. It is lenient where files in the wild are: a quote
-/// inside an unquoted field is kept as is, and text after a closing quote is appended to the field.
+/// per row. Quoted fields may hold delimiters, doubled quotes and line breaks; lines end in CRLF, LF or
+/// a CR alone; a UTF-8 BOM at the very start is skipped. A quote inside an unquoted field is data (it
+/// only opens quoting at the start of a field), as files in the wild write <c>5" disk</c>. Nothing is
+/// repaired: a quoted field with text after its closing quote makes its record
+/// <see cref="CsvReadResult.Malformed"/>, and a record whose bytes are not valid UTF-8 says which field
+/// (<see cref="CsvRow.InvalidUtf8Field"/>) rather than being decoded with replacement characters.
 /// </summary>
 /// <remarks>
 /// Memory is one buffer of <c>bufferSize</c> bytes that grows only while a single record does not fit,
@@ -25,6 +29,8 @@ public sealed partial class CsvRowReader : IDisposable
     private int[] _fixups = new int[4];
     private int _fieldCount;
     private int _fixupCount;
+    private int _textAfterQuote = -1;
+    private int _invalidUtf8Field = -1;
     private int _newlines;
     private int _next;
     private int _start;
@@ -34,15 +40,16 @@ public sealed partial class CsvRowReader : IDisposable
     private bool _disposed;
 
     /// <param name="stream">UTF-8 CSV; read forward only.</param>
-    /// <param name="delimiter">Any one byte except a quote, CR or LF.</param>
+    /// <param name="delimiter">Any one ASCII byte except a quote, CR or LF.</param>
     /// <param name="bufferSize">The initial read buffer.</param>
     /// <param name="maxRecordBytes">The largest record accepted, without its line break.</param>
     /// <param name="leaveOpen">Leave <paramref name="stream"/> open on <see cref="Dispose"/>.</param>
     public CsvRowReader(Stream stream, byte delimiter = (byte)',', int bufferSize = 1 << 20, int maxRecordBytes = 16 << 20, bool leaveOpen = false)
     {
-        if (delimiter is Quote or Cr or Lf)
+        // An ASCII delimiter can never split a UTF-8 sequence, so a record's bytes are valid exactly when its fields are.
+        if (delimiter is Quote or Cr or Lf or >= 0x80)
         {
-            throw new ArgumentOutOfRangeException(nameof(delimiter), delimiter, "The delimiter cannot be a quote, CR or LF.");
+            throw new ArgumentOutOfRangeException(nameof(delimiter), delimiter, "The delimiter must be ASCII and cannot be a quote, CR or LF.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 1);
@@ -64,7 +71,8 @@ public sealed partial class CsvRowReader : IDisposable
     /// removed. Call it before the first <see cref="TryReadRow"/>.
     /// </summary>
     /// <exception cref="IntakeException"><see cref="ErrorCodes.EmptyFile"/> when there is no header;
-    /// <see cref="ErrorCodes.MalformedFile"/> when the header itself is malformed or too large.</exception>
+    /// <see cref="ErrorCodes.MalformedFile"/> when the header itself is malformed or too large;
+    /// <see cref="ErrorCodes.InvalidEncoding"/> when it is not valid UTF-8.</exception>
     public CsvHeader ReadHeader()
     {
         while (true)
@@ -77,6 +85,9 @@ public sealed partial class CsvRowReader : IDisposable
                     throw new IntakeException(ErrorCodes.MalformedFile, $"The header cannot be read: {LastError}");
                 case CsvReadResult.Row when row.IsBlank:
                     continue;
+                case CsvReadResult.Row when row.InvalidUtf8Field >= 0:
+                    throw new IntakeException(ErrorCodes.InvalidEncoding,
+                        $"The header is not valid UTF-8 (column {row.InvalidUtf8Field + 1}, line {row.Line}): save the file as UTF-8 and send it again.");
                 default:
                     var columns = new string[row.Count];
                     for (var i = 0; i < columns.Length; i++)
@@ -125,6 +136,12 @@ public sealed partial class CsvRowReader : IDisposable
 
             switch (Scan(_window.Eof))
             {
+                case ScanResult.Complete when _textAfterQuote >= 0:
+                    var field = _textAfterQuote + 1;
+                    CompleteRecord();
+                    LastError = $"Field {field} of the record at line {Line} has text after its closing quote; " +
+                                "a quoted field must end at its closing quote (write a quote inside it as two quotes).";
+                    return CsvReadResult.Malformed;
                 case ScanResult.Complete:
                     row = CompleteRecord();
                     return CsvReadResult.Row;
@@ -180,16 +197,32 @@ public sealed partial class CsvRowReader : IDisposable
             throw RecordTooLarge();
         }
 
+        // One vectorised pass over the raw record; only a record that fails it is looked at field by field.
+        var valid = Utf8.IsValid(buffer.AsSpan(_start, lineEnd - _start));
         for (var i = 0; i < _fixupCount; i++)
         {
             ref var field = ref _fields[_fixups[i]];
             field = field with { Length = Unescape(buffer, field.Start, field.Length) };
         }
 
+        _invalidUtf8Field = valid ? -1 : FirstInvalidField(buffer);
         Line = _nextLine;
         _nextLine += 1 + _newlines;
         _start = _next;
-        return new CsvRow(buffer, _fields.AsSpan(0, _fieldCount), Line);
+        return new CsvRow(buffer, _fields.AsSpan(0, _fieldCount), Line, _invalidUtf8Field);
+    }
+
+    private int FirstInvalidField(byte[] buffer)
+    {
+        for (var i = 0; i < _fieldCount; i++)
+        {
+            if (!Utf8.IsValid(buffer.AsSpan(_fields[i].Start, _fields[i].Length)))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void SkipBom()

@@ -34,6 +34,13 @@ public static class AttributeValues
         return AttributeType.String;
     }
 
+    /// <summary>
+    /// Whether an unquoted cell spells a number that is not finite (<c>1e999</c>, <c>NaN</c>, <c>Infinity</c>).
+    /// Such a cell is refused rather than stored as text or as a double: numbers are finite (DESIGN 2.10).
+    /// </summary>
+    public static bool IsNonFiniteNumber(ReadOnlySpan<byte> cell) =>
+        Utf8Parser.TryParse(cell, out double number, out var consumed) && consumed == cell.Length && !double.IsFinite(number);
+
     /// <summary>The attribute type of the JSON value the reader is positioned on, or null for a JSON null.</summary>
     public static AttributeType? Classify(ref Utf8JsonReader reader) => reader.TokenType switch
     {
@@ -64,11 +71,20 @@ public static class AttributeValues
             var start = (int)reader.TokenStartIndex;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (JsonChecks.OfToken(ref reader) is not JsonValueProblem.None)
+                {
+                    return RejectWithPath(json, field, writer);
+                }
+
                 var name = PropertyName(ref reader);
                 reader.Read();
                 var type = Classify(ref reader);
                 var valueStart = (int)reader.TokenStartIndex;
-                reader.Skip();
+                if (JsonChecks.SkipChecked(ref reader) is not JsonValueProblem.None)
+                {
+                    return RejectWithPath(json, field, writer);
+                }
+
                 if (type is { } valueType && !writer.CheckAttribute(name, valueType, ValueText(json, valueStart, ref reader)))
                 {
                     return false;
@@ -91,6 +107,15 @@ public static class AttributeValues
             writer.Reject(RecordErrorCodes.MalformedRecord, $"Field [{field}] is not valid JSON.", field);
             return false;
         }
+    }
+
+    /// <summary>Rejects the record for the problem <see cref="JsonChecks"/> found in the object of <paramref name="field"/>, naming its path.</summary>
+    private static bool RejectWithPath(ReadOnlySpan<byte> json, string field, RecordWriter writer)
+    {
+        var problem = JsonChecks.Find(json, utf8: false, out var inner);
+        var path = inner is null ? field : $"{field}.{inner}";
+        writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
+        return false;
     }
 
     /// <summary>The property name the reader is on; only a name with escapes is copied.</summary>

@@ -20,9 +20,11 @@ public sealed class RecordWriter
     private bool _open;
     private bool _hasTimestamp;
 
-    public RecordWriter(RecordType recordType, AttributeTypeMap attributeTypes, string datasetId, RecordBatch batch)
+    /// <param name="eventTimes">How event times are read; by default by magnitude, in the default window as of now.</param>
+    public RecordWriter(RecordType recordType, AttributeTypeMap attributeTypes, string datasetId, RecordBatch batch, EventTimeRules? eventTimes = null)
     {
         RecordType = recordType;
+        EventTimes = eventTimes ?? EventTimeRules.Default(DateTimeOffset.UtcNow);
         AttributeTypes = attributeTypes;
         DatasetId = datasetId;
         _batch = batch;
@@ -35,6 +37,9 @@ public sealed class RecordWriter
     public AttributeTypeMap AttributeTypes { get; }
 
     public string DatasetId { get; }
+
+    /// <summary>The import's unit and window for event times.</summary>
+    public EventTimeRules EventTimes { get; }
 
     public RecordBatch Batch => _batch;
 
@@ -81,6 +86,22 @@ public sealed class RecordWriter
     {
         _slot.Timestamp = epochMilliseconds;
         _hasTimestamp = true;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="text"/> as the record's event time under <see cref="EventTimes"/>; on a bad or
+    /// out-of-window value the record is rejected and false is returned.
+    /// </summary>
+    public bool TrySetEventTime(ReadOnlySpan<byte> text, string field)
+    {
+        if (!EventTimes.TryRead(text, field, out var epochMilliseconds, out var code, out var message))
+        {
+            Reject(code, message, field);
+            return false;
+        }
+
+        SetTimestamp(epochMilliseconds);
+        return true;
     }
 
     public void SetName(ReadOnlySpan<byte> value) => _slot.Name = _batch.Append(value);
@@ -158,10 +179,13 @@ public sealed class RecordWriter
         (RecordType.Kind == RecordKind.Entity || (!_slot.TargetId.IsNull && _hasTimestamp));
 
     /// <summary>Rejects a record that could not even be read (a malformed line) without a <see cref="Begin"/>.</summary>
-    public void RejectUnreadable(long line, string message)
+    public void RejectUnreadable(long line, string message) => RejectUnread(line, RecordErrorCodes.MalformedRecord, message, null);
+
+    /// <summary>Rejects a record before any mapper saw it (bad encoding, a ragged CSV row); its error id is <c>line:N</c>.</summary>
+    public void RejectUnread(long line, string code, string message, string? field)
     {
         Begin(line);
-        Reject(RecordErrorCodes.MalformedRecord, message, null);
+        Reject(code, message, field);
     }
 
     private void EnsureOpen()

@@ -74,7 +74,7 @@ internal static class KeySpecReader
             if (!fits)
             {
                 throw RecordTypeDefinition.Invalid(isTimestamp
-                    ? $"Key path [{path}] of [timestamp] must be a date-time string or epoch milliseconds."
+                    ? $"Key path [{path}] of [timestamp] must be a date-time string or an integer epoch time."
                     : $"Key path [{path}] of [{member}] must be a string, a number or an identity object.");
             }
 

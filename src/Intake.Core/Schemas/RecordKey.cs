@@ -68,7 +68,7 @@ internal sealed class RecordKey
             }
 
             writer.SetTargetId(text.Written);
-            if (!TryReadTimestamp(record, out var epochMilliseconds, out violation))
+            if (!TryReadTimestamp(record, writer, out var epochMilliseconds, out violation))
             {
                 return false;
             }
@@ -129,7 +129,7 @@ internal sealed class RecordKey
         return false;
     }
 
-    private bool TryReadTimestamp(JsonElement record, out long epochMilliseconds, out SchemaViolation violation)
+    private bool TryReadTimestamp(JsonElement record, RecordWriter writer, out long epochMilliseconds, out SchemaViolation violation)
     {
         epochMilliseconds = 0;
         violation = default;
@@ -140,25 +140,18 @@ internal sealed class RecordKey
             return false;
         }
 
-        SchemaJson.TryGetScalarUtf8(value, out var raw);
-        Span<byte> upper = stackalloc byte[64];
-        scoped var text = raw;
-        if (raw.Length <= upper.Length)
+        if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number) || !SchemaJson.TryGetScalarUtf8(value, out var text))
         {
-            // RFC 3339 allows a lower-case "t" and "z"; Timestamps reads the upper-case spelling.
-            upper = upper[..raw.Length];
-            raw.CopyTo(upper);
-            upper.Replace((byte)'t', (byte)'T');
-            upper.Replace((byte)'z', (byte)'Z');
-            text = upper;
+            violation = new(RecordErrorCodes.InvalidValue, path, $"Field [{path}] must be a timestamp: ISO-8601 text or an integer epoch time.");
+            return false;
         }
 
-        if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number && Timestamps.TryParse(text, out epochMilliseconds))
+        if (writer.EventTimes.TryRead(text, path, out epochMilliseconds, out var code, out var message))
         {
             return true;
         }
 
-        violation = new(RecordErrorCodes.InvalidValue, path, $"Field [{path}] must be a timestamp (ISO-8601 with a time zone, or epoch milliseconds).");
+        violation = new(code, path, message);
         return false;
     }
 }

@@ -108,6 +108,14 @@ public sealed class SchemaRecordType : RecordType
 
         using (document)
         {
+            // Invalid UTF-8 was refused before this; escapes and numbers are checked here, since validation
+            // visits only what the schema describes and the whole record is stored.
+            if (JsonChecks.Find(json.Span, utf8: false, out var path) is not JsonValueProblem.None and var problem)
+            {
+                writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
+                return;
+            }
+
             var record = document.RootElement;
             if (!Schema.Validate(record, out var violation) || !_key.TryWrite(record, _nameUtf8, writer, out violation))
             {

@@ -40,7 +40,8 @@ public static class ImportsEndpoints
 
     public static async Task<Results<Accepted<ImportDto>, ProblemHttpResult>> CreateImportAsync(
         string id, HttpRequest request, ImportService imports, CancellationToken cancellationToken,
-        [FromQuery] string? recordType = null, [FromQuery] string? mode = null, [FromQuery] string? format = null, [FromQuery] string? delimiter = null)
+        [FromQuery] string? recordType = null, [FromQuery] string? mode = null, [FromQuery] string? format = null, [FromQuery] string? delimiter = null,
+        [FromQuery] string? timestampUnit = null)
     {
         var template = new NewImport
         {
@@ -50,6 +51,7 @@ public static class ImportsEndpoints
             Tags = QueryValues.Tags(request.Query["tags"]),
             Format = QueryValues.Format(format),
             Delimiter = QueryValues.Delimiter(delimiter),
+            TimestampUnit = QueryValues.TimestampUnit(timestampUnit),
             IdempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault(),
         };
 
@@ -65,6 +67,7 @@ public static class ImportsEndpoints
                 Tags = urlRequest.Tags is { Count: > 0 } tags ? tags : template.Tags,
                 Format = QueryValues.Format(urlRequest.Format) ?? template.Format,
                 Delimiter = urlRequest.Delimiter is null ? template.Delimiter : QueryValues.Delimiter(urlRequest.Delimiter),
+                TimestampUnit = urlRequest.TimestampUnit is null ? template.TimestampUnit : QueryValues.TimestampUnit(urlRequest.TimestampUnit),
             }, cancellationToken);
         }
         else

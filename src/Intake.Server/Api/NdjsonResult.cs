@@ -12,11 +12,21 @@ public sealed class NdjsonResult<T>(IAsyncEnumerable<T> items) : IResult
     {
         var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         httpContext.Response.ContentType = "application/x-ndjson; charset=utf-8";
+        await StreamedBody.WriteAsync(httpContext, started => WriteAsync(httpContext, options, started));
+    }
+
+    private async Task WriteAsync(HttpContext httpContext, JsonSerializerOptions options, Action started)
+    {
         var body = httpContext.Response.BodyWriter;
         await using var writer = new Utf8JsonWriter(body);
         var count = 0;
         await foreach (var item in items.WithCancellation(httpContext.RequestAborted))
         {
+            if (count == 0)
+            {
+                started();
+            }
+
             JsonSerializer.Serialize(writer, item, options);
             await writer.FlushAsync(httpContext.RequestAborted);
             writer.Reset();

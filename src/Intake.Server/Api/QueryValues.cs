@@ -1,5 +1,6 @@
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
+using Intake.Core.Records;
 using Microsoft.Extensions.Primitives;
 
 namespace Intake.Server.Api;
@@ -23,6 +24,13 @@ internal static class QueryValues
         { Length: 1 } single when single[0] < 128 && single[0] is not ('"' or '\r' or '\n') => single[0],
         _ => throw new IntakeException(ErrorCodes.InvalidRequest, $"Delimiter '{value}' must be one ASCII character other than a quote or line break (or 'tab')."),
     };
+
+    /// <summary>The unit of integer event times; null (by magnitude) when absent.</summary>
+    public static TimestampUnit? TimestampUnit(string? value) =>
+        value is null ? null
+        : TimestampUnitNames.TryParse(value, out var unit) ? unit
+        : throw new IntakeException(ErrorCodes.InvalidRequest,
+            $"timestampUnit '{value}' is not one of seconds, milliseconds, microseconds, nanoseconds (leave it out to read each integer time by its magnitude).");
 
     public static string? Format(string? value) =>
         value is null || Intake.Core.Parsing.FormatDetector.FromName(value) is not null

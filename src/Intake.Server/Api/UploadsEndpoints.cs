@@ -48,6 +48,7 @@ public static class UploadsEndpoints
             RecordType = string.IsNullOrWhiteSpace(destination.RecordType) ? "auto" : destination.RecordType,
             Mode = QueryValues.Mode(destination.Mode),
             Tags = destination.Tags ?? [],
+            TimestampUnit = QueryValues.TimestampUnit(destination.TimestampUnit),
             FileName = request.Filename,
             Origin = "bulk_write",
             IdempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
@@ -79,7 +80,8 @@ public static class UploadsEndpoints
 
     public sealed record CreateUploadRequest(string? Filename, UploadDestination? Destination);
 
-    public sealed record UploadDestination(string? DestinationType, string? DatasetId, string? RecordType, string? Mode, IReadOnlyList<string>? Tags);
+    public sealed record UploadDestination(string? DestinationType, string? DatasetId, string? RecordType, string? Mode, IReadOnlyList<string>? Tags,
+        string? TimestampUnit = null);
 
     public sealed record UploadCreatedDto(string Id, string Url, string DatasetId, string RecordType);
 }

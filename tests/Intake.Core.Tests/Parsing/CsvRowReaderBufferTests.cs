@@ -12,7 +12,7 @@ public class CsvRowReaderBufferTests
         "\uFEFFid,\"na,me\",note\r\n" +
         "1,\"multi\r\nline \"\"quoted\"\"\",x\r\n" +
         "\r\n" +
-        "2,\"\",\"trailing\"text\n" +
+        "2,\"\",\"trailing\"\r" +
         "3,plain\"quote,é日本\n" +
         "\n" +
         "4,\"a\nb\nc\",\"\"\"\"\r\n" +
@@ -29,7 +29,7 @@ public class CsvRowReaderBufferTests
         Assert.Equal(["id", "na,me", "note"], rows[0].Fields);
         Assert.Equal(["1", "multi\r\nline \"quoted\"", "x"], rows[1].Fields);
         Assert.True(rows[2].Fields is [""]);
-        Assert.Equal(["2", "", "trailingtext"], rows[3].Fields);
+        Assert.Equal(["2", "", "trailing"], rows[3].Fields);
         Assert.Equal(["3", "plain\"quote", "é日本"], rows[4].Fields);
         Assert.Equal(["4", "a\nb\nc", "\""], rows[6].Fields);
         Assert.Equal(8, rows[6].Line);
@@ -114,10 +114,11 @@ public class CsvRowReaderBufferTests
                 text.AppendJoin(d, fields.Select(f => Quote(f, d)));
             }
 
-            text.Append(random.Next(2) == 0 ? "\n" : "\r\n");
+            text.Append(random.Next(3) switch { 0 => "\n", 1 => "\r\n", _ => "\r" });
             expected.Add(fields);
             lines.Add(line);
-            line += 1 + fields.Sum(f => f.Count(ch => ch == '\n'));
+            // CRLF, LF and a CR alone each count as one line break, inside quotes too.
+            line += 1 + fields.Sum(f => f.Replace("\r\n", "\n", StringComparison.Ordinal).Count(ch => ch is '\n' or '\r'));
         }
 
         var (rows, last, _) = ReadAll(text.ToString(), delimiter, bufferSize);

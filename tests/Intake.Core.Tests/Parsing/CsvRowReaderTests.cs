@@ -44,11 +44,12 @@ public class CsvRowReaderTests
     }
 
     [Fact]
-    public void A_cr_that_is_not_before_lf_is_data()
+    public void A_cr_alone_ends_a_line_as_lf_and_crlf_do()
     {
-        var (rows, _, _) = ReadAll("a\rb,c\r,d\n");
+        var (rows, _, _) = ReadAll("a\rb,c\r,d\r\ne\n\"f\rg\"\r");
 
-        Assert.Equal(["a\rb", "c\r", "d"], rows[0].Fields);
+        Assert.Equal([["a"], ["b", "c"], ["", "d"], ["e"], ["f\rg"]], rows.Select(r => r.Fields));
+        Assert.Equal([1L, 2, 3, 4, 5], rows.Select(r => r.Line));
     }
 
     [Fact]
@@ -239,13 +240,21 @@ public class CsvRowReaderTests
         Assert.Equal([false, false], rows[0].Quoted);
     }
 
-    [Fact]
-    public void Text_after_a_closing_quote_is_appended()
+    [Theory]
+    [InlineData("\"ab\"cd,x\n")]
+    [InlineData("x,\"x\"\"y\"z\"w\n")]
+    [InlineData("x,\"q\" \r\n")]
+    public void Text_after_a_closing_quote_makes_only_that_record_malformed(string bad)
     {
-        var (rows, _, _) = ReadAll("\"ab\"cd,\"x\"\"y\"z\"w,\"q\" \r\n");
+        using var reader = new CsvRowReader(new MemoryStream(Encoding.UTF8.GetBytes("a,b\n" + bad + "1,2\n")));
+        reader.ReadHeader();
 
-        Assert.Equal(["abcd", "x\"yz\"w", "q "], rows[0].Fields);
-        Assert.True(rows[0].Quoted[0]);
+        Assert.Equal(CsvReadResult.Malformed, reader.TryReadRow(out _));
+        Assert.Equal(2, reader.Line);
+        Assert.Contains("text after its closing quote", reader.LastError, StringComparison.Ordinal);
+        Assert.Equal(CsvReadResult.Row, reader.TryReadRow(out var next));
+        Assert.Equal(["1", "2"], Materialize(next).Fields);
+        Assert.Equal(3, next.Line);
     }
 
     [Fact]

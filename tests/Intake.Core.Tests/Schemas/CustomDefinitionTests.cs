@@ -74,7 +74,7 @@ public class CustomDefinitionTests
     [InlineData("""{"kind":"entity","schema":{"type":"object","properties":{"a":{"type":"string"}}},"key":{}}""", "Key member [id] is required")]
     [InlineData("""{"kind":"entity","schema":{"type":"object","properties":{"a":{"type":"string"}}},"key":{"id":"b"}}""", "Key path [b] of [id] is not a property declared by the schema")]
     [InlineData("""{"kind":"entity","schema":{"type":"object","properties":{"a":{"type":"string"}}},"key":{"id":"a","source":"a"}}""", "Key member [source] does not apply to an entity")]
-    [InlineData("""{"kind":"interaction","schema":{"type":"object","properties":{"a":{"type":"string"},"t":{"type":"boolean"}}},"key":{"source":"a","timestamp":"t"}}""", "Key path [t] of [timestamp] must be a date-time string or epoch milliseconds")]
+    [InlineData("""{"kind":"interaction","schema":{"type":"object","properties":{"a":{"type":"string"},"t":{"type":"boolean"}}},"key":{"source":"a","timestamp":"t"}}""", "Key path [t] of [timestamp] must be a date-time string or an integer epoch time")]
     [InlineData("""{"kind":"interaction","schema":{"type":"object","properties":{"a":{"type":"string"}}},"key":{"source":"a"}}""", "Key member [timestamp] is required")]
     [InlineData("""{"kind":"entity","schema":{"type":"object","properties":{"a":{"type":"object"}}},"key":{"id":"a"}}""", "Key path [a] names an object, but its form")]
     [InlineData("""{"kind":"entity","schema":{"type":"object","properties":{"a":{"type":"string"}}},"key":{"id":"a"},"personal":["nope"]}""", "Personal path [nope] is not a property declared by the schema")]

@@ -6,8 +6,10 @@ namespace Intake.Core.Records.BuiltIn;
 
 /// <summary>
 /// Picks named top-level values out of one JSON object for the built-in record types: strings unescaped,
-/// numbers and booleans as their text, objects and arrays as their raw JSON. Reused record after record
-/// by one <see cref="RecordWriter"/>, so it allocates only for strings with escapes.
+/// numbers and booleans as their text, objects and arrays as their raw JSON. The one pass over the object
+/// also applies <see cref="JsonChecks"/> to every name and value in it, so the record types that use it
+/// need no pass of their own. Reused record after record by one <see cref="RecordWriter"/>, so it
+/// allocates only for strings with escapes.
 /// </summary>
 public sealed class FlatJsonFields
 {
@@ -36,13 +38,23 @@ public sealed class FlatJsonFields
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var index = IndexOf(AttributeValues.PropertyName(ref reader), names);
+                if (JsonChecks.OfToken(ref reader) is not JsonValueProblem.None)
+                {
+                    return RejectWithPath(json, writer);
+                }
+
+                var name = AttributeValues.PropertyName(ref reader);
+                var index = IndexOf(name, names);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 var isString = reader.TokenType == JsonTokenType.String;
                 var escaped = isString && reader.ValueIsEscaped;
                 var isNull = reader.TokenType == JsonTokenType.Null;
-                reader.Skip();
+                if (JsonChecks.SkipChecked(ref reader) is not JsonValueProblem.None)
+                {
+                    return RejectWithPath(json, writer);
+                }
+
                 if (index < 0 || isNull)
                 {
                     continue;
@@ -68,6 +80,14 @@ public sealed class FlatJsonFields
             writer.Reject(RecordErrorCodes.MalformedRecord, "The record is not valid JSON.", null);
             return false;
         }
+    }
+
+    /// <summary>Rejects the record for the problem <see cref="JsonChecks"/> found, naming its field by its full path.</summary>
+    private static bool RejectWithPath(ReadOnlySpan<byte> json, RecordWriter writer)
+    {
+        var problem = JsonChecks.Find(json, utf8: false, out var path);
+        writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
+        return false;
     }
 
     /// <summary>The value of the name at <paramref name="index"/> in the last <see cref="Read"/>; empty when absent or null.</summary>

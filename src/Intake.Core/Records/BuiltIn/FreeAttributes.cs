@@ -45,6 +45,14 @@ internal sealed class FreeAttributes
             var type = row.IsQuoted(_columns[i]) ? AttributeType.String
                 : cell.IsEmpty ? (AttributeType?)null
                 : AttributeValues.ClassifyUnquoted(cell, out _, out _);
+            if (type == AttributeType.String && !row.IsQuoted(_columns[i]) && AttributeValues.IsNonFiniteNumber(cell))
+            {
+                var attribute = Encoding.UTF8.GetString(_nameBytes[i]);
+                writer.Reject(RecordErrorCodes.InvalidValue,
+                    $"Attribute {attribute} with value [{Encoding.UTF8.GetString(cell)}] is not a finite number; quote the cell to store it as text.", attribute);
+                return false;
+            }
+
             if (type is { } valueType && !writer.CheckAttribute(_nameBytes[i], valueType, cell))
             {
                 return false;

@@ -1,4 +1,3 @@
-using System.Text;
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
 
@@ -6,7 +5,7 @@ namespace Intake.Core.Records.BuiltIn;
 
 /// <summary>
 /// The data-batch interaction: columns <c>type,source_id,target_id,timestamp,metadata</c>; the timestamp is
-/// ISO-8601 or epoch milliseconds and <c>metadata</c> a JSON object of typed attributes.
+/// an event time (ISO-8601 or an integer epoch value, see <see cref="EventTimeRules"/>) and <c>metadata</c> a JSON object of typed attributes.
 /// </summary>
 public sealed class InteractionRecordType() : RecordType("interaction", RecordKind.Interaction)
 {
@@ -38,15 +37,7 @@ public sealed class InteractionRecordType() : RecordType("interaction", RecordKi
             return false;
         }
 
-        if (!Timestamps.TryParse(text, out var epochMilliseconds))
-        {
-            writer.Reject(RecordErrorCodes.InvalidValue,
-                $"Field [{field}] with value [{Encoding.UTF8.GetString(text)}] is not a timestamp (ISO-8601 or epoch milliseconds).", field);
-            return false;
-        }
-
-        writer.SetTimestamp(epochMilliseconds);
-        return true;
+        return writer.TrySetEventTime(text, field);
     }
 
     private static void Emit(RecordWriter writer, ReadOnlySpan<byte> type, ReadOnlySpan<byte> source, ReadOnlySpan<byte> target,

@@ -11,6 +11,7 @@ public sealed record ImportDto(
     string RecordType,
     string Mode,
     string? Format,
+    string? TimestampUnit,
     IReadOnlyList<string> Tags,
     bool Archived,
     string Origin,
@@ -31,6 +32,7 @@ public sealed record ImportDto(
         import.ResolvedRecordType ?? import.Request.RecordType,
         import.Request.Mode.ToWire(),
         import.Request.Format,
+        import.Request.TimestampUnit?.ToWire(),
         import.Request.Tags,
         import.Archived,
         import.Request.Origin,
@@ -66,4 +68,5 @@ public sealed record RecordErrorDto(long Line, string ErrorId, string Code, stri
 
 public sealed record ImportJobsDto(string? FileUpload, string? DatasetLoad);
 
-public sealed record UrlImportRequest(string? Url, string? Format, string? RecordType, string? Mode, IReadOnlyList<string>? Tags, string? Delimiter);
+public sealed record UrlImportRequest(string? Url, string? Format, string? RecordType, string? Mode, IReadOnlyList<string>? Tags, string? Delimiter,
+    string? TimestampUnit = null);
