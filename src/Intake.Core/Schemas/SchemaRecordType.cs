@@ -50,7 +50,7 @@ public sealed class SchemaRecordType : RecordType
     /// present; <c>id_selector</c> names a field whose value says which id path is the key. <c>source</c> or
     /// <c>id</c> may name an identity object (anyOf/oneOf of forms, like <c>link</c>), rendered as
     /// <c>kind:value</c>; <c>target</c> is optional and the empty string when absent. <c>timestamp</c> holds
-    /// ISO-8601 text or epoch milliseconds. <c>personal</c> lists fields whose values never appear in error
+    /// ISO-8601 text or an integer epoch time, an event time under the import's <see cref="EventTimeRules"/>. <c>personal</c> lists fields whose values never appear in error
     /// ids. The schema keywords Intake validates are listed in docs/record-types.md; others are refused.
     /// </summary>
     /// <exception cref="IntakeException">With <see cref="ErrorCodes.InvalidSchema"/> and a message naming what is wrong and where.</exception>
