@@ -102,7 +102,12 @@ internal sealed class JsonRecordParser : RecordParser
             {
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
-                    names.Add(property.Name);
+                    // A name that is not Unicode (invalid UTF-8, a lone surrogate escape) names no column; the
+                    // record itself is rejected as InvalidEncoding when it is mapped.
+                    if (TryGetName(property, out var name))
+                    {
+                        names.Add(name);
+                    }
                 }
             }
         }
@@ -112,5 +117,19 @@ internal sealed class JsonRecordParser : RecordParser
         }
 
         return names;
+    }
+
+    private static bool TryGetName(JsonProperty property, out string name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
     }
 }
