@@ -197,8 +197,8 @@ public sealed partial class CsvRowReader : IDisposable
             throw RecordTooLarge();
         }
 
-        // One vectorised pass over the raw record; only a record that fails it is looked at field by field.
-        var valid = Utf8.IsValid(buffer.AsSpan(_start, lineEnd - _start));
+        // Checked on the raw bytes (see IsValidUtf8); only a record that fails is looked at field by field.
+        var valid = IsValidUtf8(buffer, lineEnd);
         for (var i = 0; i < _fixupCount; i++)
         {
             ref var field = ref _fields[_fixups[i]];
@@ -239,7 +239,12 @@ public sealed partial class CsvRowReader : IDisposable
         }
     }
 
-    private void Refill() => _start -= _window.Refill(_start);
+    private void Refill()
+    {
+        var shift = _window.Refill(_start);
+        _start -= shift;
+        ShiftUtf8(shift);
+    }
 
     private IntakeException RecordTooLarge() =>
         new(ErrorCodes.MalformedFile, $"The record starting at line {_nextLine} is larger than the limit of {_maxRecordBytes} bytes; a quote that is never closed can cause this.");

@@ -41,6 +41,40 @@ public sealed class CsvRowReaderEncodingTests
     }
 
     [Fact]
+    public void Exactly_the_rows_with_invalid_bytes_are_flagged_whatever_the_buffer_size()
+    {
+        var bad = new HashSet<int> { 3, 7, 8, 30, 59 };
+        var text = new List<byte>("h1,h2\n"u8.ToArray());
+        for (var row = 0; row < 60; row++)
+        {
+            text.AddRange(System.Text.Encoding.UTF8.GetBytes($"r{row},日本😀é"));
+            if (bad.Contains(row))
+            {
+                text.AddRange(row % 2 == 0 ? [0xE6, 0x97] : [0xED, 0xA0, 0x80]);
+            }
+
+            text.AddRange(row % 3 == 0 ? "\r\n"u8.ToArray() : "\n"u8.ToArray());
+        }
+
+        foreach (var size in Enumerable.Range(1, 80).Append(4096))
+        {
+            using var reader = new CsvRowReader(new MemoryStream([.. text]), bufferSize: size);
+            reader.ReadHeader();
+            var flagged = new HashSet<int>();
+            for (var row = 0; reader.TryReadRow(out var read) == CsvReadResult.Row; row++)
+            {
+                if (read.InvalidUtf8Field >= 0)
+                {
+                    Assert.Equal(1, read.InvalidUtf8Field);
+                    flagged.Add(row);
+                }
+            }
+
+            Assert.True(bad.SetEquals(flagged), $"buffer {size}: rows {string.Join(",", flagged)}");
+        }
+    }
+
+    [Fact]
     public void A_header_that_is_not_utf8_fails_the_file_with_invalid_encoding()
     {
         using var reader = new CsvRowReader(new MemoryStream([.. "id,na"u8, 0xE9, .. "me\n1,2\n"u8]));
