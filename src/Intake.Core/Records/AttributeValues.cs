@@ -109,11 +109,15 @@ public static class AttributeValues
         }
     }
 
-    /// <summary>Rejects the record for the problem <see cref="JsonChecks"/> found in the object of <paramref name="field"/>, naming its path.</summary>
-    private static bool RejectWithPath(ReadOnlySpan<byte> json, string field, RecordWriter writer)
+    /// <summary>
+    /// Rejects the record for the problem <see cref="JsonChecks"/> found in <paramref name="json"/>, naming it by its
+    /// full path: under <paramref name="field"/> when the JSON is that field's value, else from the record's root.
+    /// Returns false, for the caller to stop mapping.
+    /// </summary>
+    internal static bool RejectWithPath(ReadOnlySpan<byte> json, string? field, RecordWriter writer)
     {
         var problem = JsonChecks.Find(json, utf8: false, out var inner);
-        var path = inner is null ? field : $"{field}.{inner}";
+        var path = field is null ? inner : inner is null ? field : $"{field}.{inner}";
         writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
         return false;
     }

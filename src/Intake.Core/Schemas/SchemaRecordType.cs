@@ -110,9 +110,9 @@ public sealed class SchemaRecordType : RecordType
         {
             // Invalid UTF-8 was refused before this; escapes and numbers are checked here, since validation
             // visits only what the schema describes and the whole record is stored.
-            if (JsonChecks.Find(json.Span, utf8: false, out var path) is not JsonValueProblem.None and var problem)
+            if (JsonChecks.Find(json.Span, utf8: false, out _) is not JsonValueProblem.None)
             {
-                writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
+                AttributeValues.RejectWithPath(json.Span, null, writer);
                 return;
             }
 

@@ -40,7 +40,7 @@ public sealed class FlatJsonFields
             {
                 if (JsonChecks.OfToken(ref reader) is not JsonValueProblem.None)
                 {
-                    return RejectWithPath(json, writer);
+                    return AttributeValues.RejectWithPath(json, null, writer);
                 }
 
                 var name = AttributeValues.PropertyName(ref reader);
@@ -52,7 +52,7 @@ public sealed class FlatJsonFields
                 var isNull = reader.TokenType == JsonTokenType.Null;
                 if (JsonChecks.SkipChecked(ref reader) is not JsonValueProblem.None)
                 {
-                    return RejectWithPath(json, writer);
+                    return AttributeValues.RejectWithPath(json, null, writer);
                 }
 
                 if (index < 0 || isNull)
@@ -80,14 +80,6 @@ public sealed class FlatJsonFields
             writer.Reject(RecordErrorCodes.MalformedRecord, "The record is not valid JSON.", null);
             return false;
         }
-    }
-
-    /// <summary>Rejects the record for the problem <see cref="JsonChecks"/> found, naming its field by its full path.</summary>
-    private static bool RejectWithPath(ReadOnlySpan<byte> json, RecordWriter writer)
-    {
-        var problem = JsonChecks.Find(json, utf8: false, out var path);
-        writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
-        return false;
     }
 
     /// <summary>The value of the name at <paramref name="index"/> in the last <see cref="Read"/>; empty when absent or null.</summary>
