@@ -232,6 +232,36 @@ public abstract class StrictInputTests(IntakeServerFactory factory)
         Assert.Equal("1901-01-01", (string)Assert.Single(stored)["attributes"]!["date_of_birth"]!);
     }
 
+    [Fact]
+    public async Task Issue11_the_compatibility_apis_read_epoch_seconds_and_refuse_what_the_native_api_refuses()
+    {
+        using var dataBatch = await _client.Http.PostAsync("/data_batch", new ByteArrayContent(Concat(
+            InteractionHeader, "view,u1,seconds,1709294400,\nview,u1,old,0,\nview,u1,bad-", Bytes(0xC3), ",2024-03-01T12:00:00Z,\n")));
+        var batch = await IntakeClient.ExpectAsync(dataBatch, HttpStatusCode.OK);
+        Assert.Equal(1, (long)batch["num_interactions"]!);
+        Assert.Equal(["TimestampOutOfRange", "InvalidEncoding"], batch["errors"]!.AsArray().Select(e => (string)e!["code"]!));
+
+        await _client.CreateDatasetAsync("strict");
+        await using var files = await LocalFileServer.StartAsync(new()
+        {
+            ["/interactions.json"] = """
+                [{"userId":"user01","itemId":"item01","timestamp":1581681280,"interactionName":"givestars","value":1},
+                 {"userId":"user01","itemId":"item02","timestamp":"3/4","interactionName":"givestars","value":2}]
+                """,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/recomm/strict/interactions/batch")
+        {
+            Content = JsonContent.Create(new { url = files.Url("/interactions.json"), format = "json" }),
+        };
+        using var queued = await _client.Http.SendAsync(request);
+        var requestId = (string)(await IntakeClient.ExpectAsync(queued, HttpStatusCode.Accepted))["requestId"]!;
+        var import = await _client.WaitForFinalAsync(requestId);
+        Assert.Equal("completed_with_errors", (string)import["status"]!);
+        var error = Assert.Single(await _client.ErrorsAsync(requestId));
+        Assert.Equal(("InvalidValue", "timestamp"), ((string)error["code"]!, (string)error["field"]!));
+        Assert.Equal("2020-02-14T11:54:40.000Z", (string)Assert.Single(await _client.ExportAsync("strict", "?kind=interaction"))["timestamp"]!);
+    }
+
     private async Task<JsonObject> UploadNdjsonAsync(string dataset, string recordType, string body)
     {
         using var create = await _client.Http.PostAsJsonAsync("/v1/uploads", new
