@@ -34,7 +34,8 @@ public static class FileValidator
             request.Format, request.ContentType, request.ContentEncoding, request.FileName, limits.MaxFileBytes));
         using var parser = RecordParser.Open(source, request, catalog, customTypes, limits);
         var batch = new RecordBatch(BatchRecords, 1 << 20);
-        var writer = new RecordWriter(parser.RecordType, new AttributeTypeMap(), request.DatasetId, batch);
+        var writer = new RecordWriter(parser.RecordType, new AttributeTypeMap(), request.DatasetId, batch,
+            limits.EventTimes(request.TimestampUnit, TimeProvider.System.GetUtcNow()));
         long valid = 0;
         bool more;
         do

@@ -50,7 +50,7 @@ public sealed class ImportLoader(
             cancellationToken);
 
         // "Now" is the load's start, so a redelivered load can only accept more recent times, never fewer.
-        var eventTimes = new EventTimeRules(import.Request.TimestampUnit, options.EventTimeFloor, time.GetUtcNow() + options.EventTimeMaxAhead);
+        var eventTimes = options.EventTimes(import.Request.TimestampUnit, time.GetUtcNow());
         var progress = new ProgressState(import.PayloadBytes);
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var reporting = new CancellationTokenSource();

@@ -30,4 +30,7 @@ public sealed class LimitsOptions
     /// <summary>How far past the start of its load an event time may lie. Default one day.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan EventTimeMaxAhead { get; set; } = Records.EventTimeRules.DefaultMaxAhead;
+
+    /// <summary>How a load that starts at <paramref name="now"/> reads event times, in <paramref name="unit"/> or by magnitude.</summary>
+    public Records.EventTimeRules EventTimes(Records.TimestampUnit? unit, DateTimeOffset now) => new(unit, EventTimeFloor, now + EventTimeMaxAhead);
 }
