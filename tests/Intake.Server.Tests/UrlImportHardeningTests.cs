@@ -10,8 +10,8 @@ public abstract class UrlImportHardeningTests : IAsyncLifetime
 {
     protected static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
     {
-        ["UrlImports:TimeoutSeconds"] = "3",
-        ["UrlImports:ReadIdleTimeoutSeconds"] = "1",
+        ["UrlImports:TimeoutSeconds"] = "5",
+        ["UrlImports:ReadIdleTimeoutSeconds"] = "2",
     };
 
     private const string Csv = "id,type,name,metadata,media_url\nu1,p,first,,\n";
@@ -44,14 +44,15 @@ public abstract class UrlImportHardeningTests : IAsyncLifetime
             for (var i = 0; ; i++)
             {
                 await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"d{i},p,drip,,\n"), stop);
-                await Task.Delay(200, stop);
+                // Far more often than the idle timeout, so only the deadline can end it, even on a loaded machine.
+                await Task.Delay(100, stop);
             }
         });
 
         var done = await ImportFromAsync(server.Url("/drip.csv"));
 
         Assert.Equal(("failed", "fetch_failed"), ((string)done["status"]!, (string)done["error"]!["code"]!));
-        Assert.Contains("did not finish within 3 s", (string)done["error"]!["message"]!);
+        Assert.Contains("did not finish within 5 s", (string)done["error"]!["message"]!);
         Assert.Equal(["first"], (await _client.ExportAsync("fetched")).Select(r => (string)r["name"]!));
     }
 
