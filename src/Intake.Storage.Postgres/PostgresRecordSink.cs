@@ -9,9 +9,11 @@ namespace Intake.Storage.Postgres;
 /// <summary>
 /// Applies one load in a single transaction. Records stream by binary COPY while the file is parsed:
 /// entities into a temporary staging table, interactions straight into the dataset's table (their rows are
-/// invisible to everyone else until the commit). <see cref="CompleteAsync"/> then merges set-based
-/// (<see cref="EntityMerge"/>, <see cref="InteractionMerge"/>) and commits records, rejections, attribute
-/// types, counts and the applied-load marker together. Disposing before that rolls everything back.
+/// invisible to everyone else until the commit). <see cref="MergeAsync"/> then merges set-based
+/// (<see cref="EntityMerge"/>, <see cref="InteractionMerge"/>), and <see cref="CommitAsync"/> either commits
+/// records, rejections, attribute types, counts and the applied-load marker together, or rolls the dataset's
+/// changes back to a savepoint and commits only the rejections and the marker. Disposing before that rolls
+/// everything back.
 /// </summary>
 /// <remarks>
 /// The transaction holds the dataset's advisory lock: the scheduler already runs one load per dataset at a
@@ -31,7 +33,9 @@ internal sealed class PostgresRecordSink : IRecordSink
     private readonly KeyHashes _hashes = new();
     private long _minTimestamp = long.MaxValue;
     private long _maxTimestamp = long.MinValue;
-    private bool _completed;
+    private long _read;
+    private long _inserted;
+    private State _state;
 
     private PostgresRecordSink(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadRequest request, int tables, int recordTypeId)
     {
@@ -66,6 +70,10 @@ internal sealed class PostgresRecordSink : IRecordSink
                     cancellationToken);
             }
 
+            // Everything the load writes to the dataset comes after this savepoint, so a discarded load can undo it
+            // and still commit its rejections and marker in the same transaction (one savepoint, one subtransaction).
+            await connection.ExecuteAsync("SAVEPOINT load;", cancellationToken);
+
             return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId);
         }
         catch
@@ -89,29 +97,76 @@ internal sealed class PostgresRecordSink : IRecordSink
 
         Serialize(batch);
         Written += batch.Count;
+        _read += batch.RecordsRead;
         Reject(batch.Rejections);
         await _rows.FlushAsync(_copy, cancellationToken);
     }
 
-    public async ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
-        CancellationToken cancellationToken)
+    public async ValueTask<LoadTotals> MergeAsync(CancellationToken cancellationToken)
     {
-        if (_copy is not null)
+        if (_state != State.Writing)
         {
-            _rows.Trailer();
-            await _rows.FlushAsync(_copy, cancellationToken);
-            await _copy.DisposeAsync();
-            _copy = null;
+            throw new InvalidOperationException($"A load merges once, before its commit; this one is {_state}.");
         }
 
+        await EndCopyAsync(cancellationToken);
+        _state = State.Merged;
+
         // Until the merge subtracts conflicts, every record sent is counted as written.
-        var (inserted, conflicts) = Written == 0
+        (_inserted, var conflicts) = Written == 0
             ? (0L, [])
             : _interactions
                 ? await new InteractionMerge(_connection, _request, Table, Written, _minTimestamp, _maxTimestamp).RunAsync(_hashes.AnyRepeated(), cancellationToken)
                 : await new EntityMerge(_connection, _request, Table, _recordTypeId).RunAsync(cancellationToken);
         Written -= conflicts.Count;
         Reject(conflicts);
+        return new LoadTotals(_read, Written, Rejected, 0, _request.RecordType.Name);
+    }
+
+    public async ValueTask<LoadTotals> CommitAsync(LoadDecision decision, CancellationToken cancellationToken)
+    {
+        if (_state == State.Committed || (decision.Applies && _state != State.Merged))
+        {
+            throw new InvalidOperationException($"A load commits once, and is applied only after its merge; this one is {_state}.");
+        }
+
+        // Checkpoint: the decision. Discarded, everything the load wrote since the savepoint taken when the sink
+        // opened (copied rows, the merge, the time range in record_sets) is undone; only the rejections and the
+        // marker below remain to commit.
+        var deleted = 0L;
+        if (decision.Applies)
+        {
+            deleted = await ApplyChangesAsync(decision.NewAttributeTypes, cancellationToken);
+        }
+        else
+        {
+            await EndCopyAsync(cancellationToken);
+            await _connection.ExecuteAsync("ROLLBACK TO SAVEPOINT load;", cancellationToken);
+            Written = 0;
+        }
+
+        await StoreRejectionsAsync(cancellationToken);
+        var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
+        await _connection.ExecuteAsync(
+            """
+            INSERT INTO applied_loads (import_id, dataset_id, record_type, read, written, rejected, deleted, error_code, error_message)
+            VALUES (@import, @dataset, @type, @read, @written, @rejected, @deleted, @errorCode, @errorMessage);
+            """,
+            cancellationToken,
+            ("import", _request.ImportId), ("dataset", _request.DatasetId), ("type", totals.RecordType), ("read", totals.Read),
+            ("written", totals.Written), ("rejected", totals.Rejected), ("deleted", totals.Deleted),
+            ("errorCode", decision.Failure?.Code), ("errorMessage", decision.Failure?.Message));
+
+        // Checkpoint: the commit below is the single point at which the load (or, discarded, its rejections) becomes visible.
+        cancellationToken.ThrowIfCancellationRequested();
+        await _transaction.CommitAsync(cancellationToken);
+        _state = State.Committed;
+        return totals;
+    }
+
+    /// <summary>What only an applied load does besides its records: replace-mode deletions, new attribute types, counts. Returns the deletions.</summary>
+    private async Task<long> ApplyChangesAsync(IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes, CancellationToken cancellationToken)
+    {
         var deleted = 0L;
         if (_request.Mode == WriteMode.Replace)
         {
@@ -119,7 +174,6 @@ internal sealed class PostgresRecordSink : IRecordSink
                 ("type", _recordTypeId), ("batch", _request.BatchSeq));
         }
 
-        await StoreRejectionsAsync(cancellationToken);
         await _connection.ExecuteAsync(
             """
             INSERT INTO attribute_types (dataset_id, name, type) SELECT @dataset, name, type FROM unnest(@names, @types) AS t (name, type)
@@ -130,29 +184,27 @@ internal sealed class PostgresRecordSink : IRecordSink
             ("types", newAttributeTypes.Select(t => t.Value.ToWire()).ToArray()));
         await _connection.ExecuteAsync(
             $"UPDATE record_sets SET {(_interactions ? "interactions = interactions" : "entities = entities")} + @delta WHERE dataset_id = @dataset;",
-            cancellationToken, ("delta", inserted - deleted), ("dataset", _request.DatasetId));
-        var totals = new LoadTotals(recordsRead, Written, Rejected, deleted, _request.RecordType.Name);
-        await _connection.ExecuteAsync(
-            """
-            INSERT INTO applied_loads (import_id, dataset_id, record_type, read, written, rejected, deleted)
-            VALUES (@import, @dataset, @type, @read, @written, @rejected, @deleted);
-            """,
-            cancellationToken,
-            ("import", _request.ImportId), ("dataset", _request.DatasetId), ("type", totals.RecordType), ("read", totals.Read),
-            ("written", totals.Written), ("rejected", totals.Rejected), ("deleted", totals.Deleted));
+            cancellationToken, ("delta", _inserted - deleted), ("dataset", _request.DatasetId));
+        return deleted;
+    }
 
-        // Checkpoint: the commit below is the single point at which the load becomes visible.
-        cancellationToken.ThrowIfCancellationRequested();
-        await _transaction.CommitAsync(cancellationToken);
-        _completed = true;
-        return totals;
+    /// <summary>Ends the load's COPY, if one is open, so the connection can run statements again.</summary>
+    private async Task EndCopyAsync(CancellationToken cancellationToken)
+    {
+        if (_copy is not null)
+        {
+            _rows.Trailer();
+            await _rows.FlushAsync(_copy, cancellationToken);
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (_copy is not null && !_completed)
+            if (_copy is not null && _state != State.Committed)
             {
                 // Ending the COPY with an error is how the protocol abandons it; the rollback below then discards everything.
                 await ((NpgsqlRawCopyStream)_copy).CancelAsync();
@@ -163,7 +215,7 @@ internal sealed class PostgresRecordSink : IRecordSink
             // The connection is closed below either way.
         }
 
-        if (!_completed)
+        if (_state != State.Committed)
         {
             try
             {
@@ -279,5 +331,12 @@ internal sealed class PostgresRecordSink : IRecordSink
         }
 
         await import.CompleteAsync(cancellationToken);
+    }
+
+    private enum State
+    {
+        Writing,
+        Merged,
+        Committed,
     }
 }

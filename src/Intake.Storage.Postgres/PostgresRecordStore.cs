@@ -29,16 +29,13 @@ public sealed class PostgresRecordStore : IRecordStore
         return await PostgresRecordSink.OpenAsync(_dataSource, request, tables, cancellationToken);
     }
 
-    public async Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
+    public async Task<AppliedLoad?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            "SELECT record_type, read, written, rejected, deleted FROM applied_loads WHERE import_id = @id AND dataset_id = @dataset;",
-            ("id", importId), ("dataset", datasetId));
+            $"SELECT {AppliedLoadColumns} FROM applied_loads WHERE import_id = @id AND dataset_id = @dataset;", ("id", importId), ("dataset", datasetId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new LoadTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(0))
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadAppliedLoad(reader) : null;
     }
 
     public async Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken)

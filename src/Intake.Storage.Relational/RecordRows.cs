@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Intake.Core.Jobs;
 using Intake.Core.Records;
 using Intake.Core.Storage;
 
@@ -15,6 +16,13 @@ public static class RecordRows
 
     /// <summary>The columns of <see cref="ReadRejection"/>.</summary>
     public const string RejectionColumns = "line, error_id, code, message, field";
+
+    /// <summary>The columns of <see cref="ReadAppliedLoad"/>, from <c>applied_loads</c>.</summary>
+    public const string AppliedLoadColumns = "record_type, read, written, rejected, deleted, error_code, error_message";
+
+    public static AppliedLoad ReadAppliedLoad(DbDataReader reader) => new(
+        new LoadTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(0)),
+        reader.IsDBNull(5) ? null : new JobError(reader.GetString(5), reader.GetString(6)));
 
     public static RecordRejection ReadRejection(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.NullableString(4));

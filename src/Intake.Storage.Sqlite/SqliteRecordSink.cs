@@ -10,10 +10,11 @@ namespace Intake.Storage.Sqlite;
 /// <summary>
 /// Applies one load to a dataset database inside a single transaction opened with the sink, so the load's
 /// records, rejections, attribute types and applied-load marker become visible together at
-/// <see cref="CompleteAsync"/>, and disposing before that rolls everything back.
+/// <see cref="CommitAsync"/>, and disposing before that rolls everything back. A discarded load rolls its
+/// merge back to a savepoint and commits only its rejections and marker.
 /// </summary>
 /// <remarks>
-/// While the file is parsed, batches are staged as sorted runs on disk (bounded memory). The commit merges
+/// While the file is parsed, batches are staged as sorted runs on disk (bounded memory). The merge writes
 /// them in index order (timestamp then key hash for interactions, key hash for entities) beside the keys the
 /// dataset already had (<see cref="ExistingKeys"/>): new keys are inserted many rows per statement, in index
 /// order; only keys whose hash exists already, or repeats within the file, take the per-row
@@ -29,9 +30,11 @@ internal sealed class SqliteRecordSink : IRecordSink
     private readonly RunWriter _runs;
     private readonly NativeStatement _insertError;
     private readonly bool _timeFirst;
+    private long _read;
     private long _inserted;
     private long _storedErrors;
-    private bool _completed;
+    private List<RecordRejection> _conflicts = [];
+    private State _state;
     private Action? _committed;
 
     private SqliteRecordSink(NativeConnection connection, string path, LoadRequest request, long recordTypeId, string stagingDirectory)
@@ -88,14 +91,77 @@ internal sealed class SqliteRecordSink : IRecordSink
     {
         cancellationToken.ThrowIfCancellationRequested();
         _runs.Write(batch);
-        StoreRejections(batch.Rejections);
+        _read += batch.RecordsRead;
+        StoreRejections(batch.Rejections, counted: false);
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes,
-        CancellationToken cancellationToken)
+    public async ValueTask<LoadTotals> MergeAsync(CancellationToken cancellationToken)
     {
-        StoreRejections(await MergeStagedRecordsAsync(cancellationToken));
+        if (_state != State.Writing)
+        {
+            throw new InvalidOperationException($"A load merges once, before its commit; this one is {_state}.");
+        }
+
+        // The merge is the first write to the dataset's records: everything from here to the commit's decision
+        // can be undone by rolling back to this savepoint, while the rejections stored before it stay. It only
+        // costs a copy of each page that existed before the load and that the merge changes (SQLite's
+        // sub-journal); appended pages are not copied.
+        _connection.Execute("SAVEPOINT merge");
+        _state = State.Merged;
+        _conflicts = await MergeStagedRecordsAsync(cancellationToken);
+        Rejected += _conflicts.Count;
+        return new LoadTotals(_read, Written, Rejected, 0, _request.RecordType.Name);
+    }
+
+    public ValueTask<LoadTotals> CommitAsync(LoadDecision decision, CancellationToken cancellationToken)
+    {
+        if (_state == State.Committed || (decision.Applies && _state != State.Merged))
+        {
+            throw new InvalidOperationException($"A load commits once, and is applied only after its merge; this one is {_state}.");
+        }
+
+        // Checkpoint: the decision. Applied, the merge stays; discarded, it is undone (a load stopped before its
+        // merge wrote no record), and only the rejections and the marker below remain to commit.
+        if (_state == State.Merged)
+        {
+            _connection.Execute(decision.Applies ? "RELEASE merge" : "ROLLBACK TO merge; RELEASE merge");
+        }
+
+        if (!decision.Applies)
+        {
+            _inserted = 0;
+            Written = 0;
+        }
+
+        StoreRejections(_conflicts, counted: true);
+        var deleted = decision.Applies ? ApplyChanges(decision.NewAttributeTypes) : 0L;
+        var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
+        using (var marker = _connection.Prepare(
+            "INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted, error_code, error_message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))
+        {
+            marker.Bind(1, _request.ImportId);
+            marker.Bind(2, totals.RecordType);
+            marker.Bind(3, totals.Read);
+            marker.Bind(4, totals.Written);
+            marker.Bind(5, totals.Rejected);
+            marker.Bind(6, totals.Deleted);
+            marker.Bind(7, decision.Failure?.Code);
+            marker.Bind(8, decision.Failure?.Message);
+            marker.Execute();
+        }
+
+        // Checkpoint: the commit below is the single point at which the load (or, discarded, its rejections) becomes visible.
+        cancellationToken.ThrowIfCancellationRequested();
+        _connection.Execute("COMMIT");
+        _state = State.Committed;
+        _committed?.Invoke();
+        return ValueTask.FromResult(totals);
+    }
+
+    /// <summary>What only an applied load does besides its records: replace-mode deletions, new attribute types, counts. Returns the deletions.</summary>
+    private long ApplyChanges(IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes)
+    {
         var deleted = 0L;
         if (_request.Mode == WriteMode.Replace)
         {
@@ -115,38 +181,17 @@ internal sealed class SqliteRecordSink : IRecordSink
             }
         }
 
-        using (var counts = _connection.Prepare("UPDATE counts SET n = n + ?1 WHERE kind = ?2"))
-        {
-            counts.Bind(1, _inserted - deleted);
-            counts.Bind(2, _request.RecordType.Kind.ToWire());
-            counts.Execute();
-        }
-
-        var totals = new LoadTotals(recordsRead, Written, Rejected, deleted, _request.RecordType.Name);
-        using (var marker = _connection.Prepare(
-            "INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
-        {
-            marker.Bind(1, _request.ImportId);
-            marker.Bind(2, totals.RecordType);
-            marker.Bind(3, totals.Read);
-            marker.Bind(4, totals.Written);
-            marker.Bind(5, totals.Rejected);
-            marker.Bind(6, totals.Deleted);
-            marker.Execute();
-        }
-
-        // Checkpoint: the commit below is the single point at which the load becomes visible.
-        cancellationToken.ThrowIfCancellationRequested();
-        _connection.Execute("COMMIT");
-        _completed = true;
-        _committed?.Invoke();
-        return totals;
+        using var counts = _connection.Prepare("UPDATE counts SET n = n + ?1 WHERE kind = ?2");
+        counts.Bind(1, _inserted - deleted);
+        counts.Bind(2, _request.RecordType.Kind.ToWire());
+        counts.Execute();
+        return deleted;
     }
 
     public ValueTask DisposeAsync()
     {
         _insertError.Dispose();
-        if (!_completed && _connection.InTransaction)
+        if (_state != State.Committed && _connection.InTransaction)
         {
             _connection.Execute("ROLLBACK");
         }
@@ -295,11 +340,16 @@ internal sealed class SqliteRecordSink : IRecordSink
         _request.RecordType.AlreadyExists(_request.DatasetId, record.Line, record.Text(StagedRecord.Type), record.Text(StagedRecord.Id),
             record.Text(StagedRecord.Target), record.Timestamp);
 
-    private void StoreRejections(List<RecordRejection> rejections)
+    /// <summary>Stores the first <see cref="LoadRequest.MaxStoredErrors"/> rejections; counts them unless the merge did.</summary>
+    private void StoreRejections(List<RecordRejection> rejections, bool counted)
     {
         foreach (var rejection in rejections)
         {
-            Rejected++;
+            if (!counted)
+            {
+                Rejected++;
+            }
+
             if (_storedErrors >= _request.MaxStoredErrors)
             {
                 continue;
@@ -314,5 +364,12 @@ internal sealed class SqliteRecordSink : IRecordSink
             _insertError.Bind(7, rejection.Field);
             _insertError.Execute();
         }
+    }
+
+    private enum State
+    {
+        Writing,
+        Merged,
+        Committed,
     }
 }

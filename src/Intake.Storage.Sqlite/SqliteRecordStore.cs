@@ -35,15 +35,12 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
             () => _checkpoints.Schedule(dataSource.DatasetPath(request.DatasetId)));
     }
 
-    public async Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
+    public async Task<AppliedLoad?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(datasetId, cancellationToken);
-        await using var command = connection.Command(
-            "SELECT record_type, read, written, rejected, deleted FROM applied_loads WHERE import_id = @id;", ("@id", importId));
+        await using var command = connection.Command($"SELECT {AppliedLoadColumns} FROM applied_loads WHERE import_id = @id;", ("@id", importId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new LoadTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(0))
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadAppliedLoad(reader) : null;
     }
 
     public async Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Intake.Core.Imports;
+using Intake.Core.Jobs;
 using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
 using Intake.Core.Storage;
@@ -6,7 +7,7 @@ using Intake.Core.Storage;
 namespace Intake.Storage.Compliance;
 
 /// <summary>What every record store must do, run unchanged against each provider.</summary>
-public abstract class RecordStoreCompliance : StoreCompliance
+public abstract partial class RecordStoreCompliance : StoreCompliance
 {
     protected IRecordStore Records => Store.Records;
 
@@ -20,13 +21,14 @@ public abstract class RecordStoreCompliance : StoreCompliance
         await using (var sink = await OpenAsync("ds", "imp-1", 1, WriteMode.Upsert))
         {
             await sink.WriteAsync(batch, default);
-            totals = await sink.CompleteAsync(3, [new("price", AttributeType.Double)], default);
+            Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), await sink.MergeAsync(default));
+            totals = await sink.CommitAsync(LoadDecision.Apply([new("price", AttributeType.Double)]), default);
         }
 
         Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), totals);
         Assert.Equal(new RecordCounts(2, 0), await Records.CountAsync("ds", default));
         Assert.Equal(AttributeType.Double, (await Records.GetAttributeTypesAsync("ds", default))["price"]);
-        Assert.Equal(totals, await Records.FindAppliedLoadAsync("ds", "imp-1", default));
+        Assert.Equal(new AppliedLoad(totals, null), await Records.FindAppliedLoadAsync("ds", "imp-1", default));
         var error = Assert.Single(await Records.ReadErrorsAsync("ds", "imp-1", null, default).ToListAsync());
         Assert.Equal(("MissingField", "id", 3L), (error.Code, error.Field, error.Line));
         var a = (await Records.FindEntityAsync("ds", "p", "a", default))!;
@@ -195,6 +197,7 @@ public abstract class RecordStoreCompliance : StoreCompliance
     {
         await using var sink = await OpenAsync(dataset, importId, seq, mode, batch.RecordType);
         await sink.WriteAsync(batch, default);
-        return await sink.CompleteAsync(batch.RecordsRead, types ?? [], default);
+        await sink.MergeAsync(default);
+        return await sink.CommitAsync(LoadDecision.Apply(types ?? []), default);
     }
 }

@@ -139,7 +139,8 @@ public sealed class PostgresProviderTests : IAsyncLifetime
             Assert.Equal(50_000, sink.Written);
             Assert.Equal(RecordCounts.Zero, await reader.CountAsync("ds", default));
             Assert.Empty(await reader.ExportAsync("ds", new ExportQuery(null, null, null, null), default).ToListAsync());
-            await sink.CompleteAsync(50_000, [], default);
+            await sink.MergeAsync(default);
+            await sink.CommitAsync(LoadDecision.Apply([]), default);
         }
 
         Assert.Equal(new RecordCounts(0, 50_000), await reader.CountAsync("ds", default));

@@ -29,12 +29,12 @@ public sealed class ImportLoader(
 
     public async Task<LoadOutcome> LoadAsync(Job job, ImportInfo import, CancellationToken cancellationToken)
     {
-        // Checkpoint: a load that committed but whose job was not marked final (a crash in between) is
-        // redelivered; its marker makes the redo a no-op that reports the committed counts.
+        // Checkpoint: a load that committed (applied or discarded) but whose job was not marked final (a crash in
+        // between) is redelivered; its marker makes the redo a no-op that reports the committed outcome.
         var applied = await records.FindAppliedLoadAsync(import.DatasetId, import.Id, cancellationToken);
         if (applied is not null)
         {
-            return LoadOutcome.FromTotals(applied);
+            return LoadOutcome.From(applied.Totals, applied.Failure);
         }
 
         var options = limits.Value;
@@ -44,6 +44,7 @@ public sealed class ImportLoader(
         var customTypes = await recordTypes.CustomTypesAsync(import.DatasetId, cancellationToken);
         using var parser = RecordParser.Open(source, import.Request, recordTypes.Catalog, customTypes, options);
         var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken));
+        var budget = new ErrorBudget(import.Request.MaxErrors, import.Request.MaxErrorRatio);
 
         await using var sink = await records.OpenSinkAsync(
             new LoadRequest(import.DatasetId, import.Id, import.Seq, parser.RecordType, import.Request.Mode, options.MaxStoredErrors),
@@ -52,33 +53,43 @@ public sealed class ImportLoader(
         // "Now" is the load's start, so a redelivered load can only accept more recent times, never fewer.
         var eventTimes = options.EventTimes(import.Request.TimestampUnit, time.GetUtcNow());
         var progress = new ProgressState(import.PayloadBytes);
-        using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var reporting = new CancellationTokenSource();
         var reporter = ReportProgressAsync(job.Id, progress, sink, reporting.Token);
         var started = time.GetTimestamp();
         try
         {
-            var recordsRead = await PumpAsync(job.Id, parser, source, sink, new RecordWriterSetup(attributeTypes, import.DatasetId, eventTimes), progress, pipeline.Token);
+            var failure = await ReadAsync(job.Id, parser, source, sink, new RecordWriterSetup(attributeTypes, import.DatasetId, eventTimes), progress, budget,
+                cancellationToken);
+            var read = time.GetElapsedTime(started);
 
-            // Checkpoint: everything is parsed and handed to the store but not visible; the commit below is the
-            // only point where the dataset changes.
+            // Checkpoint: apply or discard is decided here, where every fact is known (the merge has counted what
+            // the load would write and found the keys the store refuses), and carried out by the one commit below:
+            // a discarded load commits its rejections and its marker, never a record, a deletion or an attribute type.
+            failure ??= LoadOutcome.Judge(await sink.MergeAsync(cancellationToken), budget);
             await faults.BeforeCommitAsync(job.Id, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            var read = time.GetElapsedTime(started);
-            var totals = await sink.CompleteAsync(recordsRead, attributeTypes.Added, cancellationToken);
-            return LoadOutcome.FromTotals(totals) with { Reading = read, Committing = time.GetElapsedTime(started) - read };
+            var committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Added) : LoadDecision.Discard(failure), cancellationToken);
+
+            // Checkpoint: committed. A crash from here until the final status is stored redoes nothing (the marker).
+            await faults.AfterCommitAsync(job.Id, cancellationToken);
+            return LoadOutcome.From(committed, failure) with { Reading = read, Committing = time.GetElapsedTime(started) - read };
         }
         finally
         {
-            await pipeline.CancelAsync();
             await reporting.CancelAsync();
             await reporter;
         }
     }
 
-    private async Task<long> PumpAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, RecordWriterSetup setup,
-        ProgressState progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the file to the sink; returns null, or why the file failed (unreadable, over a limit, or over the
+    /// error budget's count). Such a failure stops reading, keeps the rejections seen so far,
+    /// and leaves the sink ready to be discarded; a cancel or an unexpected error propagates.
+    /// </summary>
+    private async Task<JobError?> ReadAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, RecordWriterSetup setup,
+        ProgressState progress, ErrorBudget budget, CancellationToken cancellationToken)
     {
+        using var producing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var full = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(BatchesInFlight - 1) { SingleReader = true, SingleWriter = true });
         var free = Channel.CreateBounded<RecordBatch>(BatchesInFlight);
         for (var i = 0; i < BatchesInFlight; i++)
@@ -86,11 +97,10 @@ public sealed class ImportLoader(
             free.Writer.TryWrite(new RecordBatch(workerOptions.Value.BatchSize, workerOptions.Value.BatchSize * 128));
         }
 
-        var recordsRead = 0L;
         var producer = Task.Factory.StartNew(
-            () => recordsRead = Produce(parser, source, setup, full.Writer, free.Reader, cancellationToken),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
+            () => Produce(parser, source, setup, full.Writer, free.Reader, producing.Token),
+            producing.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        JobError? failure = null;
         try
         {
             await foreach (var batch in full.Reader.ReadAllAsync(cancellationToken))
@@ -100,21 +110,35 @@ public sealed class ImportLoader(
                 batch.Reset();
                 free.Writer.TryWrite(batch);
                 await faults.AfterBatchAsync(jobId, cancellationToken);
+                if (budget.CheckWhileReading(sink.Rejected, progress.RecordsRead) is { } exceeded)
+                {
+                    failure = exceeded;
+                    break;
+                }
             }
         }
-        catch
+        catch (IntakeException exception)
         {
-            // Let the producer stop too before the sink is disposed; its own exception is secondary.
+            // The reader's verdict on the file (malformed, over a limit): every batch read before it was handed on.
+            failure = new JobError(exception.Code, exception.Message);
+        }
+        finally
+        {
+            // Let the producer stop too before the sink is used or disposed; its own exception is secondary then.
+            await producing.CancelAsync();
             free.Writer.TryComplete();
             await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            throw;
         }
 
-        await producer;
-        return recordsRead;
+        if (failure is null)
+        {
+            await producer;
+        }
+
+        return failure;
     }
 
-    private static long Produce(RecordParser parser, ImportSource source, RecordWriterSetup setup,
+    private static void Produce(RecordParser parser, ImportSource source, RecordWriterSetup setup,
         ChannelWriter<RecordBatch> full, ChannelReader<RecordBatch> free, CancellationToken cancellationToken)
     {
         try
@@ -136,7 +160,6 @@ public sealed class ImportLoader(
             while (more);
 
             full.Complete();
-            return writer.RecordsSeen;
         }
         catch (Exception exception)
         {
@@ -186,6 +209,8 @@ public sealed class ImportLoader(
             Volatile.Write(ref _bytesRead, bytesRead);
             Interlocked.Add(ref _recordsRead, recordsInBatch);
         }
+
+        public long RecordsRead => Volatile.Read(ref _recordsRead);
 
         public ImportProgress Snapshot(IRecordSink sink) =>
             new(Volatile.Read(ref _bytesRead), bytesTotal, Volatile.Read(ref _recordsRead), sink.Written, sink.Rejected);

@@ -9,19 +9,29 @@ public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals T
     /// <summary>Time spent reading the file and handing its batches to the store.</summary>
     public TimeSpan Reading { get; init; }
 
-    /// <summary>Time the store took to apply and commit what it was handed.</summary>
+    /// <summary>Time the store took to merge, decide and commit what it was handed.</summary>
     public TimeSpan Committing { get; init; }
 
-    /// <summary>A committed load is completed, completed with errors, or failed when every record was rejected.</summary>
-    public static LoadOutcome FromTotals(LoadTotals totals)
-    {
-        if (totals.Written == 0 && totals.Rejected > 0)
-        {
-            return new(JobStatus.Failed,
-                new JobError(ErrorCodes.AllRecordsRejected, $"All {totals.Rejected:N0} records were rejected; see the import's errors."),
-                totals);
-        }
+    /// <summary>
+    /// The decision taken on what a merge would commit: the reason to discard the load, or null to apply it.
+    /// An exceeded error budget comes first (the caller asked for it), then a file whose every record was rejected.
+    /// </summary>
+    public static JobError? Judge(LoadTotals merged, ErrorBudget budget) =>
+        budget.Check(merged.Rejected, merged.Read)
+        ?? (merged.Written == 0 && merged.Rejected > 0
+            ? new JobError(ErrorCodes.AllRecordsRejected, $"All {merged.Rejected:N0} records were rejected; nothing was written. See the import's errors.")
+            : null);
 
-        return new(totals.Rejected > 0 ? JobStatus.CompletedWithErrors : JobStatus.Completed, null, totals);
+    /// <summary>
+    /// The outcome of a committed load: failed with the reason it was discarded for, otherwise completed, or
+    /// completed with errors. A marker without a reason and with nothing written but rejections (written before
+    /// failed loads kept their reason) is a file whose every record was rejected.
+    /// </summary>
+    public static LoadOutcome From(LoadTotals committed, JobError? failure)
+    {
+        failure ??= committed.Written == 0 && committed.Rejected > 0 ? Judge(committed, ErrorBudget.None) : null;
+        return failure is not null
+            ? new(JobStatus.Failed, failure, committed)
+            : new(committed.Rejected > 0 ? JobStatus.CompletedWithErrors : JobStatus.Completed, null, committed);
     }
 }

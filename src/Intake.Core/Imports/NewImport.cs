@@ -33,4 +33,10 @@ public sealed record NewImport
     public string Origin { get; init; } = "native";
 
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Most rejected records allowed before the import fails and writes nothing; null for no limit.</summary>
+    public long? MaxErrors { get; init; }
+
+    /// <summary>Largest share of rejected records (0 to 1) allowed; null for no limit.</summary>
+    public double? MaxErrorRatio { get; init; }
 }

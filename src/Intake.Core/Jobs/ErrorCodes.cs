@@ -78,6 +78,7 @@ public static class ErrorCodes
     public const string InvalidEncoding = "invalid_encoding";
     public const string EmptyFile = "empty_file";
     public const string AllRecordsRejected = "all_records_rejected";
+    public const string ErrorBudgetExceeded = "error_budget_exceeded";
     public const string FetchFailed = "fetch_failed";
     public const string UploadInterrupted = "upload_interrupted";
     public const string CanceledByUser = "canceled_by_user";
@@ -131,6 +132,7 @@ public static class ErrorCodes
         new(InvalidEncoding, ErrorKind.Invalid, "The file's header is not valid UTF-8."),
         new(EmptyFile, ErrorKind.Invalid, "The file holds no records."),
         new(AllRecordsRejected, ErrorKind.Invalid, "Every record of the file was rejected."),
+        new(ErrorBudgetExceeded, ErrorKind.Invalid, "More records were rejected than the import's error budget allows."),
         new(FetchFailed, ErrorKind.Invalid, "The file could not be fetched from its URL."),
         new(UploadInterrupted, ErrorKind.Invalid, "The upload ended before the whole file arrived."),
         new(CanceledByUser, ErrorKind.Conflict, "The import was canceled."),

@@ -9,8 +9,11 @@ public interface IFaultInjector
     /// <summary>Called after each batch of a load is written to its sink, before the next is taken.</summary>
     ValueTask AfterBatchAsync(string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Called when a load has written everything, just before it commits.</summary>
+    /// <summary>Called when a load has been read and merged (or stopped early), just before its one commit.</summary>
     ValueTask BeforeCommitAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Called when a load has committed, before its job's final status is stored.</summary>
+    ValueTask AfterCommitAsync(string jobId, CancellationToken cancellationToken);
 }
 
 /// <summary>The production injector: does nothing.</summary>
@@ -19,4 +22,6 @@ public sealed class NoFaults : IFaultInjector
     public ValueTask AfterBatchAsync(string jobId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask BeforeCommitAsync(string jobId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask AfterCommitAsync(string jobId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

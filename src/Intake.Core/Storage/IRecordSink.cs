@@ -4,9 +4,16 @@ namespace Intake.Core.Storage;
 
 /// <summary>
 /// Receives one load's batches and applies them atomically (Npgsql's binary-import contract): nothing is
-/// visible before <see cref="CompleteAsync"/>, and disposing without completing rolls everything back.
-/// Called by one consumer at a time.
+/// visible before <see cref="CommitAsync"/>, and disposing without committing rolls everything back.
+/// Called by one consumer at a time, in this order: <see cref="WriteAsync"/> for each batch, at most one
+/// <see cref="MergeAsync"/>, then one <see cref="CommitAsync"/>.
 /// </summary>
+/// <remarks>
+/// The split between merge and commit is what lets the caller decide "apply or discard" once every fact is
+/// known, inside the load's transaction: the merge counts what the load would write (and finds the keys the
+/// store refuses) without making anything visible, and the commit either applies that or undoes it while
+/// still keeping the load's rejections and its applied-load marker.
+/// </remarks>
 public interface IRecordSink : IAsyncDisposable
 {
     /// <summary>Records written and rejected so far (rejections include the batch's own), for progress.</summary>
@@ -15,14 +22,26 @@ public interface IRecordSink : IAsyncDisposable
     long Rejected { get; }
 
     /// <summary>
-    /// Writes the batch's accepted records and stores its rejections, adding a rejection for each record
-    /// the store refuses (an existing key in insert mode). The batch may be reused once this returns.
+    /// Stages the batch's accepted records, keeps its rejections and counts the records it read. The batch may
+    /// be reused once this returns.
     /// </summary>
     ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Commits the records, rejections, <paramref name="newAttributeTypes"/> and the applied-load marker
-    /// together; in replace mode first deletes what the load did not write. Returns the totals.
+    /// Merges the staged records into the dataset inside the load's transaction: still invisible to every
+    /// other reader and still revocable. Adds a rejection for each record the store refuses (an existing key in
+    /// insert mode). Returns what the load would commit: records read, written and rejected. Replace-mode
+    /// deletions are not counted here; they run at the commit of an applied load.
     /// </summary>
-    ValueTask<LoadTotals> CompleteAsync(long recordsRead, IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes, CancellationToken cancellationToken);
+    ValueTask<LoadTotals> MergeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends the load with one commit. <see cref="LoadDecision.Apply"/> commits the merged records, the
+    /// replace-mode deletions, the new attribute types, the counts, the rejections and the applied-load marker
+    /// together (a merge must have run). <see cref="LoadDecision.Discard"/> undoes everything the load wrote to
+    /// the dataset, merged or not, and commits only its rejections and the marker carrying the failure.
+    /// Returns the committed totals: a discarded load wrote and deleted nothing. Canceling before the commit
+    /// point rolls everything back, rejections included.
+    /// </summary>
+    ValueTask<LoadTotals> CommitAsync(LoadDecision decision, CancellationToken cancellationToken);
 }

@@ -10,13 +10,13 @@ namespace Intake.Core.Storage;
 public interface IRecordStore
 {
     /// <summary>
-    /// Opens a sink for one load. Nothing it writes is visible until <see cref="IRecordSink.CompleteAsync"/>;
-    /// disposing it without completing discards everything.
+    /// Opens a sink for one load. Nothing it writes is visible until <see cref="IRecordSink.CommitAsync"/>;
+    /// disposing it without committing discards everything.
     /// </summary>
     Task<IRecordSink> OpenSinkAsync(LoadRequest request, CancellationToken cancellationToken);
 
-    /// <summary>The totals of a load that was committed already (a redelivered job), or null.</summary>
-    Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken);
+    /// <summary>The marker of a load that was committed already, applied or discarded (a redelivered job), or null.</summary>
+    Task<AppliedLoad?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using Intake.Core.Imports;
+using Intake.Core.Jobs;
 using Intake.Core.Records;
 
 namespace Intake.Core.Storage;
@@ -12,8 +13,14 @@ public sealed record LoadRequest(
     WriteMode Mode,
     int MaxStoredErrors);
 
-/// <summary>The outcome counts of a committed load.</summary>
+/// <summary>The outcome counts of a load: what a merge would commit, or what a commit did.</summary>
 public sealed record LoadTotals(long Read, long Written, long Rejected, long Deleted, string RecordType);
+
+/// <summary>
+/// The applied-load marker of a committed load: its totals, and the failure it was discarded for (null when
+/// it was applied). A redelivered load reports this instead of loading again.
+/// </summary>
+public sealed record AppliedLoad(LoadTotals Totals, JobError? Failure);
 
 /// <summary>How many entities and interactions there are.</summary>
 public sealed record RecordCounts(long Entities, long Interactions)

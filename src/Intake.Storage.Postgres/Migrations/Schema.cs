@@ -189,5 +189,9 @@ internal static class Schema
             created_at bigint NOT NULL
         );
         """,
+        """
+        -- A discarded load (failed) commits its marker too, with the reason; an applied one has none.
+        ALTER TABLE applied_loads ADD COLUMN error_code text, ADD COLUMN error_message text;
+        """,
     ];
 }

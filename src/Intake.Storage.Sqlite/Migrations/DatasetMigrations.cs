@@ -76,5 +76,10 @@ internal static class DatasetMigrations
         );
         INSERT INTO counts (kind, n) VALUES ('entity', 0), ('interaction', 0);
         """,
+        """
+        -- A discarded load (failed) commits its marker too, with the reason; an applied one has none.
+        ALTER TABLE applied_loads ADD COLUMN error_code TEXT;
+        ALTER TABLE applied_loads ADD COLUMN error_message TEXT;
+        """,
     ];
 }

@@ -34,4 +34,6 @@ public sealed class LoadGate : IFaultInjector
     }
 
     public ValueTask BeforeCommitAsync(string jobId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask AfterCommitAsync(string jobId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
