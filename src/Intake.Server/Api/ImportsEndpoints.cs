@@ -41,7 +41,8 @@ public static class ImportsEndpoints
     public static async Task<Results<Accepted<ImportDto>, ProblemHttpResult>> CreateImportAsync(
         string id, HttpRequest request, ImportService imports, CancellationToken cancellationToken,
         [FromQuery] string? recordType = null, [FromQuery] string? mode = null, [FromQuery] string? format = null, [FromQuery] string? delimiter = null,
-        [FromQuery] string? timestampUnit = null)
+        [FromQuery] string? timestampUnit = null,
+        [FromQuery] string? maxErrors = null, [FromQuery] string? maxErrorRatio = null)
     {
         var template = new NewImport
         {
@@ -52,6 +53,8 @@ public static class ImportsEndpoints
             Format = QueryValues.Format(format),
             Delimiter = QueryValues.Delimiter(delimiter),
             TimestampUnit = QueryValues.TimestampUnit(timestampUnit),
+            MaxErrors = QueryValues.MaxErrors(maxErrors),
+            MaxErrorRatio = QueryValues.MaxErrorRatio(maxErrorRatio),
             IdempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault(),
         };
 
@@ -68,6 +71,8 @@ public static class ImportsEndpoints
                 Format = QueryValues.Format(urlRequest.Format) ?? template.Format,
                 Delimiter = urlRequest.Delimiter is null ? template.Delimiter : QueryValues.Delimiter(urlRequest.Delimiter),
                 TimestampUnit = urlRequest.TimestampUnit is null ? template.TimestampUnit : QueryValues.TimestampUnit(urlRequest.TimestampUnit),
+                MaxErrors = QueryValues.MaxErrors(urlRequest.MaxErrors) ?? template.MaxErrors,
+                MaxErrorRatio = QueryValues.MaxErrorRatio(urlRequest.MaxErrorRatio) ?? template.MaxErrorRatio,
             }, cancellationToken);
         }
         else

@@ -42,6 +42,25 @@ internal static class QueryValues
         : JobStatusNames.TryParse(value, out var status) ? status
         : throw new IntakeException(ErrorCodes.InvalidRequest, $"Status '{value}' is not one of {string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWire()))}.");
 
+    /// <summary><c>maxErrors</c>: a whole number, 0 or more.</summary>
+    public static long? MaxErrors(string? value) =>
+        value is null ? null
+        : long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) ? MaxErrors(count)
+        : throw new IntakeException(ErrorCodes.InvalidRequest, $"maxErrors '{value}' must be a whole number of records, 0 or more.");
+
+    public static long? MaxErrors(long? value) =>
+        value is null or >= 0 ? value : throw new IntakeException(ErrorCodes.InvalidRequest, $"maxErrors {value} must be 0 or more.");
+
+    /// <summary><c>maxErrorRatio</c>: a share of the records read, from 0 to 1.</summary>
+    public static double? MaxErrorRatio(string? value) =>
+        value is null ? null
+        : double.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? MaxErrorRatio(ratio)
+        : throw new IntakeException(ErrorCodes.InvalidRequest, $"maxErrorRatio '{value}' must be a number from 0 to 1 (0.05 allows 5% of the records to be rejected).");
+
+    public static double? MaxErrorRatio(double? value) =>
+        value is null or (>= 0 and <= 1) ? value
+        : throw new IntakeException(ErrorCodes.InvalidRequest, $"maxErrorRatio {value} must be from 0 to 1 (0.05 allows 5% of the records to be rejected).");
+
     public static int Limit(int? value) =>
         value is null ? 100
         : value is >= 1 and <= 1000 ? value.Value

@@ -10,6 +10,8 @@ public sealed record ImportDto(
     string Status,
     string RecordType,
     string Mode,
+    long? MaxErrors,
+    double? MaxErrorRatio,
     string? Format,
     string? TimestampUnit,
     IReadOnlyList<string> Tags,
@@ -31,6 +33,8 @@ public sealed record ImportDto(
         import.Status.ToWire(),
         import.ResolvedRecordType ?? import.Request.RecordType,
         import.Request.Mode.ToWire(),
+        import.Request.MaxErrors,
+        import.Request.MaxErrorRatio,
         import.Request.Format,
         import.Request.TimestampUnit?.ToWire(),
         import.Request.Tags,
@@ -69,4 +73,5 @@ public sealed record RecordErrorDto(long Line, string ErrorId, string Code, stri
 public sealed record ImportJobsDto(string? FileUpload, string? DatasetLoad);
 
 public sealed record UrlImportRequest(string? Url, string? Format, string? RecordType, string? Mode, IReadOnlyList<string>? Tags, string? Delimiter,
-    string? TimestampUnit = null);
+    string? TimestampUnit = null,
+    long? MaxErrors = null, double? MaxErrorRatio = null);
