@@ -21,7 +21,7 @@ public static class ImportsEndpoints
     {
         app.MapPost("/v1/datasets/{id}/imports", CreateImportAsync).WithTags("Imports").WithName("CreateImport")
             .WithSummary("Import a file sent as the body (or a multipart file), or {url, …} to fetch one.").DisableAntiforgery()
-            .TakesQuery("recordType", "mode", "tags", "format", "delimiter", "timestampUnit");
+            .TakesQuery("recordType", "mode", "tags", "format", "delimiter", "timestampUnit", "maxErrors", "maxErrorRatio");
 
         var api = app.MapGroup("/v1/imports").WithTags("Imports").TakesQuery();
         api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.")
