@@ -102,7 +102,8 @@ internal sealed class PostgresRecordSink : IRecordSink
         await _rows.FlushAsync(_copy, cancellationToken);
     }
 
-    public async ValueTask<LoadTotals> MergeAsync(CancellationToken cancellationToken)
+    /// <remarks>Every merge here is revocable: the savepoint is taken when the sink opens, before the COPY.</remarks>
+    public async ValueTask<LoadTotals> MergeAsync(bool revocable, CancellationToken cancellationToken)
     {
         if (_state != State.Writing)
         {

@@ -27,7 +27,7 @@ public abstract partial class RecordStoreCompliance
         await using (var sink = await OpenAsync("ds", "imp-3", 3, WriteMode.Replace))
         {
             await sink.WriteAsync(batch, default);
-            Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), await sink.MergeAsync(default));
+            Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), await sink.MergeAsync(revocable: true, default));
             committed = await sink.CommitAsync(LoadDecision.Discard(s_failure), default);
         }
 
@@ -64,7 +64,7 @@ public abstract partial class RecordStoreCompliance
         await using (var sink = await OpenAsync("ds", "imp-2", 2, WriteMode.Upsert, BuiltInRecordTypes.Interaction))
         {
             await sink.WriteAsync(Batches.Interactions("ds", ("u", "a", 1), ("u", "a", 1), ("v", "c", 3)), default);
-            Assert.Equal(3, (await sink.MergeAsync(default)).Written);
+            Assert.Equal(3, (await sink.MergeAsync(revocable: true, default)).Written);
             await sink.CommitAsync(LoadDecision.Discard(s_failure), default);
         }
 
@@ -84,7 +84,7 @@ public abstract partial class RecordStoreCompliance
         await using (var sink = await OpenAsync("ds", "imp-2", 2, WriteMode.Insert))
         {
             await sink.WriteAsync(Batches.Entities("ds", ("a", "new"), ("b", "one"), ("b", "two")), default);
-            Assert.Equal(new LoadTotals(3, 1, 2, 0, "entity"), await sink.MergeAsync(default));
+            Assert.Equal(new LoadTotals(3, 1, 2, 0, "entity"), await sink.MergeAsync(revocable: true, default));
             Assert.Equal(new LoadTotals(3, 0, 2, 0, "entity"), await sink.CommitAsync(LoadDecision.Discard(s_failure), default));
         }
 
@@ -95,13 +95,30 @@ public abstract partial class RecordStoreCompliance
     }
 
     [Fact]
+    public async Task A_merge_that_is_not_revocable_and_wrote_nothing_can_be_discarded()
+    {
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Entities("ds", ("a", "old")));
+        var before = await SnapshotAsync("ds");
+
+        await using (var refused = await OpenAsync("ds", "imp-3", 3, WriteMode.Insert))
+        {
+            await refused.WriteAsync(Batches.Entities("ds", ("a", "again")), default);
+            Assert.Equal(0, (await refused.MergeAsync(revocable: false, default)).Written);
+            await refused.CommitAsync(LoadDecision.Discard(s_failure), default);
+        }
+
+        Assert.Equal(before, await SnapshotAsync("ds"));
+        Assert.Single(await Records.ReadErrorsAsync("ds", "imp-3", null, default).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_load_cannot_be_applied_before_its_merge_or_committed_twice()
     {
         await using var sink = await OpenAsync("ds", "imp-1", 1, WriteMode.Upsert);
         await sink.WriteAsync(Batches.Entities("ds", ("a", "A")), default);
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await sink.CommitAsync(LoadDecision.Apply([]), default));
-        await sink.MergeAsync(default);
+        await sink.MergeAsync(revocable: true, default);
         await sink.CommitAsync(LoadDecision.Apply([]), default);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await sink.CommitAsync(LoadDecision.Discard(s_failure), default));
     }

@@ -21,7 +21,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         await using (var sink = await OpenAsync("ds", "imp-1", 1, WriteMode.Upsert))
         {
             await sink.WriteAsync(batch, default);
-            Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), await sink.MergeAsync(default));
+            Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), await sink.MergeAsync(revocable: false, default));
             totals = await sink.CommitAsync(LoadDecision.Apply([new("price", AttributeType.Double)]), default);
         }
 
@@ -197,7 +197,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
     {
         await using var sink = await OpenAsync(dataset, importId, seq, mode, batch.RecordType);
         await sink.WriteAsync(batch, default);
-        await sink.MergeAsync(default);
+        await sink.MergeAsync(revocable: false, default);
         return await sink.CommitAsync(LoadDecision.Apply(types ?? []), default);
     }
 }

@@ -139,7 +139,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
             Assert.Equal(50_000, sink.Written);
             Assert.Equal(RecordCounts.Zero, await reader.CountAsync("ds", default));
             Assert.Empty(await reader.ExportAsync("ds", new ExportQuery(null, null, null, null), default).ToListAsync());
-            await sink.MergeAsync(default);
+            await sink.MergeAsync(revocable: false, default);
             await sink.CommitAsync(LoadDecision.Apply([]), default);
         }
 

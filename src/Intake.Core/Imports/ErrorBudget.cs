@@ -19,6 +19,8 @@ public readonly record struct ErrorBudget(long? MaxErrors, double? MaxErrorRatio
 {
     public static readonly ErrorBudget None = new(null, null);
 
+    public bool IsSet => MaxErrors is not null || MaxErrorRatio is not null;
+
     /// <summary>The count alone, judged while reading: the rejections so far already exceed it.</summary>
     public JobError? CheckWhileReading(long rejected, long read) =>
         MaxErrors is { } max && rejected > max

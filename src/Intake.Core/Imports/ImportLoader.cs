@@ -65,7 +65,10 @@ public sealed class ImportLoader(
             // Checkpoint: apply or discard is decided here, where every fact is known (the merge has counted what
             // the load would write and found the keys the store refuses), and carried out by the one commit below:
             // a discarded load commits its rejections and its marker, never a record, a deletion or an attribute type.
-            failure ??= LoadOutcome.Judge(await sink.MergeAsync(cancellationToken), budget);
+            // A budget the reading's rejections exceed already needs no merge; only insert mode's refusals of stored keys,
+            // found by the merge, can still exceed it, so only then must a merge that wrote records stay revocable.
+            failure ??= budget.Check(sink.Rejected, progress.RecordsRead);
+            failure ??= LoadOutcome.Judge(await sink.MergeAsync(budget.IsSet && import.Request.Mode == WriteMode.Insert, cancellationToken), budget);
             await faults.BeforeCommitAsync(job.Id, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Added) : LoadDecision.Discard(failure), cancellationToken);

@@ -28,18 +28,24 @@ public interface IRecordSink : IAsyncDisposable
     ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Merges the staged records into the dataset inside the load's transaction: still invisible to every
-    /// other reader and still revocable. Adds a rejection for each record the store refuses (an existing key in
-    /// insert mode). Returns what the load would commit: records read, written and rejected. Replace-mode
-    /// deletions are not counted here; they run at the commit of an applied load.
+    /// Merges the staged records into the dataset inside the load's transaction, invisible to every other
+    /// reader. Adds a rejection for each record the store refuses (an existing key in insert mode; no other mode
+    /// refuses records here). Returns what the load would commit: records read, written and rejected.
+    /// Replace-mode deletions are not counted here; they run at the commit of an applied load.
     /// </summary>
-    ValueTask<LoadTotals> MergeAsync(CancellationToken cancellationToken);
+    /// <param name="revocable">
+    /// Whether the load may still be discarded after its merge wrote records (the merge's own rejections can
+    /// exceed an error budget; a plan). A merge that is not revocable may be discarded only if it wrote nothing;
+    /// a store may make every merge revocable, but keeping the undo can cost it (SQLite: a savepoint).
+    /// </param>
+    ValueTask<LoadTotals> MergeAsync(bool revocable, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the load with one commit. <see cref="LoadDecision.Apply"/> commits the merged records, the
     /// replace-mode deletions, the new attribute types, the counts, the rejections and the applied-load marker
     /// together (a merge must have run). <see cref="LoadDecision.Discard"/> undoes everything the load wrote to
-    /// the dataset, merged or not, and commits only its rejections and the marker carrying the failure.
+    /// the dataset and commits only its rejections and the marker carrying the failure; it throws
+    /// <see cref="InvalidOperationException"/> after a merge that was not revocable and wrote records.
     /// Returns the committed totals: a discarded load wrote and deleted nothing. Canceling before the commit
     /// point rolls everything back, rejections included.
     /// </summary>
