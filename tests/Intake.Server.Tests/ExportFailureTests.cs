@@ -89,7 +89,7 @@ public abstract class ExportFailureTests : IAsyncLifetime
     {
         public Task<IRecordSink> OpenSinkAsync(LoadRequest request, CancellationToken cancellationToken) => store.OpenSinkAsync(request, cancellationToken);
 
-        public Task<LoadTotals?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken) =>
+        public Task<AppliedLoad?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken) =>
             store.FindAppliedLoadAsync(datasetId, importId, cancellationToken);
 
         public Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken) =>
