@@ -14,7 +14,7 @@ internal sealed class ImportCommand : Command
     public readonly Option<string?> RecordType = new("--record-type") { Description = "auto (the header or first record decides), or a record type name [default: auto]" };
     public readonly Option<string?> Mode = new("--mode") { Description = "upsert (a repeated key overwrites), insert (an existing key is rejected) or replace (a full sync of the record type) [default: upsert]" };
     public readonly Option<string[]> Tags = new("--tags") { Description = "Tags of the import (a,b or repeated) [default: default]" };
-    public readonly Option<string?> Format = new("--format") { Description = "csv, json or ndjson [default: from the file name, then the content]" };
+    public readonly Option<string?> Format = new("--format") { Description = "csv, json, ndjson or parquet [default: from the file name, then the content]" };
     public readonly Option<string?> Delimiter = new("--delimiter") { Description = "The CSV delimiter: one character, or tab [default: ,]" };
     public readonly Option<string?> TimestampUnit = new("--timestamp-unit") { Description = "How integer timestamps are read: s, ms, us or ns [default: by magnitude]" };
     public readonly Option<bool> Wait = new("--wait", "-w") { Description = "Follow each load to its end; the exit status then tells how the imports ended" };

@@ -22,7 +22,7 @@ internal sealed class ValidateCommand : Command
     {
         var file = new Argument<FileInfo>("file") { Description = "CSV, JSON or NDJSON, gzip-compressed or not" };
         var recordType = new Option<string>("--record-type") { Description = "The record type, or auto (the header or first record decides)", Required = true };
-        var format = new Option<string?>("--format") { Description = "csv, json or ndjson [default: from the file name, then the content]" };
+        var format = new Option<string?>("--format") { Description = "csv, json, ndjson or parquet [default: from the file name, then the content]" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "csv", "json", "ndjson");
         var shared = new OfflineOptions("Also write every rejected record as NDJSON to this file");
         Arguments.Add(file);

@@ -32,7 +32,7 @@ public static class FileValidator
         ArgumentNullException.ThrowIfNull(rejected);
         using var source = ImportSource.Open(raw, new ImportSourceOptions(
             request.Format, request.ContentType, request.ContentEncoding, request.FileName, limits.MaxFileBytes));
-        using var parser = RecordParser.Open(source, request, catalog, customTypes, limits);
+        using var parser = RecordParser.Open(source, request, catalog, customTypes, limits, cancellationToken);
         var batch = new RecordBatch(BatchRecords, 1 << 20);
         var writer = new RecordWriter(parser.RecordType, new AttributeTypeMap(), request.DatasetId, batch,
             limits.EventTimes(request.TimestampUnit, TimeProvider.System.GetUtcNow()));

@@ -42,7 +42,7 @@ public sealed class ImportLoader(
         using var source = ImportSource.Open(raw, new ImportSourceOptions(
             import.Request.Format, import.Request.ContentType, import.Request.ContentEncoding, import.Request.FileName, options.MaxFileBytes));
         var customTypes = await recordTypes.CustomTypesAsync(import.DatasetId, cancellationToken);
-        using var parser = RecordParser.Open(source, import.Request, recordTypes.Catalog, customTypes, options);
+        using var parser = RecordParser.Open(source, import.Request, recordTypes.Catalog, customTypes, options, cancellationToken);
         var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken));
         var budget = new ErrorBudget(import.Request.MaxErrors, import.Request.MaxErrorRatio);
 

@@ -6,8 +6,8 @@ using Intake.Core.Records.BuiltIn;
 namespace Intake.Core.Imports;
 
 /// <summary>
-/// Reads one staged file as records of one type, a batch at a time. Opening it reads the CSV header (or
-/// the first JSON record) to settle the record type, so a header that fits nothing fails before any write.
+/// Reads one staged file as records of one type, a batch at a time. Opening it reads the CSV header (the
+/// Parquet schema, or the first JSON record) to settle the record type, so a header that fits nothing fails before any write.
 /// Used by one thread.
 /// </summary>
 internal abstract class RecordParser : IDisposable
@@ -23,16 +23,19 @@ internal abstract class RecordParser : IDisposable
     public RecordType RecordType { get; }
 
     public static RecordParser Open(ImportSource source, NewImport request, RecordTypeCatalog catalog,
-        IReadOnlyDictionary<string, RecordType>? customTypes, LimitsOptions limits)
+        IReadOnlyDictionary<string, RecordType>? customTypes, LimitsOptions limits, CancellationToken cancellationToken)
     {
         var named = string.Equals(request.RecordType, RecordTypeCatalog.Auto, StringComparison.OrdinalIgnoreCase)
             ? null
             : catalog.Find(request.RecordType, customTypes)
               ?? throw new IntakeException(ErrorCodes.UnknownRecordType, $"Record type '{request.RecordType}' is not known.");
 
-        return source.Format == FileFormat.Csv
-            ? CsvRecordParser.Open(source, request.Delimiter, named, limits)
-            : JsonRecordParser.Open(source, named, limits);
+        return source.Format switch
+        {
+            FileFormat.Csv => CsvRecordParser.Open(source, request.Delimiter, named, limits),
+            FileFormat.Parquet => ParquetRecordParser.Open(source, named, limits, cancellationToken),
+            _ => JsonRecordParser.Open(source, named, limits),
+        };
     }
 
     /// <summary>

@@ -10,4 +10,7 @@ public enum FileFormat
 
     /// <summary>Newline-delimited JSON: one record per line.</summary>
     Ndjson,
+
+    /// <summary>Apache Parquet: typed columns read by name, like a CSV header (never gzip in practice, but accepted).</summary>
+    Parquet,
 }

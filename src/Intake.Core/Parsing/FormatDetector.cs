@@ -9,13 +9,17 @@ public static class FormatDetector
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    /// <summary>An explicit format option: <c>csv</c>, <c>json</c>, or <c>ndjson</c>/<c>jsonl</c>/<c>jsonlines</c>.</summary>
+    /// <summary>The media type of Parquet files (registered with IANA in 2024).</summary>
+    public const string ParquetMediaType = "application/vnd.apache.parquet";
+
+    /// <summary>An explicit format option: <c>csv</c>, <c>json</c>, <c>ndjson</c>/<c>jsonl</c>/<c>jsonlines</c>, or <c>parquet</c>.</summary>
     public static FileFormat? FromName(string? formatOption) =>
         formatOption?.Trim().ToLowerInvariant() switch
         {
             "csv" => FileFormat.Csv,
             "json" => FileFormat.Json,
             "ndjson" or "jsonl" or "jsonlines" => FileFormat.Ndjson,
+            "parquet" => FileFormat.Parquet,
             _ => null,
         };
 
@@ -38,6 +42,7 @@ public static class FormatDetector
             "application/json" or "text/json" => FileFormat.Json,
             "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines"
                 or "application/jsonlines" or "application/json-lines" => FileFormat.Ndjson,
+            ParquetMediaType or "application/x-parquet" => FileFormat.Parquet,
             _ when mediaType.EndsWith("+json", StringComparison.Ordinal) => FileFormat.Json,
             _ => null,
         };
@@ -62,16 +67,22 @@ public static class FormatDetector
             ".csv" or ".tsv" => FileFormat.Csv,
             ".json" => FileFormat.Json,
             ".ndjson" or ".jsonl" => FileFormat.Ndjson,
+            ".parquet" or ".parq" => FileFormat.Parquet,
             _ => null,
         };
     }
 
     /// <summary>
-    /// Guesses from the first (decompressed) bytes: after a BOM and whitespace, <c>[</c> is a JSON
-    /// array, <c>{</c> is NDJSON, anything else (including nothing) is CSV.
+    /// Guesses from the first (decompressed) bytes: the magic <c>PAR1</c> is Parquet; after a BOM and
+    /// whitespace, <c>[</c> is a JSON array, <c>{</c> is NDJSON, anything else (including nothing) is CSV.
     /// </summary>
     public static FileFormat Sniff(ReadOnlySpan<byte> head)
     {
+        if (head.StartsWith("PAR1"u8))
+        {
+            return FileFormat.Parquet;
+        }
+
         if (head.StartsWith(Utf8Bom))
         {
             head = head[Utf8Bom.Length..];

@@ -18,14 +18,19 @@ public sealed class ImportSource : IDisposable
 
     private readonly CountingReadStream _raw;
     private readonly CountingReadStream _content;
+    private readonly Stream _input;
+    private readonly long _maxBytes;
+    private SeekableFile? _seekable;
 
-    private ImportSource(Stream content, CountingReadStream raw, CountingReadStream counted, FileFormat format, bool gzip)
+    private ImportSource(Stream content, CountingReadStream raw, CountingReadStream counted, FileFormat format, bool gzip, Stream input, long maxBytes)
     {
         Content = content;
         _raw = raw;
         _content = counted;
         Format = format;
         Gzip = gzip;
+        _input = input;
+        _maxBytes = maxBytes;
     }
 
     /// <summary>
@@ -40,7 +45,7 @@ public sealed class ImportSource : IDisposable
     public bool Gzip { get; }
 
     /// <summary>Bytes consumed from the raw (possibly compressed) stream so far: progress through the staged file.</summary>
-    public long RawBytesRead => _raw.BytesRead;
+    public long RawBytesRead => _seekable?.Direct == true ? _seekable.BytesRead : _raw.BytesRead;
 
     /// <summary>Decompressed bytes read so far, including the few read ahead to sniff the format.</summary>
     public long ContentBytesRead => _content.BytesRead;
@@ -62,7 +67,7 @@ public sealed class ImportSource : IDisposable
         var declared = FormatDetector.FromName(options.Format);
         if (declared is null && !string.IsNullOrWhiteSpace(options.Format))
         {
-            throw new IntakeException(ErrorCodes.UnsupportedFormat, $"The format '{options.Format}' is not supported; use csv, json or ndjson.");
+            throw new IntakeException(ErrorCodes.UnsupportedFormat, $"The format '{options.Format}' is not supported; use csv, json, ndjson or parquet.");
         }
 
         var counted = new CountingReadStream(raw, long.MaxValue);
@@ -93,7 +98,7 @@ public sealed class ImportSource : IDisposable
             }
 
             opened = true;
-            return new ImportSource(content, counted, limited, format.Value, gzip);
+            return new ImportSource(content, counted, limited, format.Value, gzip, raw, options.MaxDecompressedBytes);
         }
         finally
         {
@@ -105,5 +110,28 @@ public sealed class ImportSource : IDisposable
         }
     }
 
-    public void Dispose() => Content.Dispose();
+    /// <summary>
+    /// The content as a seekable stream, for formats that read from the end (Parquet's footer). A staged file that
+    /// is a plain file is read in place; anything else (gzip, a stream of PostgreSQL chunks) is first copied to a
+    /// temporary file in <see cref="Path.GetTempPath"/> (<c>TMPDIR</c>), deleted when the source is disposed, so
+    /// memory stays one copy buffer whatever the size. Either way the size limit applies. Call once, before
+    /// reading <see cref="Content"/>.
+    /// </summary>
+    /// <exception cref="IntakeException"><see cref="ErrorCodes.FileTooLarge"/> when the content is over the limit.</exception>
+    public Stream OpenSeekable(CancellationToken cancellationToken)
+    {
+        if (_seekable is not null)
+        {
+            throw new InvalidOperationException("The content is opened as a seekable stream once.");
+        }
+
+        _seekable = !Gzip && _input.CanSeek ? SeekableFile.InPlace(_input, _maxBytes) : SeekableFile.Spool(Content, cancellationToken);
+        return _seekable;
+    }
+
+    public void Dispose()
+    {
+        _seekable?.Dispose();
+        Content.Dispose();
+    }
 }

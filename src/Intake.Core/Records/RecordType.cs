@@ -30,6 +30,13 @@ public abstract class RecordType
     /// <summary>Fields (CSV columns or JSON properties) a file must have to be read as this type.</summary>
     public abstract IReadOnlyList<string> RequiredColumns { get; }
 
+    /// <summary>
+    /// The only columns (or JSON properties) this type reads, matched case-insensitively, or null when every column
+    /// counts (free attributes, schema-validated records). A columnar reader leaves the others undecoded, as CSV
+    /// ignores them.
+    /// </summary>
+    public virtual IReadOnlyList<string>? ReadColumns => null;
+
     /// <summary>Whether free attributes are typed by the dataset's attribute map (schema-validated types are not).</summary>
     public virtual bool UsesAttributeTypes => true;
 

@@ -35,7 +35,7 @@ internal static class QueryValues
     public static string? Format(string? value) =>
         value is null || Intake.Core.Parsing.FormatDetector.FromName(value) is not null
             ? value
-            : throw new IntakeException(ErrorCodes.UnsupportedFormat, $"Format '{value}' is not one of csv, json, ndjson.");
+            : throw new IntakeException(ErrorCodes.UnsupportedFormat, $"Format '{value}' is not one of csv, json, ndjson, parquet.");
 
     public static JobStatus? Status(string? value) =>
         value is null ? null

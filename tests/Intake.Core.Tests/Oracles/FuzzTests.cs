@@ -147,7 +147,7 @@ public sealed class FuzzTests
         try
         {
             using var source = ImportSource.Open(new MemoryStream(input.Bytes), new ImportSourceOptions(input.Format, null, null, null, s_limits.MaxFileBytes));
-            using var parser = RecordParser.Open(source, new NewImport { DatasetId = "fuzz", RecordType = input.RecordType }, s_catalog, null, s_limits);
+            using var parser = RecordParser.Open(source, new NewImport { DatasetId = "fuzz", RecordType = input.RecordType }, s_catalog, null, s_limits, CancellationToken.None);
             var batch = new RecordBatch(64);
             var writer = new RecordWriter(parser.RecordType, new AttributeTypeMap(), "fuzz", batch);
             bool more;

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Intake.Core.Jobs;
+using Parquet;
+using Parquet.Schema;
+
+namespace Intake.Core.Parsing;
+
+/// <summary>
+/// Reads a Parquet file row by row, each row written as one JSON object of its columns (nulls left out), so
+/// that the record types read it exactly as they read a JSON record. One row group is decoded at a time:
+/// memory follows the file's row-group size, not its length. Used by one thread.
+/// </summary>
+internal sealed class ParquetRowReader : IDisposable
+{
+    private readonly ParquetReader _reader;
+    private readonly Stream _file;
+    private ParquetNode[] _columns = [];
+    private List<ParquetLeaf> _leaves = [];
+    private int _rowGroup = -1;
+    private long _rowsLeft;
+
+    private ParquetRowReader(ParquetReader reader, Stream file)
+    {
+        _reader = reader;
+        _file = file;
+        ColumnNames = reader.Schema.Fields.Select(f => f.Name).ToList();
+    }
+
+    /// <summary>The top-level column names, in file order.</summary>
+    public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>Rows read so far: the 1-based number of the last row read, which is its <c>line</c>.</summary>
+    public long Row { get; private set; }
+
+    /// <summary>Reads the footer of <paramref name="file"/> (seekable; disposed with the reader).</summary>
+    /// <exception cref="IntakeException"><see cref="ErrorCodes.MalformedFile"/> when it is not a readable Parquet file.</exception>
+    public static ParquetRowReader Open(Stream file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reader = Unreadable.Guard(() => ParquetReader.CreateAsync(file, new ParquetOptions(), leaveStreamOpen: true, cancellationToken)
+                .GetAwaiter().GetResult());
+            return new ParquetRowReader(reader, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the top-level columns that <paramref name="include"/> picks (by name); the others are never decoded.</summary>
+    /// <exception cref="IntakeException"><see cref="ErrorCodes.MalformedFile"/> for a picked column of a shape Intake cannot read.</exception>
+    public void Select(Func<string, bool> include)
+    {
+        var leaves = new List<ParquetLeaf>();
+        var columns = new List<ParquetNode>();
+        foreach (var field in _reader.Schema.Fields.Where(f => include(f.Name)))
+        {
+            // Rebuilt one field at a time under a schema of its own, so its levels and paths are those of the file.
+            var rebuilt = new ParquetSchema(ParquetNode.Rebuild(field)).Fields[0];
+            try
+            {
+                columns.Add(ParquetNode.Create(field, rebuilt, field.Name, leaves));
+            }
+            catch (NotSupportedException e)
+            {
+                throw new IntakeException(ErrorCodes.MalformedFile, $"{e.Message} Leave the column out of the file, or store it as JSON text.");
+            }
+        }
+
+        _columns = [.. columns];
+        _leaves = leaves;
+    }
+
+    /// <summary>
+    /// Writes the next row as a JSON object to <paramref name="json"/>; false at the end of the file. A value that
+    /// cannot be a record's value (text that is not UTF-8, a NaN) is written as null and reported in
+    /// <paramref name="problem"/>, and the row is still read to its end.
+    /// </summary>
+    /// <exception cref="IntakeException"><see cref="ErrorCodes.MalformedFile"/> when a row group cannot be decoded.</exception>
+    public bool TryRead(Utf8JsonWriter json, out ParquetRowProblem problem, CancellationToken cancellationToken)
+    {
+        problem = default;
+        while (_rowsLeft == 0)
+        {
+            if (++_rowGroup >= _reader.RowGroupCount)
+            {
+                return false;
+            }
+
+            var rowGroup = _reader.OpenRowGroupReader(_rowGroup);
+            _rowsLeft = rowGroup.RowCount;
+            foreach (var leaf in _leaves)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Unreadable.Guard(() => leaf.LoadAsync(rowGroup, cancellationToken).AsTask().GetAwaiter().GetResult());
+            }
+        }
+
+        _rowsLeft--;
+        Row++;
+        json.WriteStartObject();
+        foreach (var column in _columns)
+        {
+            if (column.IsNull)
+            {
+                column.Skip();
+                continue;
+            }
+
+            json.WritePropertyName(column.Name);
+            column.Write(json, ref problem);
+        }
+
+        json.WriteEndObject();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var leaf in _leaves)
+        {
+            leaf.Release();
+        }
+
+        // ParquetReader only releases its stream, which it leaves open here; its async disposal does no I/O.
+        _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _file.Dispose();
+    }
+
+    /// <summary>Turns what Parquet.Net throws on a damaged or truncated file into <see cref="ErrorCodes.MalformedFile"/>.</summary>
+    private static class Unreadable
+    {
+        public static T Guard<T>(Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ParquetException or NotSupportedException or IndexOutOfRangeException
+                                          or ArgumentException or InvalidOperationException or OverflowException or FormatException)
+            {
+                throw new IntakeException(ErrorCodes.MalformedFile, $"The file is not a readable Parquet file: {e.Message}");
+            }
+        }
+
+        public static void Guard(Action read) => Guard(() =>
+        {
+            read();
+            return true;
+        });
+    }
+}
