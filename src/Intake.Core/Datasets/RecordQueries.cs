@@ -10,8 +10,12 @@ namespace Intake.Core.Datasets;
 /// </summary>
 public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
 {
-    /// <summary>An export: the records to stream and the import id of each batch seq they carry.</summary>
-    public sealed record Export(IAsyncEnumerable<StoredRecord> Records, IReadOnlyDictionary<long, string> BatchIds);
+    /// <summary>
+    /// An export: the records to stream, the import id of each batch seq they carry, and the dataset's attribute types
+    /// as they were just before the records were read (typed formats give each typed attribute a column).
+    /// </summary>
+    public sealed record Export(IAsyncEnumerable<StoredRecord> Records, IReadOnlyDictionary<long, string> BatchIds,
+        IReadOnlyDictionary<string, AttributeType> AttributeTypes);
 
     public async Task<Export> ExportAsync(string datasetId, RecordKind? kind, string? type, IReadOnlyList<string> tags, long? since,
         CancellationToken cancellationToken)
@@ -19,7 +23,8 @@ public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
         await RequireDatasetAsync(datasetId, cancellationToken);
         var batches = await jobs.VisibleBatchesAsync(datasetId, tags, cancellationToken);
         var query = new ExportQuery(kind, type, batches.Keys.ToList(), since);
-        return new Export(records.ExportAsync(datasetId, query, cancellationToken), batches);
+        var attributeTypes = await records.GetAttributeTypesAsync(datasetId, cancellationToken);
+        return new Export(records.ExportAsync(datasetId, query, cancellationToken), batches, attributeTypes);
     }
 
     public async Task<(StoredRecord Record, string BatchId)?> FindEntityAsync(string datasetId, string type, string id, CancellationToken cancellationToken)
