@@ -32,7 +32,8 @@ public static class ParquetExport
         started();
 
         var columns = new ParquetExportColumns(kind, export.AttributeTypes, RowGroupRows);
-        await using var writer = await ParquetWriter.CreateAsync(columns.Schema, output, new ParquetOptions(), append: false, cancellationToken);
+        var body = new AsyncFlushOnly(output);
+        await using var writer = await ParquetWriter.CreateAsync(columns.Schema, body, new ParquetOptions(), append: false, cancellationToken);
         var rows = 0;
         for (; more; more = await records.MoveNextAsync())
         {
@@ -41,7 +42,7 @@ public static class ParquetExport
             if (rows == RowGroupRows)
             {
                 await columns.WriteRowGroupAsync(writer, rows, cancellationToken);
-                await output.FlushAsync(cancellationToken);
+                await body.FlushAsync(cancellationToken);
                 rows = 0;
             }
         }
@@ -50,5 +51,43 @@ public static class ParquetExport
         {
             await columns.WriteRowGroupAsync(writer, rows, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Passes writes through and ignores synchronous flushes: Parquet.Net flushes once synchronously after the file
+    /// header, which an HTTP response body refuses (no synchronous I/O); the export flushes asynchronously after each
+    /// row group instead.
+    /// </summary>
+    private sealed class AsyncFlushOnly(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.WriteAsync(buffer, cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -14,8 +14,9 @@ public static class RecordsEndpoints
         var api = app.MapGroup("/v1/datasets/{id}").WithTags("Records").TakesQuery();
         api.MapGet("/entities/{type}/{entityId}", GetEntityAsync).WithName("GetEntity").WithSummary("One current entity by type and id.");
         api.MapGet("/export", ExportAsync).WithName("ExportRecords")
-            .WithSummary("Stream current records as NDJSON, or CSV with Accept: text/csv (kind required), selected by kind, type, tags and since.")
-            .TakesQuery("kind", "type", "tags", "since");
+            .WithSummary("Stream current records as NDJSON, CSV (Accept: text/csv or format=csv) or Parquet (Accept: application/vnd.apache.parquet " +
+                         "or format=parquet); CSV and Parquet hold one kind. Selected by kind, type, tags and since.")
+            .TakesQuery("kind", "type", "tags", "since", "format");
         return app;
     }
 
@@ -37,8 +38,8 @@ public static class RecordsEndpoints
         return TypedResults.Content(System.Text.Encoding.UTF8.GetString(buffer.ToArray()), "application/json");
     }
 
-    public static async Task<Results<RecordExportResult, ProblemHttpResult>> ExportAsync(string id, HttpRequest request, RecordQueries queries,
-        CancellationToken cancellationToken, string? kind = null, string? type = null, string? since = null)
+    public static async Task<Results<RecordExportResult, ParquetExportResult, ProblemHttpResult>> ExportAsync(string id, HttpRequest request,
+        RecordQueries queries, CancellationToken cancellationToken, string? kind = null, string? type = null, string? since = null, string? format = null)
     {
         RecordKind? recordKind = null;
         if (kind is not null)
@@ -56,13 +57,17 @@ public static class RecordsEndpoints
                 : throw new IntakeException(ErrorCodes.InvalidRequest, $"since '{since}' is not an ISO-8601 time or epoch milliseconds.");
         }
 
-        var csv = request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (csv && recordKind is null)
+        var exportFormat = ExportFormats.Choose(format, request.Headers.Accept);
+        if (exportFormat != ExportFormat.Ndjson && recordKind is null)
         {
-            return Problems.Result(ErrorCodes.InvalidRequest, "A CSV export holds one kind of record: add kind=entity or kind=interaction.");
+            // Entities and interactions have different columns, and a CSV header or a Parquet schema is one for the whole file.
+            return Problems.Result(ErrorCodes.InvalidRequest,
+                $"A {exportFormat.ToWire()} export holds one kind of record: add kind=entity or kind=interaction (NDJSON exports mix both).");
         }
 
         var export = await queries.ExportAsync(id, recordKind, type, QueryValues.Tags(request.Query["tags"]), sinceMs, cancellationToken);
-        return new RecordExportResult(export, csv ? recordKind : null);
+        return exportFormat == ExportFormat.Parquet
+            ? new ParquetExportResult(export, recordKind!.Value, $"{id}-{(recordKind == RecordKind.Entity ? "entities" : "interactions")}.parquet")
+            : new RecordExportResult(export, exportFormat == ExportFormat.Csv ? recordKind : null);
     }
 }
