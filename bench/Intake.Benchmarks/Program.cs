@@ -2,8 +2,8 @@ using BenchmarkDotNet.Running;
 using Intake.Benchmarks;
 
 // --quick: reader throughput on generated data. parse FILE: single-core throughput of the field scan and of
-// parse + validate into record batches on a given CSV (bench/import.sh uses this). Anything else runs the
-// BenchmarkDotNet suite.
+// parse + validate into record batches on a given CSV (bench/import.sh uses this). parquet write|compare: DuckDB as
+// the independent Parquet writer and reader of bench/parquet.sh. Anything else runs the BenchmarkDotNet suite.
 if (args.Contains("--quick"))
 {
     QuickThroughput.Run();
@@ -14,6 +14,17 @@ if (args is ["parse", var path])
 {
     ParseThroughput.Run(path);
     return;
+}
+
+if (args is ["parquet", "write", var csv, var parquet])
+{
+    ParquetCheck.Write(csv, parquet);
+    return;
+}
+
+if (args is ["parquet", "compare", var source, var exported])
+{
+    Environment.Exit(ParquetCheck.Compare(source, exported) ? 0 : 1);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(QuickThroughput).Assembly).Run(args);

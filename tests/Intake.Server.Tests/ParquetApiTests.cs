@@ -83,12 +83,12 @@ public abstract class ParquetApiTests(IntakeServerFactory factory) : IDisposable
     }
 
     [Fact]
-    public async Task The_format_of_an_upload_is_found_by_name_or_magic_and_its_rows_get_per_row_errors()
+    public async Task The_format_of_an_upload_is_found_by_its_magic_bytes_and_bad_rows_get_per_row_errors()
     {
         var parquet = Path.Combine(_directory, "mixed.parquet");
         _duck.Execute($"""
-            COPY (SELECT 'click' AS type, 'u' || i AS source_id, 'i' || i AS target_id,
-                         CASE WHEN i = 2 THEN TIMESTAMPTZ '1970-01-02 00:00:00+00' ELSE TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL (i) HOUR END AS timestamp,
+            COPY (SELECT 'click' AS type, CASE WHEN i = 2 THEN '' ELSE 'u' || i END AS source_id, 'i' || i AS target_id,
+                         TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL (i) HOUR AS timestamp,
                          CASE WHEN i = 1 THEN '[1]' ELSE '{"{"}"n": ' || i || '{"}"}' END AS metadata
                   FROM range(4) t(i)) TO {DuckDb.Quote(parquet)} (FORMAT PARQUET)
             """);
@@ -102,7 +102,7 @@ public abstract class ParquetApiTests(IntakeServerFactory factory) : IDisposable
         var errors = await _client.ErrorsAsync((string)sniffed["id"]!);
         Assert.Equal([2L, 3L], errors.Select(e => (long)e["line"]!));
         Assert.Equal("metadata", (string)errors[0]["field"]!);
-        Assert.Equal("timestamp", (string)errors[1]["field"]!);
+        Assert.Equal(("MissingField", "source_id"), ((string)errors[1]["code"]!, (string)errors[1]["field"]!));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal sealed class ParquetRecordParser : RecordParser
         : base(type, maxRecords)
     {
         _reader = reader;
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 
     public static ParquetRecordParser Open(ImportSource source, RecordType? named, LimitsOptions limits, CancellationToken cancellationToken)

@@ -130,10 +130,10 @@ internal sealed class ParquetLeaf : ParquetNode
                 json.WriteRawValue(((RawColumnData<decimal>)data).Values[index].ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
                 break;
             case LeafKind.DateTime:
-                json.WriteStringValue(((RawColumnData<DateTime>)data).Values[index].ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                WriteTime(json, ((RawColumnData<DateTime>)data).Values[index], "O");
                 break;
             case LeafKind.Date:
-                json.WriteStringValue(((RawColumnData<DateTime>)data).Values[index].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                WriteTime(json, ((RawColumnData<DateTime>)data).Values[index], "yyyy-MM-dd");
                 break;
             default:
                 json.WriteStringValue(Convert.ToString(ValueAt(data, index), CultureInfo.InvariantCulture));
@@ -188,6 +188,17 @@ internal sealed class ParquetLeaf : ParquetNode
             problem = problem.OrFirst(ParquetRowProblem.Kind.InvalidJson, Column);
             json.WriteNullValue();
         }
+    }
+
+    /// <summary>
+    /// An instant as ISO-8601 with its full precision (ticks). Parquet times are UTC (or zone-less, which Intake reads as UTC,
+    /// as it does ISO text without a zone), so the value is written as UTC whatever kind the reader gave it.
+    /// </summary>
+    private static void WriteTime(Utf8JsonWriter json, DateTime value, string format)
+    {
+        Span<byte> text = stackalloc byte[40];
+        DateTime.SpecifyKind(value, DateTimeKind.Utc).TryFormat(text, out var written, format, CultureInfo.InvariantCulture);
+        json.WriteStringValue(text[..written]);
     }
 
     private void WriteFloating(Utf8JsonWriter json, bool finite, string text, ref ParquetRowProblem problem)
