@@ -198,7 +198,17 @@ internal sealed class ParquetLeaf : ParquetNode
     {
         Span<byte> text = stackalloc byte[40];
         DateTime.SpecifyKind(value, DateTimeKind.Utc).TryFormat(text, out var written, format, CultureInfo.InvariantCulture);
-        json.WriteStringValue(text[..written]);
+        var iso = text[..written];
+        if (iso.Length == 28 && iso[^1] == 'Z')
+        {
+            // "O" always writes seven fraction digits; only the significant ones are kept (.5Z, not .5000000Z; none for whole seconds).
+            var digits = iso[20..27].TrimEnd((byte)'0').Length;
+            var end = digits == 0 ? 19 : 20 + digits;
+            iso[end] = (byte)'Z';
+            iso = iso[..(end + 1)];
+        }
+
+        json.WriteStringValue(iso);
     }
 
     private void WriteFloating(Utf8JsonWriter json, bool finite, string text, ref ParquetRowProblem problem)

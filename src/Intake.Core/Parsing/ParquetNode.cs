@@ -82,24 +82,7 @@ internal abstract class ParquetNode
     {
         public override ParquetLeaf First => children[0].First;
 
-        public override void Write(Utf8JsonWriter json, ref ParquetRowProblem problem)
-        {
-            json.WriteStartObject();
-            foreach (var child in children)
-            {
-                if (child.IsNull)
-                {
-                    // A null member is left out, as an absent CSV cell is.
-                    child.Skip();
-                    continue;
-                }
-
-                json.WritePropertyName(child.Name);
-                child.Write(json, ref problem);
-            }
-
-            json.WriteEndObject();
-        }
+        public override void Write(Utf8JsonWriter json, ref ParquetRowProblem problem) => WriteObject(children, json, ref problem);
 
         public override void Skip()
         {
@@ -189,6 +172,25 @@ internal abstract class ParquetNode
             key.WriteAsName(json, ref problem);
             WriteItem(value, json, ref problem);
         }
+    }
+
+    /// <summary>Writes <paramref name="members"/> as one JSON object; a null member is left out, as an absent CSV cell is.</summary>
+    public static void WriteObject(ReadOnlySpan<ParquetNode> members, Utf8JsonWriter json, ref ParquetRowProblem problem)
+    {
+        json.WriteStartObject();
+        foreach (var member in members)
+        {
+            if (member.IsNull)
+            {
+                member.Skip();
+                continue;
+            }
+
+            json.WritePropertyName(member.Name);
+            member.Write(json, ref problem);
+        }
+
+        json.WriteEndObject();
     }
 
     private static void WriteItem(ParquetNode item, Utf8JsonWriter json, ref ParquetRowProblem problem)

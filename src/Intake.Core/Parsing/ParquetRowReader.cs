@@ -100,20 +100,7 @@ internal sealed class ParquetRowReader : IDisposable
 
         _rowsLeft--;
         Row++;
-        json.WriteStartObject();
-        foreach (var column in _columns)
-        {
-            if (column.IsNull)
-            {
-                column.Skip();
-                continue;
-            }
-
-            json.WritePropertyName(column.Name);
-            column.Write(json, ref problem);
-        }
-
-        json.WriteEndObject();
+        ParquetNode.WriteObject(_columns, json, ref problem);
         return true;
     }
 
