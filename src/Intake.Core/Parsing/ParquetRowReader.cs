@@ -125,9 +125,10 @@ internal sealed class ParquetRowReader : IDisposable
             {
                 return read();
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ParquetException or NotSupportedException or IndexOutOfRangeException
-                                          or ArgumentException or InvalidOperationException or OverflowException or FormatException)
+            catch (Exception e) when (e is not (OperationCanceledException or IntakeException or OutOfMemoryException))
             {
+                // Broad on purpose, and only around the library's own decoding: on damaged input its footer and page
+                // parsers throw whatever the bytes lead to (Thrift protocol errors, IO, index, argument, overflow, format).
                 throw new IntakeException(ErrorCodes.MalformedFile, $"The file is not a readable Parquet file: {e.Message}");
             }
         }
