@@ -58,6 +58,9 @@ internal sealed class ParquetLeaf : ParquetNode
     /// <summary>The definition level of the current entry.</summary>
     public int Definition => MaxDefinition == 0 ? 0 : _data!.DefinitionLevels[_entry];
 
+    /// <summary>Whether every entry of the row group has been read.</summary>
+    public bool AtEnd => _entry == _entries;
+
     /// <summary>Whether an entry follows the current one and repeats at <paramref name="level"/> (continues that list).</summary>
     public bool NextRepeats(int level) => _entry < _entries && _data!.RepetitionLevels[_entry] == level;
 

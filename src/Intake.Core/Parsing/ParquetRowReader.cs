@@ -90,7 +90,7 @@ internal sealed class ParquetRowReader : IDisposable
             }
 
             var rowGroup = _reader.OpenRowGroupReader(_rowGroup);
-            _rowsLeft = rowGroup.RowCount;
+            _rowsLeft = rowGroup.RowCount >= 0 ? rowGroup.RowCount : throw Inconsistent();
             foreach (var leaf in _leaves)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -100,9 +100,26 @@ internal sealed class ParquetRowReader : IDisposable
 
         _rowsLeft--;
         Row++;
-        ParquetNode.WriteObject(_columns, json, ref problem);
+        try
+        {
+            ParquetNode.WriteObject(_columns, json, ref problem);
+        }
+        catch (IndexOutOfRangeException)
+        {
+            throw Inconsistent();
+        }
+
+        if (_rowsLeft == 0 && _leaves.Any(l => !l.AtEnd))
+        {
+            throw Inconsistent();
+        }
+
         return true;
     }
+
+    /// <summary>A damaged file whose columns' levels and values do not add up to its row count.</summary>
+    private IntakeException Inconsistent() =>
+        new(ErrorCodes.MalformedFile, $"The file is not a readable Parquet file: the columns of row group {_rowGroup} do not match its row count.");
 
     public void Dispose()
     {

@@ -199,6 +199,40 @@ public sealed class ParquetImportTests : IDisposable
     }
 
     [Fact]
+    public void Damaged_files_end_in_records_rejections_or_malformed_file_and_nothing_else()
+    {
+        var file = Write("""
+            SELECT 'item' || i AS itemId, 'name ' || i AS title, i * 1.5 AS price, [i, i + 1] AS pair, {'a': i} AS s
+            FROM range(300) t(i)
+            """, uncompressed: true, rowGroupSize: 100);
+        var original = File.ReadAllBytes(file);
+        var random = new Random(20261201);
+        for (var round = 0; round < 300; round++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            if (round % 10 == 0)
+            {
+                bytes = bytes[..random.Next(bytes.Length)];
+            }
+
+            try
+            {
+                var run = Read(new MemoryStream(bytes), TableEntityRecordType.Item, new AttributeTypeMap(), "damaged.parquet");
+                Assert.All(run.Records, r => Assert.True(System.Text.Unicode.Utf8.IsValid(Encoding.UTF8.GetBytes(r.Attributes ?? ""))));
+            }
+            catch (IntakeException e)
+            {
+                Assert.True(e.Code is ErrorCodes.MalformedFile or ErrorCodes.HeaderMismatch, $"round {round}: {e.Code} {e.Message}");
+            }
+        }
+    }
+
+    [Fact]
     public void Rows_across_many_row_groups_keep_their_order_and_numbers()
     {
         var file = Write("SELECT 'item' || i AS itemId, [i, i + 1] AS pair FROM range(25000) t(i)", rowGroupSize: 4096);
