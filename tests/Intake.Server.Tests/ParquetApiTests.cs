@@ -88,9 +88,9 @@ public abstract class ParquetApiTests(IntakeServerFactory factory) : IDisposable
         var parquet = Path.Combine(_directory, "mixed.parquet");
         _duck.Execute($"""
             COPY (SELECT 'click' AS type, CASE WHEN i = 2 THEN '' ELSE 'u' || i END AS source_id, 'i' || i AS target_id,
-                         TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL (i) HOUR AS timestamp,
+                         CASE WHEN i = 3 THEN TIMESTAMPTZ '1970-01-02 00:00:00+00' ELSE TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL (i) HOUR END AS timestamp,
                          CASE WHEN i = 1 THEN '[1]' ELSE '{"{"}"n": ' || i || '{"}"}' END AS metadata
-                  FROM range(4) t(i)) TO {DuckDb.Quote(parquet)} (FORMAT PARQUET)
+                  FROM range(5) t(i)) TO {DuckDb.Quote(parquet)} (FORMAT PARQUET)
             """);
         await _client.CreateDatasetAsync("pq-detect");
 
@@ -98,11 +98,12 @@ public abstract class ParquetApiTests(IntakeServerFactory factory) : IDisposable
 
         Assert.Equal("completed_with_errors", (string)sniffed["status"]!);
         Assert.Equal("interaction", (string)sniffed["record_type"]!);
-        Assert.Equal((4, 2, 2), ((int)sniffed["progress"]!["records_read"]!, (int)sniffed["progress"]!["records_written"]!, (int)sniffed["progress"]!["records_rejected"]!));
+        Assert.Equal((5, 2, 3), ((int)sniffed["progress"]!["records_read"]!, (int)sniffed["progress"]!["records_written"]!, (int)sniffed["progress"]!["records_rejected"]!));
         var errors = await _client.ErrorsAsync((string)sniffed["id"]!);
-        Assert.Equal([2L, 3L], errors.Select(e => (long)e["line"]!));
+        Assert.Equal([2L, 3L, 4L], errors.Select(e => (long)e["line"]!));
         Assert.Equal("metadata", (string)errors[0]["field"]!);
         Assert.Equal(("MissingField", "source_id"), ((string)errors[1]["code"]!, (string)errors[1]["field"]!));
+        Assert.Equal(("TimestampOutOfRange", "timestamp"), ((string)errors[2]["code"]!, (string)errors[2]["field"]!));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed record ImportOptions
     /// <summary>Tags of the import; none means <c>default</c>.</summary>
     public IReadOnlyList<string>? Tags { get; init; }
 
-    /// <summary><c>csv</c>, <c>json</c> or <c>ndjson</c>; otherwise from the file name, then the first bytes.</summary>
+    /// <summary><c>csv</c>, <c>json</c>, <c>ndjson</c> or <c>parquet</c>; otherwise from the file name, then the first bytes.</summary>
     public string? Format { get; init; }
 
     /// <summary>The CSV delimiter: one ASCII character, or <c>tab</c>.</summary>
