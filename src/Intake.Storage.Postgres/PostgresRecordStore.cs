@@ -155,7 +155,7 @@ public sealed class PostgresRecordStore : IRecordStore
         var batchFilter = batches is null ? "" : " AND batch = ANY (@batches)";
         if (query.Kind is null or RecordKind.Entity)
         {
-            await using var command = connection.Command($"{EntitySelect(n)} WHERE (@type::text IS NULL OR e.type = @type::text){batchFilter} ORDER BY e.type, e.id;",
+            await using var command = connection.Command($"{EntitySelect(n)} WHERE (@type::text IS NULL OR e.type = @type::text){batchFilter} {EntityExportOrder};",
                 ("type", query.Type), ("batches", batches));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -170,7 +170,8 @@ public sealed class PostgresRecordStore : IRecordStore
                 $"""
                 SELECT {InteractionColumns}
                 FROM {DatasetTables.Interactions(n)} i JOIN record_type_names t ON t.id = i.record_type
-                WHERE (@type::text IS NULL OR i.type = @type::text) AND (@since::bigint IS NULL OR i.ts >= @since::bigint){batchFilter};
+                WHERE (@type::text IS NULL OR i.type = @type::text) AND (@since::bigint IS NULL OR i.ts >= @since::bigint){batchFilter}
+                {InteractionExportOrder};
                 """,
                 ("type", query.Type), ("since", query.Since), ("batches", batches));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

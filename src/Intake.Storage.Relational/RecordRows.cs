@@ -14,6 +14,16 @@ public static class RecordRows
     /// <summary>The columns of <see cref="ReadInteraction"/>, for interactions <c>i</c> joined to their record type's name <c>t</c>.</summary>
     public const string InteractionColumns = "i.type, i.source_id, i.target_id, i.ts, i.value, i.attrs, t.name, i.batch";
 
+    /// <summary>
+    /// The export order (docs/api.md), the same on both stores: entities by key, interactions by time then key.
+    /// Key columns compare byte-wise on both (SQLite's BINARY collation, PostgreSQL's "C"), so two exports of the
+    /// same records are byte-identical. Neither store keeps an index in this order; the sort spills to disk.
+    /// </summary>
+    public const string EntityExportOrder = "ORDER BY e.type, e.id";
+
+    /// <inheritdoc cref="EntityExportOrder"/>
+    public const string InteractionExportOrder = "ORDER BY i.ts, i.type, i.source_id, i.target_id";
+
     /// <summary>The columns of <see cref="ReadRejection"/>.</summary>
     public const string RejectionColumns = "line, error_id, code, message, field";
 

@@ -135,7 +135,7 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         var batchFilter = batches is null ? "" : " AND batch IN (SELECT value FROM json_each(@batches))";
         if (query.Kind is null or RecordKind.Entity)
         {
-            await using var command = connection.Command($"{EntitySelect} WHERE (@type IS NULL OR e.type = @type){batchFilter};",
+            await using var command = connection.Command($"{EntitySelect} WHERE (@type IS NULL OR e.type = @type){batchFilter} {EntityExportOrder};",
                 ("@type", query.Type), ("@batches", batches));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -150,7 +150,8 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
                 $"""
                 SELECT {InteractionColumns}
                 FROM interactions i JOIN record_types t ON t.id = i.record_type
-                WHERE (@type IS NULL OR i.type = @type) AND (@since IS NULL OR i.ts >= @since){batchFilter};
+                WHERE (@type IS NULL OR i.type = @type) AND (@since IS NULL OR i.ts >= @since){batchFilter}
+                {InteractionExportOrder};
                 """,
                 ("@type", query.Type), ("@since", query.Since), ("@batches", batches));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -233,7 +234,9 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         await EnsureMigratedAsync(datasetId, cancellationToken);
         var connection = new SqliteConnection(SqliteDataSource.ConnectionString(dataSource.DatasetPath(datasetId)));
         await connection.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("PRAGMA busy_timeout = 60000;", cancellationToken);
+
+        // An export sorts the whole table (RecordRows.EntityExportOrder): its runs spill to temporary files, never to memory.
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 60000; PRAGMA temp_store = FILE;", cancellationToken);
         return connection;
     }
 

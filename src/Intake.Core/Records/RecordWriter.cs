@@ -28,7 +28,7 @@ public sealed class RecordWriter
         AttributeTypes = attributeTypes;
         DatasetId = datasetId;
         _batch = batch;
-        _attributeWriter = new Utf8JsonWriter(_attributeBuffer, new JsonWriterOptions { SkipValidation = true });
+        _attributeWriter = new Utf8JsonWriter(_attributeBuffer, new JsonWriterOptions { SkipValidation = true, Encoder = Text.JsonTextEncoder.Instance });
         Attach(batch);
     }
 

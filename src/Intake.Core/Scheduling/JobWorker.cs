@@ -59,6 +59,7 @@ public sealed partial class JobWorker(
                 continue;
             }
 
+            LogJobStarted(job.Id, job.Kind.ToWire(), job.DatasetId, job.Attempts);
             await ExecuteAsync(job, workerId, shutdown);
             signal.Notify();
         }
@@ -84,6 +85,7 @@ public sealed partial class JobWorker(
             // stored, the job is redelivered and the redo finds the work done.
             if (result.Recorded)
             {
+                LogJobFinished(job.Id, job.Kind.ToWire(), result.Status.ToWire(), result.Reason ?? "recorded by its runner");
                 return;
             }
 
@@ -136,7 +138,10 @@ public sealed partial class JobWorker(
         if (!await jobs.TransitionAsync(job.Id, status, details, time.GetUtcNow(), CancellationToken.None))
         {
             LogTransitionLost(job.Id, status.ToWire());
+            return;
         }
+
+        LogJobFinished(job.Id, job.Kind.ToWire(), status.ToWire(), details.Reason ?? details.Error?.Message ?? "");
     }
 
     private async Task KeepLeaseAsync(string jobId, string workerId, RunningJobs.RunningJob registration, CancellationToken cancellationToken)
@@ -194,4 +199,10 @@ public sealed partial class JobWorker(
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Renewing the lease of job {JobId} failed")]
     private partial void LogRenewFailed(Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) of dataset {DatasetId} started, attempt {Attempt}")]
+    private partial void LogJobStarted(string jobId, string kind, string datasetId, int attempt);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) {Status}: {Reason}")]
+    private partial void LogJobFinished(string jobId, string kind, string status, string reason);
 }

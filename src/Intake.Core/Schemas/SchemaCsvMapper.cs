@@ -21,7 +21,7 @@ internal sealed class SchemaCsvMapper(SchemaRecordType recordType, CsvHeader hea
     {
         writer.Begin(row.Line);
         _buffer.ResetWrittenCount();
-        _json ??= new Utf8JsonWriter(_buffer);
+        _json ??= new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = Text.JsonTextEncoder.Instance });
         _json.Reset(_buffer);
         if (!_converter.TryWrite(row, _json, out var problem))
         {

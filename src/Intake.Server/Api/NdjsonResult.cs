@@ -18,7 +18,7 @@ public sealed class NdjsonResult<T>(IAsyncEnumerable<T> items) : IResult
     private async Task WriteAsync(HttpContext httpContext, JsonSerializerOptions options, Action started)
     {
         var body = httpContext.Response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body);
+        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = options.Encoder });
         var count = 0;
         await foreach (var item in items.WithCancellation(httpContext.RequestAborted))
         {

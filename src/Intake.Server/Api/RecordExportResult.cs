@@ -24,7 +24,7 @@ public sealed class RecordExportResult(RecordQueries.Export export, RecordKind? 
     {
         var cancellationToken = httpContext.RequestAborted;
         var body = httpContext.Response.BodyWriter;
-        await using var json = new Utf8JsonWriter(body);
+        await using var json = new Utf8JsonWriter(body, RecordJson.WriterOptions);
         var csv = csvKind is null ? null : new StringBuilder();
         var count = 0;
         await foreach (var record in export.Records.WithCancellation(cancellationToken))

@@ -7,6 +7,9 @@ namespace Intake.Server.Api;
 /// <summary>The JSON shape of a record read back: its key, fields, attributes, record type and the import that last wrote it.</summary>
 internal static class RecordJson
 {
+    /// <summary>Records are written with the same escaping as every response (docs/decisions.md).</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Core.Text.JsonTextEncoder.Instance };
+
     public static void Write(Utf8JsonWriter writer, StoredRecord record, string batchId)
     {
         writer.WriteStartObject();

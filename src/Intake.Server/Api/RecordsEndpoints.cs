@@ -30,7 +30,7 @@ public static class RecordsEndpoints
         }
 
         using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, RecordJson.WriterOptions))
         {
             RecordJson.Write(writer, entity.Record, entity.BatchId);
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Intake.Core;
 using Intake.Core.Imports;
 using Intake.Core.Scheduling;
+using Intake.Core.Text;
 using Intake.Core.Storage;
 using Intake.Server.Api;
 using Intake.Server.Api.Events;
@@ -13,6 +14,8 @@ using Intake.Server.Errors;
 using Intake.Server.Security;
 using Intake.Storage.Postgres;
 using Intake.Storage.Sqlite;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 
 namespace Intake.Server.Hosting;
 
@@ -24,11 +27,18 @@ internal static class IntakeServerExtensions
 
     public static WebApplicationBuilder AddIntakeServer(this WebApplicationBuilder builder)
     {
+        UseOwnSettingsFiles(builder);
         builder.Configuration.AddEnvironmentVariables("INTAKE_");
 
         // Request logs carry the full URL, and an upload URL's query is a capability token (#14): they stay off
         // whatever the configured levels, so no token reaches a log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
+        if (builder.Environment.IsProduction() && builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            // One line per request (with its query string) is for debugging; Intake's own job lines stay.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration["Security:MasterKey"]) && !string.IsNullOrEmpty(builder.Configuration["MASTER_KEY"]))
         {
             builder.Configuration["Security:MasterKey"] = builder.Configuration["MASTER_KEY"];
@@ -96,11 +106,40 @@ internal static class IntakeServerExtensions
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
 
+            // Text as itself (non-ASCII, quotes as \"): see JsonTextEncoder for what is still escaped and why.
+            json.SerializerOptions.Encoder = JsonTextEncoder.Instance;
+
             // A body field the request type does not have is refused (unknown_parameter), never ignored.
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         services.AddOpenApi(openApi => openApi.AddOperationTransformer(DeclaredParametersInOpenApi.AddAsync));
         return builder;
+    }
+
+    /// <summary>
+    /// Reads <c>appsettings*.json</c> from beside the server's assembly when the content root (the working
+    /// directory, for <c>dotnet run --project</c> or a service manager) has none, so the server's own settings
+    /// apply wherever it is started from. Environment variables and the command line still override them.
+    /// </summary>
+    private static void UseOwnSettingsFiles(WebApplicationBuilder builder)
+    {
+        var own = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")) || !File.Exists(Path.Combine(own, "appsettings.json")))
+        {
+            return;
+        }
+
+        var sources = builder.Configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is JsonConfigurationSource { Path: { } path } json && path.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            {
+                sources[i] = new JsonConfigurationSource
+                {
+                    Path = path, Optional = json.Optional, ReloadOnChange = json.ReloadOnChange, FileProvider = new PhysicalFileProvider(own),
+                };
+            }
+        }
     }
 
     /// <summary>

@@ -37,8 +37,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="environment">Raw environment variables (not prefixed), such as <c>http_proxy</c>.</param>
     /// <param name="listenHost">The host the server binds (<c>0.0.0.0</c> for every interface); it is reached through 127.0.0.1.</param>
+    /// <param name="workingDirectory">Where the server starts (default: beside the entry assembly).</param>
+    /// <param name="hostEnvironment">The hosting environment (<c>DOTNET_ENVIRONMENT</c>).</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
-        string entryAssembly = "Intake.Server.dll", IReadOnlyDictionary<string, string>? environment = null, string listenHost = "127.0.0.1")
+        string entryAssembly = "Intake.Server.dll", IReadOnlyDictionary<string, string>? environment = null, string listenHost = "127.0.0.1",
+        string? workingDirectory = null, string hostEnvironment = "Testing")
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -48,11 +51,12 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         start.Environment["INTAKE_Storage__DataDirectory"] = dataDirectory;
         start.Environment["INTAKE_Worker__PollMilliseconds"] = "50";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment["DOTNET_ENVIRONMENT"] = hostEnvironment;
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment["INTAKE_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -1,0 +1,95 @@
+using Intake.Server.Tests.Infrastructure;
+using Intake.Tests.Shared;
+
+namespace Intake.Server.Tests;
+
+/// <summary>
+/// The server as an operator starts it: from a directory of its own choosing, not beside <c>intake.dll</c>. It
+/// reads its own <c>appsettings.json</c> anyway, and logs its jobs but not every request (query strings included).
+/// </summary>
+public abstract class ServerSettingsTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "intake-tests", "settings-" + Guid.NewGuid().ToString("N"));
+    private IReadOnlyDictionary<string, string> _settings = null!;
+
+    protected abstract Task<IReadOnlyDictionary<string, string>> CreateStoreSettingsAsync();
+
+    protected virtual Task DeleteStoreAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "elsewhere"));
+        _settings = await CreateStoreSettingsAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await DeleteStoreAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    // "Testing" has no code default for request logging, so only the appsettings.json beside intake.dll turns it
+    // off there; "Production" must have it off even without that file.
+    [Theory]
+    [InlineData("Testing")]
+    [InlineData("Production")]
+    public async Task Started_from_another_directory_it_reads_its_own_settings_and_logs_jobs_but_not_requests(string environment)
+    {
+        var marker = "marker-" + Guid.NewGuid().ToString("N")[..8];
+        await using var server = await ServerProcess.StartAsync(Path.Combine(_root, "data-" + environment), _settings,
+            workingDirectory: Path.Combine(_root, "elsewhere"), hostEnvironment: environment);
+        var client = server.CreateClient();
+        var dataset = "hygiene-" + environment.ToLowerInvariant();
+        await client.CreateDatasetAsync(dataset);
+
+        var import = await client.ImportAsync(dataset, "id,type,name,metadata,media_url\na,p,A,,\n", $"?tags={marker}");
+
+        var loadJob = (string)import["jobs"]!["dataset_load"]!;
+        var output = await OutputContainingAsync(server, $"Job {loadJob} (dataset_load) completed: read 1, loaded 1, rejected 0");
+        Assert.Contains($"Job {loadJob} (dataset_load) of dataset {dataset} started, attempt 1", output);
+        Assert.DoesNotContain("Request starting", output);
+        Assert.DoesNotContain(marker, output);
+    }
+
+    /// <summary>The console logger writes from a queue: waits for the line to arrive, then returns all the output.</summary>
+    private static async Task<string> OutputContainingAsync(ServerProcess server, string line)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!server.RecentOutput.Contains(line, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The server never wrote '{line}':\n{server.RecentOutput}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return server.RecentOutput;
+    }
+}
+
+public sealed class SqliteServerSettingsTests : ServerSettingsTests
+{
+    protected override Task<IReadOnlyDictionary<string, string>> CreateStoreSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+}
+
+public sealed class PostgresServerSettingsTests : ServerSettingsTests
+{
+    private PostgresTestDatabase? _database;
+
+    protected override async Task<IReadOnlyDictionary<string, string>> CreateStoreSettingsAsync()
+    {
+        _database = await PostgresTestServer.CreateDatabaseAsync("intake_settings");
+        return new Dictionary<string, string> { ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = _database.ConnectionString };
+    }
+
+    protected override async Task DeleteStoreAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
