@@ -21,7 +21,7 @@ public static class ControlRows
         """
         i.seq, i.id, i.request, i.status, i.created_at, i.started_at, i.finished_at, i.payload_id, i.payload_bytes,
         i.resolved_record_type, i.archived, i.error_code, i.error_message, i.bytes_read, i.records_read,
-        i.records_written, i.records_rejected, i.upload_job_id, i.load_job_id
+        i.records_written, i.records_rejected, i.upload_job_id, i.load_job_id, i.deleted_at, i.warnings
         """;
 
     public const string JobColumns =
@@ -72,7 +72,11 @@ public static class ControlRows
         Progress = new ImportProgress(reader.GetInt64(13), reader.NullableInt64(8), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)),
         FileUploadJobId = reader.NullableString(17),
         DatasetLoadJobId = reader.NullableString(18),
+        DeletedAt = FromEpoch(reader.GetValue(19)),
+        Warnings = reader.IsDBNull(20) ? [] : JsonSerializer.Deserialize<List<ImportWarning>>(reader.GetString(20), s_json)!,
     };
+
+    public static string? SerializeWarnings(IReadOnlyList<ImportWarning>? warnings) => warnings is null ? null : JsonSerializer.Serialize(warnings, s_json);
 
     public static Job ReadJob(DbDataReader reader) => new()
     {

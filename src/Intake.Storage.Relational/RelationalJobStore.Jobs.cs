@@ -342,12 +342,24 @@ public abstract partial class RelationalJobStore
                 error_code = CAST(@errorCode AS TEXT), error_message = CAST(@errorMessage AS TEXT),
                 resolved_record_type = coalesce(CAST(@resolved AS TEXT), resolved_record_type),
                 bytes_read = coalesce(CAST(@bytes AS BIGINT), bytes_read), records_read = coalesce(CAST(@read AS BIGINT), records_read),
-                records_written = coalesce(CAST(@written AS BIGINT), records_written), records_rejected = coalesce(CAST(@rejected AS BIGINT), records_rejected)
+                records_written = coalesce(CAST(@written AS BIGINT), records_written), records_rejected = coalesce(CAST(@rejected AS BIGINT), records_rejected),
+                warnings = coalesce(CAST(@warnings AS TEXT), warnings)
             WHERE (load_job_id = @job) OR (upload_job_id = @job AND load_job_id IS NULL AND @next <> 'completed');
             """,
             cancellationToken,
             ("@job", jobId), ("@next", next.ToWire()), ("@final", next.IsFinal()), ("@now", ToEpoch(now)),
             ("@errorCode", details.Error?.Code), ("@errorMessage", details.Error?.Message), ("@resolved", details.ResolvedRecordType),
-            ("@bytes", progress?.BytesRead), ("@read", progress?.RecordsRead), ("@written", progress?.RecordsWritten), ("@rejected", progress?.RecordsRejected));
+            ("@bytes", progress?.BytesRead), ("@read", progress?.RecordsRead), ("@written", progress?.RecordsWritten), ("@rejected", progress?.RecordsRejected),
+            ("@warnings", SerializeWarnings(details.Warnings)));
+        if (next == JobStatus.Completed)
+        {
+            // A completed delete_batch marks its import deleted in the same transaction; import rows outlive job rows.
+            await connection.ExecuteAsync(
+                """
+                UPDATE imports SET deleted_at = @now
+                WHERE deleted_at IS NULL AND id = (SELECT j.import_id FROM jobs j WHERE j.id = @job AND j.kind = 'delete_batch');
+                """,
+                cancellationToken, ("@job", jobId), ("@now", ToEpoch(now)));
+        }
     }
 }

@@ -40,5 +40,11 @@ public sealed record ImportInfo
 
     public string? DatasetLoadJobId { get; init; }
 
+    /// <summary>When a <c>delete_batch</c> job removed the records this import had last written.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    /// <summary>What its load noticed without refusing the file (<see cref="ImportWarning"/>).</summary>
+    public IReadOnlyList<ImportWarning> Warnings { get; init; } = [];
+
     public string DatasetId => Request.DatasetId;
 }

@@ -145,14 +145,7 @@ public sealed class ImportService(
             var jobId = import.DatasetLoadJobId ?? import.FileUploadJobId
                 ?? throw new IntakeException(ErrorCodes.IllegalTransition, $"Import '{importId}' has not received its file yet; there is nothing to cancel.");
             await jobs.RequestCancelAsync(jobId, canceledBy, cancellationToken);
-            var canceledQueued = await jobs.TransitionAsync(jobId, JobStatus.Canceled,
-                new JobTransitionDetails
-                {
-                    Reason = $"canceled by {canceledBy}",
-                    Error = new JobError(ErrorCodes.CanceledByUser, $"Canceled by {canceledBy}."),
-                    From = [JobStatus.Queued],
-                },
-                time.GetUtcNow(), cancellationToken);
+            var canceledQueued = await jobs.TransitionAsync(jobId, JobStatus.Canceled, CancelOfQueued(canceledBy), time.GetUtcNow(), cancellationToken);
             if (!canceledQueued && import.Status == JobStatus.Processing)
             {
                 running.TryCancel(jobId);
@@ -175,6 +168,26 @@ public sealed class ImportService(
 
         return import;
     }
+
+    /// <summary>
+    /// Cancels the import only while it is queued (the table-batch API's rule). Returns it as it then stands and
+    /// whether this call canceled it; a processing or finished import is left as it is.
+    /// </summary>
+    public async Task<(ImportInfo Import, bool Canceled)> CancelQueuedAsync(string importId, string canceledBy, CancellationToken cancellationToken)
+    {
+        var import = await jobs.GetImportAsync(importId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
+        var canceled = import.Status == JobStatus.Queued && (import.DatasetLoadJobId ?? import.FileUploadJobId) is { } jobId &&
+            await jobs.TransitionAsync(jobId, JobStatus.Canceled, CancelOfQueued(canceledBy), time.GetUtcNow(), cancellationToken);
+        return ((await jobs.GetImportAsync(importId, cancellationToken))!, canceled);
+    }
+
+    private static JobTransitionDetails CancelOfQueued(string canceledBy) => new()
+    {
+        Reason = $"canceled by {canceledBy}",
+        Error = new JobError(ErrorCodes.CanceledByUser, $"Canceled by {canceledBy}."),
+        From = [JobStatus.Queued],
+    };
 
     public async Task<ImportInfo> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken)
     {

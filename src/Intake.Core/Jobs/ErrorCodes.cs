@@ -38,6 +38,9 @@ public static class ErrorCodes
     public const string UploadNotFound = "upload_not_found";
     public const string UploadAlreadyReceived = "upload_already_received";
     public const string TableNotFound = "table_not_found";
+
+    /// <summary>The table-batch API's refusal of a request, spelled as its document lists it (seeds/001).</summary>
+    public const string InvalidArgumentException = "InvalidArgumentException";
     public const string IllegalTransition = "illegal_transition";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedFormat = "unsupported_format";
@@ -96,6 +99,7 @@ public static class ErrorCodes
         new(UploadNotFound, ErrorKind.NotFound, "Upload not found."),
         new(UploadAlreadyReceived, ErrorKind.Conflict, "This upload has already received its file."),
         new(TableNotFound, ErrorKind.NotFound, "Table not found."),
+        new(InvalidArgumentException, ErrorKind.Invalid, "The batch request does not allow this."),
         new(IllegalTransition, ErrorKind.Conflict, "The job is not in a state that allows this."),
         new(PayloadTooLarge, ErrorKind.TooLarge, "The request body is larger than the configured limit."),
         new(UnsupportedFormat, ErrorKind.Unsupported, "The file format is not supported."),

@@ -19,5 +19,7 @@ public sealed record JobResult(JobStatus Status)
 
     public string? Reason { get; init; }
 
+    public IReadOnlyList<ImportWarning>? Warnings { get; init; }
+
     public bool Recorded { get; init; }
 }

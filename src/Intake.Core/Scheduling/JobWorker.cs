@@ -93,7 +93,7 @@ public sealed partial class JobWorker(
             details = new JobTransitionDetails
             {
                 Error = result.Error, Stats = result.Stats, Progress = result.Progress, ResolvedRecordType = result.ResolvedRecordType,
-                Reason = result.Reason, WorkerId = workerId,
+                Reason = result.Reason, Warnings = result.Warnings, WorkerId = workerId,
             };
         }
         catch (Exception) when (registration.LeaseLost)

@@ -17,6 +17,9 @@ public sealed record JobTransitionDetails
     /// <summary>The record type an <c>auto</c> import resolved to.</summary>
     public string? ResolvedRecordType { get; init; }
 
+    /// <summary>The load's warnings, stored on its import.</summary>
+    public IReadOnlyList<ImportWarning>? Warnings { get; init; }
+
     /// <summary>
     /// Narrows the statuses the job may be in (within what <see cref="JobTransitions"/> allows): a user's
     /// cancel only applies to a queued job, because a processing one must first be stopped by its worker.

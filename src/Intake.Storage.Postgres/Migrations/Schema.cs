@@ -193,5 +193,11 @@ internal static class Schema
         -- A discarded load (failed) commits its marker too, with the reason; an applied one has none.
         ALTER TABLE applied_loads ADD COLUMN error_code text, ADD COLUMN error_message text;
         """,
+        """
+        -- deleted_at: when a delete_batch job removed the import's records (data-batch shows the batch as deleted).
+        -- warnings: what the load noticed but did not refuse (a sniffed delimiter, ignored columns), as a JSON array.
+        ALTER TABLE imports ADD COLUMN deleted_at bigint;
+        ALTER TABLE imports ADD COLUMN warnings text;
+        """,
     ];
 }

@@ -122,5 +122,11 @@ internal static class ControlMigrations
             created_at INTEGER NOT NULL
         );
         """,
+        """
+        -- deleted_at: when a delete_batch job removed the import's records (data-batch shows the batch as deleted).
+        -- warnings: what the load noticed but did not refuse (a sniffed delimiter, ignored columns), as a JSON array.
+        ALTER TABLE imports ADD COLUMN deleted_at INTEGER;
+        ALTER TABLE imports ADD COLUMN warnings TEXT;
+        """,
     ];
 }

@@ -73,7 +73,7 @@ public abstract class DataBatchApiTests(IntakeServerFactory factory)
         Assert.Equal(1, (long)firstNow["num_entities"]!);
         Assert.Equal(2, byTag["batches"]!.AsArray().Count);
         Assert.Equal(2, (long)byTag["total_entities"]!);
-        Assert.Equal((string)second["batch_id"]!, (string)byTag["batches"]![1]!["batch_id"]!);
+        Assert.Equal([(string)second["batch_id"]!, (string)first["batch_id"]!], byTag["batches"]!.AsArray().Select(b => (string)b!["batch_id"]!));
         Assert.Equal("v2", (string)(await _client.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/default/entities/product/r1"))!["name"]!);
     }
 
@@ -97,6 +97,63 @@ public abstract class DataBatchApiTests(IntakeServerFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, (await _client.Http.GetAsync("/v1/datasets/default/entities/product/a1")).StatusCode);
         Assert.Empty(await _client.ExportAsync("default", "?tags=hidden"));
         Assert.Equal(0, (long)(await _client.Http.GetFromJsonAsync<JsonObject>("/data_batch?tags=hidden"))!["total_entities"]!);
+    }
+
+    [Fact]
+    public async Task A_deleted_batch_shows_as_deleted_and_deleting_it_again_is_a_404()
+    {
+        var batch = await PostAsync("id,type,name,metadata,media_url\nz1,product,x,,\nz2,product,y,,\n", "?tags=deleted-twice");
+        var id = (string)batch["batch_id"]!;
+
+        using (var delete = await _client.Http.DeleteAsync($"/data_batch/{id}"))
+        {
+            var deleted = await IntakeClient.ExpectAsync(delete, HttpStatusCode.OK);
+            Assert.Equal(("deleted", 0L), ((string)deleted["status"]!, (long)deleted["num_entities"]!));
+        }
+
+        var info = (await _client.Http.GetFromJsonAsync<JsonObject>($"/data_batch?batch_id={id}"))!;
+        using var again = await _client.Http.DeleteAsync($"/data_batch/{id}");
+        var native = await _client.GetImportAsync(id);
+
+        Assert.Equal("deleted", (string)info["status"]!);
+        Assert.NotNull(info["deleted_at"]);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(again);
+        Assert.Equal("import_not_found", (string)problem["code"]!);
+        Assert.Contains($"Batch '{id}' was deleted at", (string)problem["detail"]!);
+        Assert.Equal((string)info["deleted_at"]!, (string)native["deleted_at"]!);
+    }
+
+    [Theory]
+    [InlineData("/data_batch")]
+    [InlineData("/data_batch/")]
+    public async Task A_plain_get_lists_every_batch_newest_first_paged_with_the_totals(string path)
+    {
+        var older = await PostAsync("id,type,name,metadata,media_url\nl1,product,x,,\n", "?tags=listed");
+        var newer = await PostAsync("type,source_id,target_id,timestamp,metadata\nview,u1,l1,2024-01-01T00:00:00Z,\n", "?tags=listed");
+
+        var pages = new List<JsonObject>();
+        string? cursor = null;
+        do
+        {
+            var page = (await _client.Http.GetFromJsonAsync<JsonObject>(path + "?limit=2" + (cursor is null ? "" : $"&cursor={cursor}")))!;
+            pages.Add(page);
+            cursor = (string?)page["next_cursor"];
+        }
+        while (cursor is not null);
+
+        var batches = pages.SelectMany(p => p["batches"]!.AsArray().Select(b => b!.AsObject())).ToList();
+        var ids = batches.Select(b => (string)b["batch_id"]!).ToList();
+        Assert.All(pages, p => Assert.True(p["batches"]!.AsArray().Count <= 2));
+        Assert.Equal(ids.Distinct().Count(), ids.Count);
+        Assert.Equal((long)pages[0]["total_batches"]!, ids.Count);
+        var times = batches.Select(b => (DateTimeOffset)b["timestamp"]!).ToList();
+        Assert.Equal(times.OrderByDescending(t => t).ToList(), times);
+        Assert.True(ids.IndexOf((string)newer["batch_id"]!) < ids.IndexOf((string)older["batch_id"]!));
+        var counted = batches.Where(b => !(bool)b["archived"]!).ToList();
+        Assert.Equal(counted.Sum(b => (long)b["num_entities"]!), (long)pages[0]["total_entities"]!);
+        Assert.Equal(counted.Sum(b => (long)b["num_interactions"]!), (long)pages[0]["total_interactions"]!);
+        Assert.All(pages, p => Assert.Equal((long)pages[0]["total_entities"]!, (long)p["total_entities"]!));
     }
 
     [Fact]

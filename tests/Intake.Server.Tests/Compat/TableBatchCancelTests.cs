@@ -52,8 +52,7 @@ public abstract class TableBatchCancelTests : IAsyncLifetime
         using var refused = await _client.Http.DeleteAsync($"/v2/recomm/products/items/batch/{(string)busy["requestId"]!}");
 
         Assert.Equal($$"""{"requestId":"{{(string)queued["requestId"]!}}","status":"canceled"}""", canceled.ToJsonString());
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("is uploading; only a queued request can be canceled", (string)(await IntakeClient.ProblemAsync(refused))["detail"]!);
+        await AssertRefusedAsync(refused, (string)busy["requestId"]!, "uploading");
         await WaitForStatusAsync((string)busy["requestId"]!, "completed");
         Assert.Equal("canceled", (string)(await StatusAsync((string)queued["requestId"]!))["status"]!);
         Assert.Equal(1, (long)(await _client.CountsAsync("products"))["entities"]!);
@@ -81,6 +80,34 @@ public abstract class TableBatchCancelTests : IAsyncLifetime
         }
 
         Assert.Equal("canceled", (string)(await _client.Http.GetFromJsonAsync<JsonObject>($"/v2/recomm/users/batch/{(string)users["requestId"]!}"))!["status"]!);
+    }
+
+    [Fact]
+    public async Task A_completed_or_already_canceled_request_is_refused_with_its_status_word()
+    {
+        var busy = await SubmitAsync("/slow_items.csv");
+        var queued = await SubmitAsync("/items_file.csv");
+        await WaitForStatusAsync((string)busy["requestId"]!, "uploading");
+        using (var first = await _client.Http.DeleteAsync($"/v2/recomm/products/items/batch/{(string)queued["requestId"]!}"))
+        {
+            await IntakeClient.ExpectAsync(first, HttpStatusCode.OK);
+        }
+
+        await WaitForStatusAsync((string)busy["requestId"]!, "completed");
+        using var again = await _client.Http.DeleteAsync($"/v2/recomm/products/items/batch/{(string)queued["requestId"]!}");
+        using var completed = await _client.Http.DeleteAsync($"/v2/recomm/products/items/batch/{(string)busy["requestId"]!}");
+
+        await AssertRefusedAsync(again, (string)queued["requestId"]!, "canceled");
+        await AssertRefusedAsync(completed, (string)busy["requestId"]!, "completed");
+        Assert.Equal("completed", (string)(await StatusAsync((string)busy["requestId"]!))["status"]!);
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string requestId, string statusWord)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal("InvalidArgumentException", (string)problem["code"]!);
+        Assert.Equal($"Request {requestId} is {statusWord}; only a queued request can be canceled.", (string)problem["detail"]!);
     }
 
     private async Task<JsonObject> SubmitAsync(string file, string path = "/v2/recomm/products/items/batch")

@@ -25,7 +25,9 @@ public sealed record ImportDto(
     ProgressDto Progress,
     ErrorSummaryDto? Error,
     IReadOnlyList<RecordErrorDto>? Errors,
-    ImportJobsDto Jobs)
+    ImportJobsDto Jobs,
+    IReadOnlyList<ImportWarningDto> Warnings,
+    DateTimeOffset? DeletedAt)
 {
     public static ImportDto From(ImportInfo import, IReadOnlyList<RecordRejection>? errors = null) => new(
         import.Id,
@@ -48,7 +50,9 @@ public sealed record ImportDto(
         ProgressDto.From(import.Progress),
         import.Error is null ? null : new ErrorSummaryDto(import.Error.Code, import.Error.Message),
         errors?.Select(RecordErrorDto.From).ToList(),
-        new ImportJobsDto(import.FileUploadJobId, import.DatasetLoadJobId));
+        new ImportJobsDto(import.FileUploadJobId, import.DatasetLoadJobId),
+        import.Warnings.Select(w => new ImportWarningDto(w.Code, w.Message)).ToList(),
+        import.DeletedAt);
 }
 
 public sealed record ProgressDto(long BytesRead, long? BytesTotal, double? Percent, long RecordsRead, long RecordsWritten, long RecordsRejected)
@@ -71,6 +75,9 @@ public sealed record RecordErrorDto(long Line, string ErrorId, string Code, stri
 }
 
 public sealed record ImportJobsDto(string? FileUpload, string? DatasetLoad);
+
+/// <summary>Something the load noticed and acted on without refusing the file (docs/api.md lists the codes).</summary>
+public sealed record ImportWarningDto(string Code, string Message);
 
 public sealed record UrlImportRequest(string? Url, string? Format, string? RecordType, string? Mode, IReadOnlyList<string>? Tags, string? Delimiter,
     string? TimestampUnit = null,

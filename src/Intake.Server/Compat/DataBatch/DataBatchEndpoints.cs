@@ -22,8 +22,9 @@ internal static class DataBatchEndpoints
         var api = app.MapGroup("/data_batch").WithTags("Data-batch API").TakesQuery();
         api.MapPost("/", UploadBatchAsync).WithName("DataBatchUpload").WithSummary("Upload a CSV batch (raw body or multipart), optionally tagged.")
             .DisableAntiforgery().TakesQuery("tags");
-        api.MapGet("/", GetBatchesAsync).WithName("DataBatchInfo").WithSummary("Batch info by batch_id, or every batch with any of tags and their totals.")
-            .TakesQuery("batch_id", "tags");
+        api.MapGet("/", GetBatchesAsync).WithName("DataBatchInfo")
+            .WithSummary("Batch info by batch_id; else a page of batches (those with any of tags, or all), newest first, with their totals.")
+            .TakesQuery("batch_id", "tags", "limit", "cursor");
         api.MapDelete("/{batchId}", DeleteBatchAsync).WithName("DataBatchDelete").WithSummary("Delete the records a batch last wrote.").RequireScope(ApiKeyScopes.Admin);
         api.MapPost("/{batchId}/archive", ArchiveBatchAsync).WithName("DataBatchArchive").WithSummary("Leave a batch's records out of reads.");
         return app;
@@ -44,7 +45,7 @@ internal static class DataBatchEndpoints
     }
 
     public static async Task<Results<Ok<BatchInfoDto>, Ok<BatchListDto>, ProblemHttpResult>> GetBatchesAsync(HttpRequest request,
-        DataBatchService batches, CancellationToken cancellationToken, string? batch_id = null)
+        DataBatchService batches, CancellationToken cancellationToken, string? batch_id = null, int? limit = null, string? cursor = null)
     {
         if (batch_id is not null)
         {
@@ -52,13 +53,8 @@ internal static class DataBatchEndpoints
             return info is null ? Problems.Result(ErrorCodes.ImportNotFound, $"Batch '{batch_id}' does not exist.") : TypedResults.Ok(info);
         }
 
-        var tags = QueryValues.Tags(request.Query["tags"]);
-        if (tags.Count == 0)
-        {
-            return Problems.Result(ErrorCodes.InvalidRequest, "Ask for a batch with batch_id=…, or for batches with tags=a,b.");
-        }
-
-        return TypedResults.Ok(await batches.ListByTagsAsync(tags, cancellationToken));
+        var page = new PageRequest(QueryValues.Limit(limit), cursor);
+        return TypedResults.Ok(await batches.ListAsync(QueryValues.Tags(request.Query["tags"]), page, cancellationToken));
     }
 
     public static async Task<Results<Ok<BatchInfoDto>, ProblemHttpResult>> DeleteBatchAsync(string batchId, DataBatchService batches,

@@ -47,39 +47,54 @@ internal sealed class DataBatchService(
     public async Task<BatchInfoDto?> GetAsync(string batchId, CancellationToken cancellationToken) =>
         await FindAsync(batchId, cancellationToken) is { } import ? await InfoAsync(import, cancellationToken) : null;
 
-    public async Task<BatchListDto> ListByTagsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>A page of the batches carrying any of <paramref name="tags"/> (every batch when there are none), newest first.</summary>
+    public async Task<BatchListDto> ListAsync(IReadOnlyList<string> tags, PageRequest page, CancellationToken cancellationToken)
     {
         var batches = new Dictionary<string, ImportInfo>();
-        foreach (var tag in tags)
+        foreach (var tag in tags.Count == 0 ? [null] : tags.Cast<string?>())
         {
-            string? cursor = null;
+            string? next = null;
             do
             {
-                var page = await jobs.ListImportsAsync(new ImportFilter(DatasetId: DatasetId, Tag: tag), new PageRequest(1000, cursor), cancellationToken);
-                foreach (var import in page.Items)
+                var imports = await jobs.ListImportsAsync(new ImportFilter(DatasetId: DatasetId, Tag: tag), new PageRequest(1000, next), cancellationToken);
+                foreach (var import in imports.Items)
                 {
                     batches[import.Id] = import;
                 }
 
-                cursor = page.NextCursor;
+                next = imports.NextCursor;
             }
-            while (cursor is not null);
+            while (next is not null);
         }
 
-        var ordered = batches.Values.OrderBy(i => i.Seq).ToList();
+        var ordered = batches.Values.OrderByDescending(i => i.Seq).ToList();
         var counts = ordered.Count == 0
             ? new Dictionary<long, RecordCounts>()
             : await records.CountByBatchAsync(DatasetId, ordered.Select(i => i.Seq).ToList(), cancellationToken);
-        var infos = ordered.Select(i => Info(i, counts.GetValueOrDefault(i.Seq, RecordCounts.Zero), null)).ToList();
-        return new BatchListDto(tags, infos, infos.Where(i => !i.Archived).Sum(i => i.NumEntities), infos.Where(i => !i.Archived).Sum(i => i.NumInteractions));
+        var counted = ordered.Where(i => !i.Archived).Select(i => counts.GetValueOrDefault(i.Seq, RecordCounts.Zero)).ToList();
+        var after = long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue;
+        var rest = ordered.Where(i => i.Seq < after).ToList();
+        var shown = rest.Take(page.Limit).ToList();
+        var nextCursor = rest.Count > shown.Count ? shown[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new BatchListDto(tags, shown.Select(i => Info(i, counts.GetValueOrDefault(i.Seq, RecordCounts.Zero), null)).ToList(),
+            counted.Sum(c => c.Entities), counted.Sum(c => c.Interactions), ordered.Count, nextCursor);
     }
 
-    /// <summary>Deletes the batch's records (a delete_batch job) and waits for it; null when there is no such batch.</summary>
+    /// <summary>
+    /// Deletes the batch's records (a delete_batch job) and waits for it; null when there is no such batch, and
+    /// <c>import_not_found</c> when it was deleted already.
+    /// </summary>
     public async Task<BatchInfoDto?> DeleteAsync(string batchId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(batchId, cancellationToken) is null)
+        var batch = await FindAsync(batchId, cancellationToken);
+        if (batch is null)
         {
             return null;
+        }
+
+        if (batch.DeletedAt is { } deletedAt)
+        {
+            throw new IntakeException(ErrorCodes.ImportNotFound, $"Batch '{batchId}' was deleted at {deletedAt:O}; there is nothing left to delete.");
         }
 
         var job = await imports.DeleteBatchAsync(batchId, cancellationToken);
@@ -117,5 +132,6 @@ internal sealed class DataBatchService(
     }
 
     private static BatchInfoDto Info(ImportInfo import, RecordCounts counts, IReadOnlyList<RecordErrorDto>? errors) =>
-        new(import.Id, import.CreatedAt, import.Request.Tags, counts.Entities, counts.Interactions, import.Status.ToWire(), import.Archived, errors);
+        new(import.Id, import.CreatedAt, import.Request.Tags, counts.Entities, counts.Interactions,
+            import.DeletedAt is null ? import.Status.ToWire() : "deleted", import.Archived, errors) { DeletedAt = import.DeletedAt };
 }

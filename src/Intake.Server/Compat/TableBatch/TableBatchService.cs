@@ -56,18 +56,21 @@ public sealed class TableBatchService(ImportService imports, DatasetService data
         };
     }
 
-    /// <summary>Cancels a queued request; any other state is refused with the reason.</summary>
+    /// <summary>
+    /// Cancels a queued request. Any other (including one that started meanwhile) is refused with 400 and the
+    /// document's <c>InvalidArgumentException</c>, in a sentence with the request's status word.
+    /// </summary>
     public async Task<BatchRequestDto> CancelAsync(string? tableId, string requestId, CancellationToken cancellationToken)
     {
-        var import = await FindAsync(tableId, requestId, cancellationToken);
-        if (import.Status != JobStatus.Queued)
+        await FindAsync(tableId, requestId, cancellationToken);
+        var (import, canceled) = await imports.CancelQueuedAsync(requestId, "table-batch api", cancellationToken);
+        if (!canceled)
         {
-            throw new IntakeException(ErrorCodes.IllegalTransition,
-                $"The batch request [{requestId}] is {StatusWord(import.Status)}; only a queued request can be canceled.");
+            throw new IntakeException(ErrorCodes.InvalidArgumentException,
+                $"Request {requestId} is {StatusWord(import.Status)}; only a queued request can be canceled.");
         }
 
-        var canceled = await imports.CancelAsync(requestId, "table-batch api", cancellationToken);
-        return new BatchRequestDto(canceled.Id, StatusWord(canceled.Status));
+        return new BatchRequestDto(import.Id, StatusWord(import.Status));
     }
 
     /// <summary>The document's status words: processing is <c>uploading</c> and failed is <c>error</c>.</summary>
