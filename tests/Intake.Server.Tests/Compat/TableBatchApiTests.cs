@@ -194,8 +194,10 @@ public abstract class TableBatchApiTests(IntakeServerFactory factory) : IAsyncLi
 
         using var response = await _client.Http.DeleteAsync($"/v2/recomm/cancel-table/items/batch/{(string)done["requestId"]!}");
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("only a queued request can be canceled", (string)(await IntakeClient.ProblemAsync(response))["detail"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal("InvalidArgumentException", (string)problem["code"]!);
+        Assert.Equal($"Request {(string)done["requestId"]!} is completed; only a queued request can be canceled.", (string)problem["detail"]!);
     }
 
     protected IntakeClient Client => _client;
