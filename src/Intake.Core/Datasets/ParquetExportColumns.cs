@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Intake.Core.Records;
 using Intake.Core.Storage;
+using Intake.Core.Text;
 using Parquet;
 using Parquet.Schema;
 
@@ -70,7 +70,7 @@ internal sealed class ParquetExportColumns
         _timestamps = new DateTime[rows];
         _values = new double?[rows];
         _leftover = new string?[rows];
-        _leftoverJson = new Utf8JsonWriter(_leftoverBuffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+        _leftoverJson = new Utf8JsonWriter(_leftoverBuffer, new JsonWriterOptions { Encoder = JsonTextEncoder.Instance, SkipValidation = true });
     }
 
     public ParquetSchema Schema { get; }

@@ -1,6 +1,7 @@
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
 using Intake.Core.Records;
+using Intake.Core.Records.BuiltIn;
 
 namespace Intake.Core.Imports;
 
@@ -12,6 +13,9 @@ namespace Intake.Core.Imports;
 /// </summary>
 internal sealed class CsvRecordParser : RecordParser
 {
+    // The start of the file looked at to sniff the delimiter and explain a header that fits nothing.
+    private const int HeadBytes = 64 * 1024;
+
     private readonly CsvRowReader _reader;
     private readonly CsvHeader _header;
     private readonly ICsvRecordMapper _mapper;
@@ -24,17 +28,38 @@ internal sealed class CsvRecordParser : RecordParser
         _mapper = mapper;
     }
 
-    public static CsvRecordParser Open(ImportSource source, char delimiter, RecordType? named, LimitsOptions limits)
+    /// <summary>
+    /// Reads the header with <paramref name="delimiter"/>, or, when it is null, with the delimiter sniffed from
+    /// the first lines (a comma when nothing else fits); a delimiter other than the comma is reported as a warning.
+    /// </summary>
+    public static CsvRecordParser Open(ImportSource source, char? delimiter, RecordType? named, IReadOnlyList<RecordType> known, LimitsOptions limits)
     {
-        var reader = new CsvRowReader(source.Content, checked((byte)delimiter), maxRecordBytes: limits.MaxRecordBytes, leaveOpen: true);
+        var content = new PeekableStream(source.Content);
+        var head = content.Peek(HeadBytes).ToArray();
+        var used = delimiter ?? CsvDelimiters.Sniff(head, wholeFile: head.Length < HeadBytes) ?? ',';
+        var reader = new CsvRowReader(content, checked((byte)used), maxRecordBytes: limits.MaxRecordBytes, leaveOpen: true);
         try
         {
             var header = reader.ReadHeader();
-            var type = named ?? Detect(header.Contains, "header");
-            var mapper = type.BindCsv(header, out var missing)
-                ?? throw new IntakeException(ErrorCodes.HeaderMismatch,
-                    $"The header lacks columns that record type {type.Name} requires: {string.Join(", ", missing)}.");
-            return new CsvRecordParser(reader, header, type, mapper, limits.MaxRecords);
+            var candidates = named is null ? BuiltInRecordTypes.AutoCandidates : [named];
+            var type = named ?? RecordTypeCatalog.Detect(candidates, header, out _);
+            var mapper = type?.BindCsv(header, out _)
+                ?? throw HeaderMismatch.ForCsv(header, used, candidates, named is not null, head, known);
+            var parser = new CsvRecordParser(reader, header, type, mapper, limits.MaxRecords);
+            if (delimiter is null && used != ',')
+            {
+                parser.Warnings.Add(new ImportWarning(ImportWarning.DelimiterDetected,
+                    $"No delimiter was given and the first lines are separated by '{CsvDelimiters.Name(used)}', so it was used; " +
+                    $"give delimiter= to choose another."));
+            }
+
+            if (type.IgnoredColumns(header) is { Count: > 0 } ignored)
+            {
+                parser.Warnings.Add(new ImportWarning(ImportWarning.ColumnsIgnored,
+                    $"Record type {type.Name} does not use the column{(ignored.Count == 1 ? "" : "s")} {string.Join(", ", ignored)}, so {(ignored.Count == 1 ? "it was" : "they were")} ignored."));
+            }
+
+            return parser;
         }
         catch
         {

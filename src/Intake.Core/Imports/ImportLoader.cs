@@ -75,7 +75,14 @@ public sealed class ImportLoader(
 
             // Checkpoint: committed. A crash from here until the final status is stored redoes nothing (the marker).
             await faults.AfterCommitAsync(job.Id, cancellationToken);
-            return LoadOutcome.From(committed, failure) with { Reading = read, Committing = time.GetElapsedTime(started) - read };
+            var warnings = parser.Warnings.ToList();
+            if (failure is null && committed.Read == 0)
+            {
+                warnings.Add(new ImportWarning(ImportWarning.NoRecords,
+                    $"The file holds no records{(source.Format == FileFormat.Csv ? " after its header" : "")}, so nothing was written."));
+            }
+
+            return LoadOutcome.From(committed, failure) with { Reading = read, Committing = time.GetElapsedTime(started) - read, Warnings = warnings };
         }
         finally
         {

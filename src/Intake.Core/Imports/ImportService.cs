@@ -99,6 +99,12 @@ public sealed class ImportService(
             await FailUploadAsync(import, new JobError(ErrorCodes.FileTooLarge, exception.Message));
             throw new IntakeException(ErrorCodes.PayloadTooLarge, $"The request body is larger than the limit of {maxBytes} bytes.");
         }
+        catch (IntakeException exception) when (exception.Code != ErrorCodes.FileTooLarge)
+        {
+            // The body refused itself (a form field after the file part): the upload fails with that reason.
+            await FailUploadAsync(import, new JobError(exception.Code, exception.Message));
+            throw;
+        }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // A client that goes away mid-body surfaces as an I/O error or an aborted request.

@@ -25,7 +25,7 @@ internal sealed class JsonRecordParser : RecordParser
         _pendingLine = pendingLine;
     }
 
-    public static JsonRecordParser Open(ImportSource source, RecordType? named, LimitsOptions limits)
+    public static JsonRecordParser Open(ImportSource source, RecordType? named, IReadOnlyList<RecordType> known, LimitsOptions limits)
     {
         var layout = source.Format == FileFormat.Json ? JsonLayout.Detect : JsonLayout.Lines;
         var reader = new JsonRecordReader(source.Content, layout, maxRecordBytes: limits.MaxRecordBytes, leaveOpen: true);
@@ -43,7 +43,8 @@ internal sealed class JsonRecordParser : RecordParser
             }
 
             var names = PropertyNames(first);
-            var type = Detect(names.Contains, "first record");
+            var type = RecordTypeCatalog.Detect(BuiltInRecordTypes.AutoCandidates, n => names.Contains(n, StringComparer.OrdinalIgnoreCase), out _)
+                ?? throw HeaderMismatch.ForJson(names, BuiltInRecordTypes.AutoCandidates, named: false, known);
             return new JsonRecordParser(reader, type, limits.MaxRecords, first.ToArray(), line);
         }
         catch
@@ -92,9 +93,9 @@ internal sealed class JsonRecordParser : RecordParser
         writer.RejectUnread(line, RecordErrorCodes.InvalidEncoding, JsonChecks.Describe(JsonValueProblem.InvalidUtf8, path), path);
     }
 
-    private static HashSet<string> PropertyNames(ReadOnlySpan<byte> json)
+    private static List<string> PropertyNames(ReadOnlySpan<byte> json)
     {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new List<string>();
         try
         {
             using var document = JsonDocument.Parse(json.ToArray());

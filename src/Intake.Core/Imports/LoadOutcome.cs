@@ -12,6 +12,9 @@ public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals T
     /// <summary>Time the store took to merge, decide and commit what it was handed.</summary>
     public TimeSpan Committing { get; init; }
 
+    /// <summary>What the load noticed without refusing the file, for its import.</summary>
+    public IReadOnlyList<ImportWarning>? Warnings { get; init; }
+
     /// <summary>
     /// The decision taken on what a merge would commit: the reason to discard the load, or null to apply it.
     /// An exceeded error budget comes first (the caller asked for it), then a file whose every record was rejected.

@@ -17,7 +17,8 @@ public sealed record NewImport
 
     public string? Format { get; init; }
 
-    public char Delimiter { get; init; } = ',';
+    /// <summary>The CSV delimiter; null to sniff it from the file's first lines (a comma when nothing else fits).</summary>
+    public char? Delimiter { get; init; }
 
     /// <summary>The unit of integer event times, or null to read each by its magnitude. Stored with the import, so a redelivered load reads the same.</summary>
     public Records.TimestampUnit? TimestampUnit { get; init; }

@@ -1,9 +1,10 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
+using Intake.Core.Records.BuiltIn;
 using Intake.Core.Records;
+using Intake.Core.Text;
 
 namespace Intake.Core.Imports;
 
@@ -24,22 +25,19 @@ internal sealed class ParquetRecordParser : RecordParser
         : base(type, maxRecords)
     {
         _reader = reader;
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JsonTextEncoder.Instance, SkipValidation = true });
     }
 
-    public static ParquetRecordParser Open(ImportSource source, RecordType? named, LimitsOptions limits, CancellationToken cancellationToken)
+    public static ParquetRecordParser Open(ImportSource source, RecordType? named, IReadOnlyList<RecordType> known, LimitsOptions limits,
+        CancellationToken cancellationToken)
     {
         var reader = ParquetRowReader.Open(source.OpenSeekable(cancellationToken), cancellationToken);
         try
         {
             var columns = new CsvHeader(reader.ColumnNames);
-            var type = named ?? Detect(columns.Contains, "Parquet schema");
-            var missing = columns.Missing(type.RequiredColumns);
-            if (missing.Count > 0)
-            {
-                throw new IntakeException(ErrorCodes.HeaderMismatch,
-                    $"The Parquet file lacks columns that record type {type.Name} requires: {string.Join(", ", missing)}.");
-            }
+            IReadOnlyList<RecordType> candidates = named is null ? BuiltInRecordTypes.AutoCandidates : [named];
+            var type = RecordTypeCatalog.Detect(candidates, columns.Contains, out _)
+                ?? throw HeaderMismatch.ForParquet(reader.ColumnNames, candidates, named is not null, known);
 
             var read = type.ReadColumns;
             reader.Select(read is null ? _ => true : name => read.Contains(name, StringComparer.OrdinalIgnoreCase));

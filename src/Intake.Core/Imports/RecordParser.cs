@@ -22,6 +22,9 @@ internal abstract class RecordParser : IDisposable
 
     public RecordType RecordType { get; }
 
+    /// <summary>What opening the file noticed without refusing it (a sniffed delimiter, ignored columns).</summary>
+    public List<ImportWarning> Warnings { get; } = [];
+
     public static RecordParser Open(ImportSource source, NewImport request, RecordTypeCatalog catalog,
         IReadOnlyDictionary<string, RecordType>? customTypes, LimitsOptions limits, CancellationToken cancellationToken)
     {
@@ -30,11 +33,13 @@ internal abstract class RecordParser : IDisposable
             : catalog.Find(request.RecordType, customTypes)
               ?? throw new IntakeException(ErrorCodes.UnknownRecordType, $"Record type '{request.RecordType}' is not known.");
 
+        // Every type the import could have named, for the hints of a header that fits none (HeaderMismatch).
+        var known = catalog.BuiltIn.Concat(customTypes?.Values ?? []).ToList();
         return source.Format switch
         {
-            FileFormat.Csv => CsvRecordParser.Open(source, request.Delimiter, named, limits),
-            FileFormat.Parquet => ParquetRecordParser.Open(source, named, limits, cancellationToken),
-            _ => JsonRecordParser.Open(source, named, limits),
+            FileFormat.Csv => CsvRecordParser.Open(source, request.Delimiter, named, known, limits),
+            FileFormat.Parquet => ParquetRecordParser.Open(source, named, known, limits, cancellationToken),
+            _ => JsonRecordParser.Open(source, named, known, limits),
         };
     }
 
@@ -52,11 +57,5 @@ internal abstract class RecordParser : IDisposable
         {
             throw new IntakeException(ErrorCodes.TooManyRecords, $"The file has more than the limit of {_maxRecords:N0} records.");
         }
-    }
-
-    protected static RecordType Detect(Func<string, bool> hasField, string what)
-    {
-        return RecordTypeCatalog.Detect(BuiltInRecordTypes.AutoCandidates, hasField, out var missing)
-            ?? throw new IntakeException(ErrorCodes.HeaderMismatch, $"The {what} fits no record type: {missing}.");
     }
 }

@@ -60,6 +60,7 @@ public static class ErrorCodes
     public const string StoreUnavailable = "store_unavailable";
     public const string InternalError = "internal_error";
     public const string UnknownParameter = "unknown_parameter";
+    public const string FormFieldAfterFile = "form_field_after_file";
 
     // Hardening (#14): request shape, keys and upload capability tokens.
     public const string MalformedMultipart = "malformed_multipart";
@@ -129,6 +130,7 @@ public static class ErrorCodes
         new(UploadTokenExpired, ErrorKind.Unauthorized, "The upload token has expired."),
         new(UploadTokenUsed, ErrorKind.Forbidden, "The upload token was used already."),
         new(UploadTokenMismatch, ErrorKind.Forbidden, "The upload token is for another upload."),
+        new(FormFieldAfterFile, ErrorKind.Invalid, "A form field comes after the file part of the upload."),
         new(FileTooLarge, ErrorKind.TooLarge, "The file is larger than the configured limit."),
         new(TooManyRecords, ErrorKind.TooLarge, "The file has more records than the configured limit."),
         new(HeaderMismatch, ErrorKind.Invalid, "The header fits no record type."),

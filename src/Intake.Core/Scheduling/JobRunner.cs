@@ -40,6 +40,7 @@ public sealed class JobRunner(
             Stats = new JobStats(totals.Read, totals.Written, totals.Rejected),
             Progress = new ImportProgress(import.PayloadBytes ?? 0, import.PayloadBytes, totals.Read, totals.Written, totals.Rejected),
             ResolvedRecordType = totals.RecordType,
+            Warnings = outcome.Warnings,
             Reason = $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : "") +
                 $" (reading {outcome.Reading.TotalSeconds:F2} s, committing {outcome.Committing.TotalSeconds:F2} s)",
         };

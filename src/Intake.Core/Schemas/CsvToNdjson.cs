@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
+using Intake.Core.Text;
 
 namespace Intake.Core.Schemas;
 
@@ -52,7 +52,7 @@ public sealed class CsvToNdjson(byte delimiter = (byte)',', RecordSchema? schema
 
         var buffer = new ArrayBufferWriter<byte>(4096);
         // Text as itself ("Zoë", not \u00EB): still valid JSON, and what a person reading the file expects.
-        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonTextEncoder.Instance });
         long rows = 0, written = 0;
         while (true)
         {

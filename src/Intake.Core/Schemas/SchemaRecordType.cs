@@ -72,6 +72,9 @@ public sealed class SchemaRecordType : RecordType
         return missingColumns.Count > 0 ? null : new SchemaCsvMapper(this, header);
     }
 
+    /// <summary>Every column is part of the record (two for one field are a row problem, never ignored).</summary>
+    public override IReadOnlyList<string> IgnoredColumns(CsvHeader header) => [];
+
     public override void MapJson(ReadOnlySpan<byte> json, long line, RecordWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);

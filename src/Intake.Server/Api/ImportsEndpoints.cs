@@ -84,7 +84,7 @@ public static class ImportsEndpoints
             }
 
             var stream = body is null ? upload.Stream : body;
-            import = await imports.UploadAsync(template with
+            import = await imports.UploadAsync(ImportFormFields.Apply(template, upload.Fields, request.HttpContext) with
             {
                 FileName = upload.FileName ?? request.Headers["X-File-Name"].FirstOrDefault(),
                 ContentType = upload.ContentType,

@@ -17,9 +17,10 @@ internal static class QueryValues
         : WriteModeNames.TryParse(value, out var mode) ? mode
         : throw new IntakeException(ErrorCodes.InvalidRequest, $"Mode '{value}' is not one of upsert, insert, replace.");
 
-    public static char Delimiter(string? value) => value switch
+    /// <summary>The delimiter option; null (sniff it) when not given.</summary>
+    public static char? Delimiter(string? value) => value switch
     {
-        null or "" => ',',
+        null or "" => null,
         "\\t" or "tab" or "%09" => '\t',
         { Length: 1 } single when single[0] < 128 && single[0] is not ('"' or '\r' or '\n') => single[0],
         _ => throw new IntakeException(ErrorCodes.InvalidRequest, $"Delimiter '{value}' must be one ASCII character other than a quote or line break (or 'tab')."),

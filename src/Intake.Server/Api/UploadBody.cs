@@ -14,7 +14,10 @@ internal sealed record UploadBody(Stream Stream, string? FileName, string? Conte
 {
     private const int MaxFieldBytes = 64 * 1024;
 
-    /// <summary>Form fields that came before the file part (fields after it cannot be read without buffering the file).</summary>
+    /// <summary>
+    /// Form fields that came before the file part. A field after it cannot be read without buffering the file:
+    /// the file's stream refuses it when it ends (<see cref="FilePartStream"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
 
     public static async Task<UploadBody?> OpenAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -58,7 +61,7 @@ internal sealed record UploadBody(Stream Stream, string? FileName, string? Conte
             if (disposition.IsFileDisposition())
             {
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                return new UploadBody(section.Body, fileName, section.ContentType, section.Headers?.GetValueOrDefault("Content-Encoding").FirstOrDefault(),
+                return new UploadBody(new FilePartStream(section.Body, reader), fileName, section.ContentType, section.Headers?.GetValueOrDefault("Content-Encoding").FirstOrDefault(),
                     request.ContentLength) { Fields = fields };
             }
 

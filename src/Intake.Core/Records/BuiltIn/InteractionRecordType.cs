@@ -21,6 +21,8 @@ public sealed class InteractionRecordType() : RecordType("interaction", RecordKi
         return missingColumns.Count > 0 ? null : new CsvMapper(header);
     }
 
+    public override IReadOnlyList<string> IgnoredColumns(CsvHeader header) => ColumnsOutside(header, s_columns);
+
     public override void MapJson(ReadOnlySpan<byte> json, long line, RecordWriter writer)
     {
         writer.Begin(line);

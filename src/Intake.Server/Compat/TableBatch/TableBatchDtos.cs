@@ -15,7 +15,16 @@ public sealed record BatchRequestDto(
 
     [JsonPropertyName("interactionsNotAdded")]
     public IReadOnlyList<NotAddedDto>? InteractionsNotAdded { get; init; }
+
+    /// <summary>Why a request ended in <c>error</c> (a fetch that failed, a header that fits nothing…); absent otherwise.</summary>
+    [JsonPropertyName("error")]
+    public BatchErrorDto? Error { get; init; }
 }
+
+/// <summary>The reason beside <c>status: "error"</c>: Intake's failure code and a sentence saying what to do.</summary>
+public sealed record BatchErrorDto(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message);
 
 /// <summary>One element that was not added: its id, the document's exception code, and the message.</summary>
 public sealed record NotAddedDto(

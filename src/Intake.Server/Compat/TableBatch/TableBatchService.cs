@@ -47,7 +47,10 @@ public sealed class TableBatchService(ImportService imports, DatasetService data
         var rejections = import.Progress.RecordsRejected > 0 || import.Status == JobStatus.CompletedWithErrors
             ? await (await queries.ErrorsAsync(import.Id, null, cancellationToken)).Select(NotAdded).ToListAsync(cancellationToken)
             : null;
-        var dto = new BatchRequestDto(import.Id, StatusWord(import.Status));
+        var dto = new BatchRequestDto(import.Id, StatusWord(import.Status))
+        {
+            Error = import.Status == JobStatus.Failed && import.Error is { } error ? new BatchErrorDto(error.Code, error.Message) : null,
+        };
         return ElementOf(import.ResolvedRecordType ?? import.Request.RecordType) switch
         {
             BatchElement.Users => dto with { UsersNotAdded = rejections },
