@@ -137,7 +137,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         var deleted = 0L;
         if (decision.Applies)
         {
-            deleted = await ApplyChangesAsync(decision.NewAttributeTypes, cancellationToken);
+            deleted = await ApplyChangesAsync(decision.AttributeChanges, cancellationToken);
         }
         else
         {
@@ -166,7 +166,7 @@ internal sealed class PostgresRecordSink : IRecordSink
     }
 
     /// <summary>What only an applied load does besides its records: replace-mode deletions, new attribute types, counts. Returns the deletions.</summary>
-    private async Task<long> ApplyChangesAsync(IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes, CancellationToken cancellationToken)
+    private async Task<long> ApplyChangesAsync(IReadOnlyList<AttributeTypeChange> attributeChanges, CancellationToken cancellationToken)
     {
         var deleted = 0L;
         if (_request.Mode == WriteMode.Replace)
@@ -175,14 +175,7 @@ internal sealed class PostgresRecordSink : IRecordSink
                 ("type", _recordTypeId), ("batch", _request.BatchSeq));
         }
 
-        await _connection.ExecuteAsync(
-            """
-            INSERT INTO attribute_types (dataset_id, name, type) SELECT @dataset, name, type FROM unnest(@names, @types) AS t (name, type)
-            ON CONFLICT (dataset_id, name) DO NOTHING;
-            """,
-            cancellationToken,
-            ("dataset", _request.DatasetId), ("names", newAttributeTypes.Select(t => t.Key).ToArray()),
-            ("types", newAttributeTypes.Select(t => t.Value.ToWire()).ToArray()));
+        await AttributeChanges.ApplyAsync(_connection, _request.DatasetId, _tables, attributeChanges, cancellationToken);
         await _connection.ExecuteAsync(
             $"UPDATE record_sets SET {(_interactions ? "interactions = interactions" : "entities = entities")} + @delta WHERE dataset_id = @dataset;",
             cancellationToken, ("delta", _inserted - deleted), ("dataset", _request.DatasetId));

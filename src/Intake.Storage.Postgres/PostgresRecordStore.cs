@@ -55,6 +55,20 @@ public sealed class PostgresRecordStore : IRecordStore
         return types;
     }
 
+    public async Task<IReadOnlyCollection<string>> GetCsvTextAttributesAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT name FROM attribute_types WHERE dataset_id = @dataset AND csv_text;", ("dataset", datasetId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     public async Task<IReadOnlyList<string>> DeclareAttributeTypesAsync(string datasetId, IReadOnlyDictionary<string, AttributeType> types,
         CancellationToken cancellationToken)
     {
@@ -83,7 +97,7 @@ public sealed class PostgresRecordStore : IRecordStore
             await connection.ExecuteAsync(
                 """
                 INSERT INTO attribute_types (dataset_id, name, type) SELECT @dataset, name, type FROM unnest(@names, @types) AS d (name, type)
-                ON CONFLICT (dataset_id, name) DO NOTHING;
+                ON CONFLICT (dataset_id, name) DO UPDATE SET csv_text = false;
                 """,
                 cancellationToken, ("dataset", datasetId), ("names", names), ("types", wire));
             await transaction.CommitAsync(cancellationToken);

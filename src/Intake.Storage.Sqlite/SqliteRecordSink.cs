@@ -147,7 +147,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         }
 
         StoreRejections(_conflicts, counted: true);
-        var deleted = decision.Applies ? ApplyChanges(decision.NewAttributeTypes) : 0L;
+        var deleted = decision.Applies ? ApplyChanges(decision.AttributeChanges) : 0L;
         var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
         using (var marker = _connection.Prepare(
             "INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted, error_code, error_message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))
@@ -172,7 +172,7 @@ internal sealed class SqliteRecordSink : IRecordSink
     }
 
     /// <summary>What only an applied load does besides its records: replace-mode deletions, new attribute types, counts. Returns the deletions.</summary>
-    private long ApplyChanges(IReadOnlyList<KeyValuePair<string, AttributeType>> newAttributeTypes)
+    private long ApplyChanges(IReadOnlyList<AttributeTypeChange> attributeChanges)
     {
         var deleted = 0L;
         if (_request.Mode == WriteMode.Replace)
@@ -183,15 +183,7 @@ internal sealed class SqliteRecordSink : IRecordSink
             deleted = delete.Execute();
         }
 
-        using (var addType = _connection.Prepare("INSERT INTO attribute_types (name, type) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING"))
-        {
-            foreach (var (name, type) in newAttributeTypes)
-            {
-                addType.Bind(1, name);
-                addType.Bind(2, type.ToWire());
-                addType.Execute();
-            }
-        }
+        AttributeChanges.Apply(_connection, attributeChanges);
 
         using var counts = _connection.Prepare("UPDATE counts SET n = n + ?1 WHERE kind = ?2");
         counts.Bind(1, _inserted - deleted);

@@ -60,6 +60,20 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         return types;
     }
 
+    public async Task<IReadOnlyCollection<string>> GetCsvTextAttributesAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        await using var command = connection.Command("SELECT name FROM attribute_types WHERE csv_text = 1;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     public async Task<IReadOnlyList<string>> DeclareAttributeTypesAsync(string datasetId, IReadOnlyDictionary<string, AttributeType> types,
         CancellationToken cancellationToken)
     {
@@ -79,7 +93,8 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         {
             foreach (var (name, type) in types)
             {
-                await connection.ExecuteAsync("INSERT INTO attribute_types (name, type) VALUES (@name, @type) ON CONFLICT (name) DO NOTHING;",
+                // A declared type is authoritative: a CSV text string declared a string no longer widens to a list.
+                await connection.ExecuteAsync("INSERT INTO attribute_types (name, type) VALUES (@name, @type) ON CONFLICT (name) DO UPDATE SET csv_text = 0;",
                     cancellationToken, ("@name", name), ("@type", type.ToWire()));
             }
 

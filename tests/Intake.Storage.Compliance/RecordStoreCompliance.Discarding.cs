@@ -17,7 +17,7 @@ public abstract partial class RecordStoreCompliance
     [Fact]
     public async Task Bug_14_a_replace_load_discarded_after_its_merge_deletes_nothing_and_keeps_its_rejections()
     {
-        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Entities("ds", ("a", "A"), ("b", "B"), ("c", "C")), [new("n", AttributeType.Integer)]);
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Entities("ds", ("a", "A"), ("b", "B"), ("c", "C")), [new("n", AttributeType.Integer, false, AttributeTypeChangeKind.Added)]);
         await LoadAsync("ds", "imp-2", 2, WriteMode.Upsert, Batches.Interactions("ds", ("u", "a", 1)));
         var before = await SnapshotAsync("ds");
         var batch = Batches.Build(BuiltInRecordTypes.Entity, "ds",

@@ -22,7 +22,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         {
             await sink.WriteAsync(batch, default);
             Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), await sink.MergeAsync(revocable: false, default));
-            totals = await sink.CommitAsync(LoadDecision.Apply([new("price", AttributeType.Double)]), default);
+            totals = await sink.CommitAsync(LoadDecision.Apply([new("price", AttributeType.Double, false, AttributeTypeChangeKind.Added)]), default);
         }
 
         Assert.Equal(new LoadTotals(3, 2, 1, 0, "entity"), totals);
@@ -124,7 +124,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
     [Fact]
     public async Task Clear_removes_every_record_and_attribute_type_but_keeps_the_dataset_usable()
     {
-        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Entities("ds", ("a", "A")), [new("n", AttributeType.Integer)]);
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Entities("ds", ("a", "A")), [new("n", AttributeType.Integer, false, AttributeTypeChangeKind.Added)]);
         await LoadAsync("ds", "imp-2", 2, WriteMode.Upsert, Batches.Interactions("ds", ("u", "a", 1), ("u", "a", 2)));
 
         Assert.Equal(3, await Records.ClearAsync("ds", default));
@@ -189,11 +189,57 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         Assert.False((await Records.GetAttributeTypesAsync("ds", default)).ContainsKey("color"));
     }
 
+    [Fact]
+    public async Task Widening_a_csv_text_attribute_turns_its_stored_text_into_lists_in_both_tables()
+    {
+        var items = Batches.Build(TableEntityRecordType.Item, "ds",
+        [
+            """{"itemId":"i1","label":"x","interests":"science, technology,,travel","price":1.50}""",
+            """{"itemId":"i2","interests":""}""",
+            """{"itemId":"i3","price":2}""",
+        ]);
+        var events = Batches.Build(BuiltInRecordTypes.UserItemInteraction, "ds",
+            ["""{"userId":"u1","itemId":"i1","timestamp":1581681280254,"interactionName":"view","interests":"a|b , c"}"""]);
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, items,
+            [new("label", AttributeType.String, true, AttributeTypeChangeKind.Added), new("interests", AttributeType.String, true, AttributeTypeChangeKind.Added),
+             new("price", AttributeType.Double, false, AttributeTypeChangeKind.Added)]);
+        await LoadAsync("ds", "imp-2", 2, WriteMode.Upsert, events);
+        Assert.Equal(["interests", "label"], (await Records.GetCsvTextAttributesAsync("ds", default)).Order());
+
+        var lists = Batches.Build(TableEntityRecordType.Item, "ds", ["""{"itemId":"i4","interests":["z"]}"""]);
+        await LoadAsync("ds", "imp-3", 3, WriteMode.Upsert, lists,
+            [new("interests", AttributeType.List, false, AttributeTypeChangeKind.Widened), new("label", AttributeType.String, false, AttributeTypeChangeKind.Confirmed)]);
+
+        Assert.Equal("""{"label":"x","interests":["science","technology","travel"],"price":1.50}""", Compact((await Records.FindEntityAsync("ds", "item", "i1", default))!));
+        Assert.Equal("""{"interests":[]}""", Compact((await Records.FindEntityAsync("ds", "item", "i2", default))!));
+        Assert.Equal("""{"price":2}""", Compact((await Records.FindEntityAsync("ds", "item", "i3", default))!));
+        var stored = Assert.Single(await Records.ExportAsync("ds", new ExportQuery(RecordKind.Interaction, null, null, null), default).ToListAsync());
+        Assert.Equal("""{"interests":["a|b","c"]}""", Compact(stored));
+        Assert.Equal(1, (await Records.FindEntityAsync("ds", "item", "i1", default))!.BatchSeq);
+        Assert.Equal((AttributeType.List, AttributeType.String), ((await Records.GetAttributeTypesAsync("ds", default))["interests"], (await Records.GetAttributeTypesAsync("ds", default))["label"]));
+        Assert.Empty(await Records.GetCsvTextAttributesAsync("ds", default));
+    }
+
+    [Fact]
+    public async Task Declaring_a_csv_text_attribute_a_string_makes_it_a_plain_string()
+    {
+        var items = Batches.Build(TableEntityRecordType.Item, "ds", ["""{"itemId":"i1","interests":"a,b"}"""]);
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, items, [new("interests", AttributeType.String, true, AttributeTypeChangeKind.Added)]);
+
+        Assert.Empty(await Records.DeclareAttributeTypesAsync("ds", new Dictionary<string, AttributeType> { ["interests"] = AttributeType.String }, default));
+
+        Assert.Empty(await Records.GetCsvTextAttributesAsync("ds", default));
+    }
+
+    /// <summary>The stores may space a rebuilt object differently; its keys, order and values are what count.</summary>
+    private static string Compact(StoredRecord record) =>
+        System.Text.Json.Nodes.JsonNode.Parse(record.AttributesJson!)!.ToJsonString();
+
     protected Task<IRecordSink> OpenAsync(string dataset, string importId, long seq, WriteMode mode, RecordType? type = null) =>
         Records.OpenSinkAsync(new LoadRequest(dataset, importId, seq, type ?? BuiltInRecordTypes.Entity, mode, 1000), default);
 
     protected async Task<LoadTotals> LoadAsync(string dataset, string importId, long seq, WriteMode mode, RecordBatch batch,
-        IReadOnlyList<KeyValuePair<string, AttributeType>>? types = null)
+        IReadOnlyList<AttributeTypeChange>? types = null)
     {
         await using var sink = await OpenAsync(dataset, importId, seq, mode, batch.RecordType);
         await sink.WriteAsync(batch, default);

@@ -43,7 +43,8 @@ public sealed class ImportLoader(
             import.Request.Format, import.Request.ContentType, import.Request.ContentEncoding, import.Request.FileName, options.MaxFileBytes));
         var customTypes = await recordTypes.CustomTypesAsync(import.DatasetId, cancellationToken);
         using var parser = RecordParser.Open(source, import.Request, recordTypes.Catalog, customTypes, options, cancellationToken);
-        var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken));
+        var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken),
+            await records.GetCsvTextAttributesAsync(import.DatasetId, cancellationToken));
         var budget = new ErrorBudget(import.Request.MaxErrors, import.Request.MaxErrorRatio);
 
         await using var sink = await records.OpenSinkAsync(
@@ -71,7 +72,7 @@ public sealed class ImportLoader(
             failure ??= LoadOutcome.Judge(await sink.MergeAsync(budget.IsSet && import.Request.Mode == WriteMode.Insert, cancellationToken), budget);
             await faults.BeforeCommitAsync(job.Id, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            var committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Added) : LoadDecision.Discard(failure), cancellationToken);
+            var committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Changes) : LoadDecision.Discard(failure), cancellationToken);
 
             // Checkpoint: committed. A crash from here until the final status is stored redoes nothing (the marker).
             await faults.AfterCommitAsync(job.Id, cancellationToken);

@@ -147,11 +147,34 @@ public sealed class RecordWriter
             return true;
         }
 
+        RejectType(name, valueText, declared);
+        return false;
+    }
+
+    private void RejectType(ReadOnlySpan<byte> name, ReadOnlySpan<byte> valueText, AttributeType declared)
+    {
         var attribute = Encoding.UTF8.GetString(name);
         Reject(
             RecordErrorCodes.InvalidType,
             $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of {declared.ToWire()} type.",
             attribute);
+    }
+
+    /// <summary>
+    /// Checks a CSV text cell against the dataset's attribute types (<see cref="AttributeTypeMap.FitsCsvText"/>);
+    /// <paramref name="asList"/> says it is to be written as a list (<see cref="CsvList"/>). On a mismatch the
+    /// record is rejected with the documented message and false is returned.
+    /// </summary>
+    public bool CheckCsvText(ReadOnlySpan<byte> name, ReadOnlySpan<byte> cell, out bool asList)
+    {
+        asList = false;
+        if (AttributeTypes.FitsCsvText(name, out var declared))
+        {
+            asList = declared == AttributeType.List;
+            return true;
+        }
+
+        RejectType(name, cell, declared);
         return false;
     }
 

@@ -42,7 +42,8 @@ public interface IRecordSink : IAsyncDisposable
 
     /// <summary>
     /// Ends the load with one commit. <see cref="LoadDecision.Apply"/> commits the merged records, the
-    /// replace-mode deletions, the new attribute types, the counts, the rejections and the applied-load marker
+    /// replace-mode deletions, the attribute type changes (a widened attribute's stored text values, in
+    /// every record of the dataset, become lists by the <see cref="CsvList"/> rule), the counts, the rejections and the applied-load marker
     /// together (a merge must have run). <see cref="LoadDecision.Discard"/> undoes everything the load wrote to
     /// the dataset and commits only its rejections and the marker carrying the failure; it throws
     /// <see cref="InvalidOperationException"/> after a merge that was not revocable and wrote records.

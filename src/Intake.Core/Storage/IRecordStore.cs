@@ -20,6 +20,9 @@ public interface IRecordStore
 
     Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken);
 
+    /// <summary>The string attributes typed only by CSV text cells, which a list may widen (<see cref="AttributeTypeMap"/>).</summary>
+    Task<IReadOnlyCollection<string>> GetCsvTextAttributesAsync(string datasetId, CancellationToken cancellationToken);
+
     /// <summary>Declares attribute types; returns the names whose existing type differs (nothing is changed then).</summary>
     Task<IReadOnlyList<string>> DeclareAttributeTypesAsync(string datasetId, IReadOnlyDictionary<string, AttributeType> types, CancellationToken cancellationToken);
 

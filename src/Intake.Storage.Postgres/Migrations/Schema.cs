@@ -198,6 +198,8 @@ internal static class Schema
         -- warnings: what the load noticed but did not refuse (a sniffed delimiter, ignored columns), as a JSON array.
         ALTER TABLE imports ADD COLUMN deleted_at bigint;
         ALTER TABLE imports ADD COLUMN warnings text;
+        -- csv_text: a string attribute typed only by CSV text cells, which a list may widen (AttributeTypeMap).
+        ALTER TABLE attribute_types ADD COLUMN csv_text boolean NOT NULL DEFAULT false;
         """,
     ];
 }

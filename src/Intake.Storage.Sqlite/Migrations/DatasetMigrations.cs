@@ -81,5 +81,9 @@ internal static class DatasetMigrations
         ALTER TABLE applied_loads ADD COLUMN error_code TEXT;
         ALTER TABLE applied_loads ADD COLUMN error_message TEXT;
         """,
+        """
+        -- A string attribute typed only by CSV text cells, which a list may widen (AttributeTypeMap).
+        ALTER TABLE attribute_types ADD COLUMN csv_text INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

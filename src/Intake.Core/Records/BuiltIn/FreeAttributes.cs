@@ -7,20 +7,23 @@ namespace Intake.Core.Records.BuiltIn;
 
 /// <summary>
 /// The table-batch rule for attributes: every column or property that is not part of the key is a typed
-/// attribute. In CSV a quoted cell is a string and an unquoted one a number or boolean (an empty unquoted
-/// cell is absent); in JSON the value's own type counts.
+/// attribute. In CSV a quoted cell is text and an unquoted one a number or boolean when it parses as one, else
+/// text (an empty unquoted cell is absent); text is a string, or a list where the attribute is a list
+/// (<see cref="CsvList"/>). In JSON the value's own type counts. One instance per CSV binding (one reader thread).
 /// </summary>
 internal sealed class FreeAttributes
 {
     private readonly int[] _columns;
     private readonly JsonEncodedText[] _names;
     private readonly byte[][] _nameBytes;
+    private readonly bool[] _asList;
 
     private FreeAttributes(int[] columns, JsonEncodedText[] names, byte[][] nameBytes)
     {
         _columns = columns;
         _names = names;
         _nameBytes = nameBytes;
+        _asList = new bool[columns.Length];
     }
 
     /// <summary>The attribute columns of <paramref name="header"/>: all but <paramref name="keyColumns"/>.</summary>
@@ -53,7 +56,13 @@ internal sealed class FreeAttributes
                 return false;
             }
 
-            if (type is { } valueType && !writer.CheckAttribute(_nameBytes[i], valueType, cell))
+            var fits = type switch
+            {
+                null => true,
+                AttributeType.String => writer.CheckCsvText(_nameBytes[i], cell, out _asList[i]),
+                { } valueType => writer.CheckAttribute(_nameBytes[i], valueType, cell),
+            };
+            if (!fits)
             {
                 return false;
             }
@@ -63,14 +72,15 @@ internal sealed class FreeAttributes
         for (var i = 0; i < _columns.Length; i++)
         {
             var cell = row[_columns[i]];
-            if (row.IsQuoted(_columns[i]))
+            var quoted = row.IsQuoted(_columns[i]);
+            if (!quoted && cell.IsEmpty)
             {
-                json.WriteString(_names[i], cell);
                 continue;
             }
 
-            if (cell.IsEmpty)
+            if (quoted)
             {
+                WriteText(json, i, cell);
                 continue;
             }
 
@@ -86,13 +96,25 @@ internal sealed class FreeAttributes
                     json.WriteNumber(_names[i], number);
                     break;
                 case AttributeType.String:
-                    json.WriteString(_names[i], cell);
+                    WriteText(json, i, cell);
                     break;
             }
         }
 
         writer.EndAttributes();
         return true;
+    }
+
+    private void WriteText(Utf8JsonWriter json, int column, ReadOnlySpan<byte> cell)
+    {
+        if (_asList[column])
+        {
+            CsvList.Write(json, _names[column], cell);
+        }
+        else
+        {
+            json.WriteString(_names[column], cell);
+        }
     }
 
     /// <summary>
