@@ -101,7 +101,7 @@ public abstract partial class RelationalJobStore
         }
     }
 
-    public async Task<bool> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ImportInfo?> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
@@ -113,7 +113,7 @@ public abstract partial class RelationalJobStore
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
-                return false;
+                return null;
             }
 
             (uploadJobId, datasetId, orderSeq) = (reader.GetString(0), reader.GetString(1), reader.NullableInt64(2));
@@ -127,7 +127,7 @@ public abstract partial class RelationalJobStore
                 """,
                 cancellationToken, ("@id", uploadJobId), ("@now", epoch), ("@bytes", payloadBytes)) == 0)
         {
-            return false;
+            return null;
         }
 
         await AddHistoryAsync(connection, uploadJobId, JobStatus.Completed, now, $"received {payloadBytes} bytes", cancellationToken);
@@ -141,8 +141,11 @@ public abstract partial class RelationalJobStore
             cancellationToken, ("@id", loadJobId), ("@import", importId), ("@payload", payloadId), ("@bytes", payloadBytes));
         await AddHistoryAsync(connection, loadJobId, JobStatus.Queued, now, "file staged", cancellationToken);
         await NotifyQueuedAsync(connection, cancellationToken);
+
+        // Read before the commit: the import as staged and queued, before a worker can claim its load.
+        var staged = await ReadImportAsync(connection, importId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return staged;
     }
 
     public async Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken)

@@ -38,8 +38,10 @@ public abstract class JobStoreCompliance : StoreCompliance
         Assert.Equal(JobStatus.Processing, import.Status);
         Assert.Null(import.DatasetLoadJobId);
 
-        Assert.True(await Jobs.CompleteUploadAsync(import.Id, "payload1", 1234, s_now, default));
+        var staged = await Jobs.CompleteUploadAsync(import.Id, "payload1", 1234, s_now, default);
         import = (await Jobs.GetImportAsync(import.Id, default))!;
+
+        Assert.Equal((JobStatus.Queued, import.DatasetLoadJobId, "payload1"), (staged!.Status, staged.DatasetLoadJobId, staged.PayloadId));
 
         Assert.Equal(JobStatus.Queued, import.Status);
         Assert.Equal("payload1", import.PayloadId);
@@ -50,7 +52,7 @@ public abstract class JobStoreCompliance : StoreCompliance
         var load = (await Jobs.GetJobAsync(import.DatasetLoadJobId!, default))!;
         Assert.Equal(JobKind.DatasetLoad, load.Kind);
         Assert.Equal(JobStatus.Queued, load.Status);
-        Assert.False(await Jobs.CompleteUploadAsync(import.Id, "payload2", 1, s_now, default));
+        Assert.Null(await Jobs.CompleteUploadAsync(import.Id, "payload2", 1, s_now, default));
     }
 
     [Fact]
@@ -85,7 +87,7 @@ public abstract class JobStoreCompliance : StoreCompliance
         Assert.Equal(fetch.FileUploadJobId, claimed!.Id);
         Assert.Null(await ClaimAsync("w2"));
 
-        Assert.True(await Jobs.CompleteUploadAsync(fetch.Id, "p", 10, s_now, default));
+        Assert.NotNull(await Jobs.CompleteUploadAsync(fetch.Id, "p", 10, s_now, default));
         var load = await ClaimAsync("w1");
         Assert.Equal((await Jobs.GetImportAsync(fetch.Id, default))!.DatasetLoadJobId, load!.Id);
         await Jobs.TransitionAsync(load.Id, JobStatus.Completed, new JobTransitionDetails(), s_now, default);
@@ -209,7 +211,7 @@ public abstract class JobStoreCompliance : StoreCompliance
         Assert.Equal(JobStatus.Processing, receiving.Status);
         Assert.Equal(JobStatus.Processing, (await Jobs.GetJobAsync(receiving.FileUploadJobId!, default))!.Status);
 
-        Assert.True(await Jobs.CompleteUploadAsync(import.Id, "payload", 5, s_now, default));
+        Assert.NotNull(await Jobs.CompleteUploadAsync(import.Id, "payload", 5, s_now, default));
         Assert.Equal(JobKind.DatasetLoad, (await ClaimAsync("w1"))!.Kind);
     }
 
@@ -259,7 +261,7 @@ public abstract class JobStoreCompliance : StoreCompliance
     private async Task<ImportInfo> StagedImportAsync(string dataset, IReadOnlyList<string>? tags = null)
     {
         var import = await Jobs.CreateImportAsync(Request(dataset, tags), JobStatus.Processing, s_now, default);
-        Assert.True(await Jobs.CompleteUploadAsync(import.Id, Guid.NewGuid().ToString("N"), 10, s_now, default));
+        Assert.NotNull(await Jobs.CompleteUploadAsync(import.Id, Guid.NewGuid().ToString("N"), 10, s_now, default));
         return (await Jobs.GetImportAsync(import.Id, default))!;
     }
 

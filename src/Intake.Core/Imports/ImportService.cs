@@ -119,9 +119,9 @@ public sealed class ImportService(
             throw new IntakeException(ErrorCodes.EmptyBody, "The request body is empty; send the file as the body.");
         }
 
-        await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None);
+        var staged = await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None);
         signal.Notify();
-        return (await jobs.GetImportAsync(import.Id, CancellationToken.None))!;
+        return staged ?? (await jobs.GetImportAsync(import.Id, CancellationToken.None))!;
     }
 
     /// <summary>Queues an import whose file a worker fetches from <see cref="NewImport.SourceUrl"/>.</summary>

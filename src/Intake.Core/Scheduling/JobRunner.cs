@@ -59,7 +59,7 @@ public sealed class JobRunner(
         }
 
         // Checkpoint: the file is staged; completing the upload and queuing its load is one transaction.
-        if (!await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None))
+        if (await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None) is null)
         {
             await payloads.DeleteAsync(payloadId, CancellationToken.None);
         }

@@ -39,9 +39,10 @@ public interface IJobStore
 
     /// <summary>
     /// In one transaction: completes the upload job with the staged payload and queues the import's
-    /// <c>dataset_load</c> job, which takes its place in the dataset's order. False if the upload was canceled.
+    /// <c>dataset_load</c> job, which takes its place in the dataset's order. Returns the import as that
+    /// transaction left it (queued), or null if the upload was canceled.
     /// </summary>
-    Task<bool> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<ImportInfo?> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken);
 
