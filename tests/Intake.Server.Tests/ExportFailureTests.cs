@@ -92,6 +92,9 @@ public abstract class ExportFailureTests : IAsyncLifetime
         public Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken) =>
             store.GetAttributeTypesAsync(datasetId, cancellationToken);
 
+        public Task<IReadOnlyCollection<string>> GetCsvTextAttributesAsync(string datasetId, CancellationToken cancellationToken) =>
+            store.GetCsvTextAttributesAsync(datasetId, cancellationToken);
+
         public Task<IReadOnlyList<string>> DeclareAttributeTypesAsync(string datasetId, IReadOnlyDictionary<string, AttributeType> types, CancellationToken cancellationToken) =>
             store.DeclareAttributeTypesAsync(datasetId, types, cancellationToken);
 

@@ -9,7 +9,7 @@ namespace Intake.Server.Api;
 /// </summary>
 internal static class ImportFormFields
 {
-    private static readonly string[] s_taken = ["recordType", "mode", "tags", "format", "delimiter"];
+    private static readonly string[] s_taken = ["recordType", "mode", "tags", "format", "delimiter", "timestampUnit"];
 
     public static NewImport Apply(NewImport template, IReadOnlyDictionary<string, string> fields, HttpContext context)
     {
@@ -29,6 +29,7 @@ internal static class ImportFormFields
             Tags = template.Tags.Concat(QueryValues.Tags(Field("tags"))).Distinct(StringComparer.Ordinal).ToList(),
             Format = QueryValues.Format(Field("format")) ?? template.Format,
             Delimiter = Field("delimiter") is { } delimiter ? QueryValues.Delimiter(delimiter) : template.Delimiter,
+            TimestampUnit = Field("timestampUnit") is { } unit ? QueryValues.TimestampUnit(unit) : template.TimestampUnit,
         };
     }
 }
