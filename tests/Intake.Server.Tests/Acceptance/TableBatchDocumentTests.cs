@@ -61,31 +61,28 @@ public abstract class TableBatchDocumentTests(IntakeServerFactory factory) : IAs
         Assert.Equal($$"""{"requestId":"{{items}}","status":"completed"}""", (await StatusAsync($"/v2/recomm/products/items/batch/{items}")).ToJsonString());
 
         // Items not added.
-        await UploadAsync("/v2/recomm/products/items/batch", "", "item348.csv", "csv");
-        var moreItems = await UploadAsync("/v2/recomm/products/items/batch", "", "more_items.csv", "csv");
+        var (moreItems, itemsStatus) = await NotAddedAsync("/v2/recomm/products/items/batch", "item348.csv", "more_items.csv");
         Assert.Equal(
             $$$"""{"requestId":"{{{moreItems}}}","status":"completed_with_errors","itemsNotAdded":[{"errorId":"item348","code":"EntityAlreadyExistsException","message":"Item [item348] could not be created because it already exists."},{"errorId":"item705","code":"InvalidArgumentException","message":"Attribute price with value [high] is not of double type."}]}""",
-            (await StatusAsync($"/v2/recomm/products/items/batch/{moreItems}")).ToJsonString());
+            itemsStatus);
 
         // Get upload status: users, through the items path as the document's example does.
         Assert.Equal($$"""{"requestId":"{{users}}","status":"completed"}""", (await StatusAsync($"/v2/recomm/products/items/batch/{users}")).ToJsonString());
 
         // Users not added.
-        await UploadAsync("/v2/recomm/users/batch", "", "user816.csv", "csv");
-        var moreUsers = await UploadAsync("/v2/recomm/users/batch", "", "more_users.csv", "csv");
+        var (moreUsers, usersStatus) = await NotAddedAsync("/v2/recomm/users/batch", "user816.csv", "more_users.csv");
         Assert.Equal(
             $$$"""{"requestId":"{{{moreUsers}}}","status":"completed_with_errors","usersNotAdded":[{"errorId":"user816","code":"EntityAlreadyExistsException","message":"User [user816] could not be created because it already exists."},{"errorId":"user331","code":"InvalidArgumentException","message":"Attribute age with value [old] is not of integer type."}]}""",
-            (await StatusAsync($"/v2/recomm/users/batch/{moreUsers}")).ToJsonString());
+            usersStatus);
 
         // Get upload status: user-item interactions.
         Assert.Equal($$"""{"requestId":"{{interactions}}","status":"completed"}""", (await StatusAsync($"/v2/recomm/products/interactions/batch/{interactions}")).ToJsonString());
 
         // User-item interactions not added.
-        await UploadAsync("/v2/recomm/products/interactions/batch", "", "givestars.csv", "csv");
-        var moreGivestars = await UploadAsync("/v2/recomm/products/interactions/batch", "", "more_givestars.csv", "csv");
+        var (moreGivestars, givestarsStatus) = await NotAddedAsync("/v2/recomm/products/interactions/batch", "givestars.csv", "more_givestars.csv");
         Assert.Equal(
             $$$"""{"requestId":"{{{moreGivestars}}}","status":"completed_with_errors","interactionsNotAdded":[{"errorId":"user01/products/item03/givestars/1581673287916","code":"EntityAlreadyExistsException","message":"Interaction [givestars] on Item [item03] of User [user01] at time [1581673287916] could not be created because it already exists."}]}""",
-            (await StatusAsync($"/v2/recomm/products/interactions/batch/{moreGivestars}")).ToJsonString());
+            givestarsStatus);
 
         // Cancel upload: items, users (through the items path, as printed) and interactions, while they are queued.
         var busy = await SubmitAsync("/v2/recomm/products/items/batch", "", "slow_items.csv", "csv");
@@ -116,6 +113,14 @@ public abstract class TableBatchDocumentTests(IntakeServerFactory factory) : IAs
             var interests = (await _client.Http.GetFromJsonAsync<JsonObject>($"/v1/datasets/users/entities/user/{user}"))!["attributes"]!["interests"]!;
             Assert.Equal("""["science","technology","travel"]""", interests.ToJsonString());
         }
+    }
+
+    /// <summary>A "not added" example: <paramref name="first"/> makes the state, <paramref name="then"/> meets it; its status as printed.</summary>
+    private async Task<(string Id, string Status)> NotAddedAsync(string path, string first, string then)
+    {
+        await UploadAsync(path, "", first, "csv");
+        var id = await UploadAsync(path, "", then, "csv");
+        return (id, (await StatusAsync($"{path}/{id}")).ToJsonString());
     }
 
     /// <summary>A curl upload example: the request is queued, then followed to its end.</summary>
