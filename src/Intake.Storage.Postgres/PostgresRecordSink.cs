@@ -165,7 +165,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         return totals;
     }
 
-    /// <summary>What only an applied load does besides its records: replace-mode deletions, new attribute types, counts. Returns the deletions.</summary>
+    /// <summary>What only an applied load does besides its records: replace-mode deletions, attribute type changes, counts. Returns the deletions.</summary>
     private async Task<long> ApplyChangesAsync(IReadOnlyList<AttributeTypeChange> attributeChanges, CancellationToken cancellationToken)
     {
         var deleted = 0L;

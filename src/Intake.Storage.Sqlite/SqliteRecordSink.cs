@@ -171,7 +171,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         return ValueTask.FromResult(totals);
     }
 
-    /// <summary>What only an applied load does besides its records: replace-mode deletions, new attribute types, counts. Returns the deletions.</summary>
+    /// <summary>What only an applied load does besides its records: replace-mode deletions, attribute type changes, counts. Returns the deletions.</summary>
     private long ApplyChanges(IReadOnlyList<AttributeTypeChange> attributeChanges)
     {
         var deleted = 0L;
