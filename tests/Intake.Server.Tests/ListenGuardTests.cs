@@ -116,8 +116,10 @@ public sealed class ListenGuardTests
         }
 
         var lifetime = factory.Services.GetRequiredService<IHostApplicationLifetime>();
+        var exitCode = factory.Services.GetRequiredService<ListenGuard>().ExitCode;
+        factory.ReleaseStop();
 
-        Assert.Equal(1, factory.Services.GetRequiredService<ListenGuard>().ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 
@@ -133,26 +135,50 @@ public sealed class ListenGuardTests
         Assert.DoesNotContain("   at ", output);
     }
 
-    /// <summary>The server in this process, listening on every interface through <c>KestrelServerOptions.ListenAnyIP</c>, as a host embedding it might.</summary>
+    /// <summary>
+    /// The server in this process, listening on every interface through <c>KestrelServerOptions.ListenAnyIP</c>, as a host embedding it might.
+    /// </summary>
+    /// <remarks>
+    /// The guard stops the host as it starts, and the program's entry point, on its own thread, then disposes it:
+    /// on a loaded machine that disposal could come before the factory read the bound addresses from the host's
+    /// services (inside <c>StartServer</c>) or before the test read the verdict, both failing with
+    /// <see cref="ObjectDisposedException"/>. The host's stop is held until <see cref="ReleaseStop"/>, so its
+    /// services stay readable until the test has read them.
+    /// </remarks>
     private sealed class CodeListenFactory : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
     {
         private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "intake-tests", "code-" + Guid.NewGuid().ToString("N"));
+        private readonly TaskCompletionSource _stopReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CodeListenFactory()
         {
             UseKestrel(kestrel => kestrel.ListenAnyIP(0));
         }
 
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        public void ReleaseStop() => _stopReleased.TrySetResult();
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
             builder.UseSetting("Storage:DataDirectory", _dataDirectory);
+            builder.ConfigureServices(services => services.AddSingleton<IHostedService>(new StopHold(_stopReleased.Task)));
+        }
 
         public override async ValueTask DisposeAsync()
         {
+            ReleaseStop();
             await base.DisposeAsync();
             if (Directory.Exists(_dataDirectory))
             {
                 Directory.Delete(_dataDirectory, recursive: true);
             }
         }
+    }
+
+    /// <summary>A hosted service whose stop waits for the test (or for the host's shutdown timeout), so the host is not disposed before.</summary>
+    private sealed class StopHold(Task released) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.WhenAny(released, Task.Delay(Timeout.Infinite, cancellationToken));
     }
 }
