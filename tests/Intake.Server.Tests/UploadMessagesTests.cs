@@ -51,6 +51,7 @@ public abstract class UploadMessagesTests(IntakeServerFactory factory)
         {
             { new StringContent("form-tag"), "tags" },
             { new StringContent(";"), "delimiter" },
+            { new StringContent("0"), "maxErrors" },
             { new ByteArrayContent(Encoding.UTF8.GetBytes(Csv.Replace(',', ';'))) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "mugs.csv" },
         };
 
@@ -59,6 +60,7 @@ public abstract class UploadMessagesTests(IntakeServerFactory factory)
 
         Assert.Equal("completed", (string)import["status"]!);
         Assert.Equal(["query-tag", "form-tag"], import["tags"]!.AsArray().Select(t => (string)t!));
+        Assert.Equal(0, (long)import["max_errors"]!);
         Assert.Empty(import["warnings"]!.AsArray());
     }
 

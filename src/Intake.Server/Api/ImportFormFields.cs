@@ -9,7 +9,7 @@ namespace Intake.Server.Api;
 /// </summary>
 internal static class ImportFormFields
 {
-    private static readonly string[] s_taken = ["recordType", "mode", "tags", "format", "delimiter", "timestampUnit"];
+    private static readonly string[] s_taken = ["recordType", "mode", "tags", "format", "delimiter", "timestampUnit", "maxErrors", "maxErrorRatio"];
 
     public static NewImport Apply(NewImport template, IReadOnlyDictionary<string, string> fields, HttpContext context)
     {
@@ -30,6 +30,8 @@ internal static class ImportFormFields
             Format = QueryValues.Format(Field("format")) ?? template.Format,
             Delimiter = Field("delimiter") is { } delimiter ? QueryValues.Delimiter(delimiter) : template.Delimiter,
             TimestampUnit = Field("timestampUnit") is { } unit ? QueryValues.TimestampUnit(unit) : template.TimestampUnit,
+            MaxErrors = QueryValues.MaxErrors(Field("maxErrors")) ?? template.MaxErrors,
+            MaxErrorRatio = QueryValues.MaxErrorRatio(Field("maxErrorRatio")) ?? template.MaxErrorRatio,
         };
     }
 }
