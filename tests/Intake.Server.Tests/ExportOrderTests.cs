@@ -7,7 +7,8 @@ namespace Intake.Server.Tests;
 
 /// <summary>
 /// Exports come in the documented order (entities by key, interactions by time then key), so two exports of the
-/// same records are byte-identical; JSON responses and exports write quotes and non-ASCII text as themselves.
+/// same records are byte-identical (NDJSON, CSV and Parquet); JSON responses and exports write quotes and
+/// non-ASCII text as themselves.
 /// </summary>
 public abstract class ExportOrderTests(IntakeServerFactory factory)
 {
@@ -29,9 +30,13 @@ public abstract class ExportOrderTests(IntakeServerFactory factory)
         var second = await _client.Http.GetByteArrayAsync("/v1/datasets/export-order/export");
         var csvFirst = await ExportCsvAsync();
         var csvSecond = await ExportCsvAsync();
+        var parquetFirst = await _client.Http.GetByteArrayAsync("/v1/datasets/export-order/export?kind=interaction&format=parquet");
+        var parquetSecond = await _client.Http.GetByteArrayAsync("/v1/datasets/export-order/export?kind=interaction&format=parquet");
 
         Assert.Equal(first, second);
         Assert.Equal(csvFirst, csvSecond);
+        Assert.Equal(parquetFirst, parquetSecond);
+        Assert.Equal("PAR1"u8.ToArray(), parquetFirst[..4]);
         var records = Encoding.UTF8.GetString(first).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         var entities = records.Where(r => (string)r["kind"]! == "entity").Select(r => $"{(string)r["type"]!}/{(string)r["id"]!}").ToList();
         var interactions = records.Where(r => (string)r["kind"]! == "interaction")
