@@ -9,8 +9,9 @@ namespace Intake.Server.Tests.Acceptance;
 /// sections, command by command, in bash with the real curl, in one working directory. Only the hosts change (the
 /// server's and the file server's port); a placeholder such as <c>&lt;import id&gt;</c> is filled from the answer that
 /// gave it, as the reader would copy it; <c>dotnet</c> lines (starting the server) are skipped, since the server is
-/// running. Each curl answer is kept with its HTTP status (curl writes it through a <c>.curlrc</c>, so the commands
-/// stay as printed), with the <c># =&gt;</c> lines that follow it in the README.
+/// running, and a <c>duckdb</c> line runs on DuckDB in process (<see cref="DuckDbAsync"/>). Each curl answer is
+/// kept with its HTTP status (curl writes it through a <c>.curlrc</c>, so the commands stay as printed), with the
+/// <c># =&gt;</c> lines that follow it in the README.
 /// </summary>
 internal sealed partial class ReadmeScript
 {
@@ -98,6 +99,11 @@ internal sealed partial class ReadmeScript
 
     private static async Task<Answer> RunAsync(Step step, string command, string directory)
     {
+        if (DuckDbPattern().Match(step.Command) is { Success: true } duckdb)
+        {
+            return new Answer(step, command, await DuckDbAsync(duckdb.Groups["sql"].Value, directory), 0);
+        }
+
         var start = new ProcessStartInfo("bash") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
@@ -119,6 +125,33 @@ internal sealed partial class ReadmeScript
 
         var newline = text.LastIndexOf('\n');
         return new Answer(step, command, text[..Math.Max(newline, 0)], int.Parse(text[(newline + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// A <c>duckdb -c "…"</c> line runs its query on DuckDB in this process (DuckDB.NET, the engine of DuckDB's
+    /// command line, which CI does not install), with relative file names found in the walkthrough's directory.
+    /// Returns the rows, one a line; a query that reads no row fails, since the README reads a file it just wrote.
+    /// </summary>
+    private static async Task<string> DuckDbAsync(string sql, string directory)
+    {
+        await using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        await using (var search = connection.CreateCommand())
+        {
+            search.CommandText = $"SET file_search_path = '{directory.Replace("'", "''", StringComparison.Ordinal)}';";
+            await search.ExecuteNonQueryAsync();
+        }
+
+        await using var query = connection.CreateCommand();
+        query.CommandText = sql;
+        await using var reader = await query.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join('\t', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows.Count > 0 ? string.Join('\n', rows) : throw new InvalidOperationException($"The README's DuckDB query read no row:\n{sql}");
     }
 
     /// <summary>The placeholders a reader fills from earlier answers.</summary>
@@ -239,6 +272,9 @@ internal sealed partial class ReadmeScript
 
     [GeneratedRegex("<[a-zA-Z_ ]+>")]
     private static partial Regex PlaceholderPattern();
+
+    [GeneratedRegex("^duckdb -c \"(?<sql>[^\"]*)\"$")]
+    private static partial Regex DuckDbPattern();
 
     [GeneratedRegex("^[A-Z_]+=[^ ]+$")]
     private static partial Regex AssignmentPattern();
