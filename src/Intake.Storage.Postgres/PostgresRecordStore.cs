@@ -114,6 +114,29 @@ public sealed class PostgresRecordStore : IRecordStore
         return await reader.ReadAsync(cancellationToken) ? new RecordCounts(reader.GetInt64(0), reader.GetInt64(1)) : RecordCounts.Zero;
     }
 
+    public async Task<TypeCounts> CountByTypeAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        var entities = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var interactions = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (await _tables.FindAsync(datasetId, create: false, cancellationToken) is { } n)
+        {
+            await using var connection = await _dataSource.OpenAsync(cancellationToken);
+            await using var command = connection.Command(
+                $"""
+                SELECT type, count(*), true FROM {DatasetTables.Entities(n)} GROUP BY type
+                UNION ALL
+                SELECT type, count(*), false FROM {DatasetTables.Interactions(n)} GROUP BY type;
+                """);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                (reader.GetBoolean(2) ? entities : interactions)[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        return new TypeCounts(entities, interactions);
+    }
+
     public async Task<IReadOnlyDictionary<long, RecordCounts>> CountByBatchAsync(string datasetId, IReadOnlyList<long> batchSeqs,
         CancellationToken cancellationToken)
     {
@@ -196,13 +219,13 @@ public sealed class PostgresRecordStore : IRecordStore
         }
     }
 
-    public async IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit,
+    public async IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, long offset, int? limit,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            $"SELECT {RejectionColumns} FROM load_errors WHERE import_id = @id AND dataset_id = @dataset ORDER BY line, seq LIMIT @limit;",
-            ("id", importId), ("dataset", datasetId), ("limit", (object?)limit ?? DBNull.Value));
+            $"SELECT {RejectionColumns} FROM load_errors WHERE import_id = @id AND dataset_id = @dataset ORDER BY line, seq LIMIT @limit OFFSET @offset;",
+            ("id", importId), ("dataset", datasetId), ("limit", (object?)limit ?? DBNull.Value), ("offset", offset));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

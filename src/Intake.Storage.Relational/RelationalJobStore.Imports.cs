@@ -190,6 +190,28 @@ public abstract partial class RelationalJobStore
         return Paged(items, page.Limit, i => i.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    public async Task<IReadOnlyDictionary<string, ImportInfo>> LatestImportsAsync(IReadOnlyList<string> datasetIds, CancellationToken cancellationToken)
+    {
+        var latest = new Dictionary<string, ImportInfo>(StringComparer.Ordinal);
+        if (datasetIds.Count == 0)
+        {
+            return latest;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT {ImportColumns} FROM imports i WHERE i.seq IN (SELECT max(seq) FROM imports WHERE {InList("dataset_id", "@datasets")} GROUP BY dataset_id);",
+            ("@datasets", ListValue(datasetIds)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var import = ReadImport(reader);
+            latest[import.DatasetId] = import;
+        }
+
+        return latest;
+    }
+
     public async Task<bool> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

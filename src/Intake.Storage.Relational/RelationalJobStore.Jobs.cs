@@ -61,7 +61,7 @@ public abstract partial class RelationalJobStore
             WHERE id = @id;
             """,
             cancellationToken, ("@id", id), ("@worker", workerId), ("@lease", ToEpoch(leaseUntil)), ("@now", ToEpoch(now)));
-        await AddHistoryAsync(connection, id, JobStatus.Processing, now, $"claimed by {workerId}", cancellationToken);
+        await AddHistoryAsync(connection, id, JobStatus.Processing, now, $"claimed by {workerId}", cancellationToken, NodeOf(workerId));
         await SyncImportAsync(connection, id, JobStatus.Processing, new JobTransitionDetails(), now, cancellationToken);
         var claimed = (await ReadJobAsync(connection, id, cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
@@ -116,7 +116,8 @@ public abstract partial class RelationalJobStore
             return false;
         }
 
-        await AddHistoryAsync(connection, jobId, next, now, details.Reason ?? details.Error?.Message, cancellationToken);
+        await AddHistoryAsync(connection, jobId, next, now, details.Reason ?? details.Error?.Message, cancellationToken,
+            details.WorkerId is null ? null : NodeOf(details.WorkerId));
         await SyncImportAsync(connection, jobId, next, details, now, cancellationToken);
         if (next == JobStatus.Queued || next.IsFinal())
         {
@@ -170,12 +171,14 @@ public abstract partial class RelationalJobStore
               AND (CAST(@import AS TEXT) IS NULL OR j.import_id = CAST(@import AS TEXT))
               AND (CAST(@from AS BIGINT) IS NULL OR j.queued_at >= CAST(@from AS BIGINT))
               AND (CAST(@to AS BIGINT) IS NULL OR j.queued_at < CAST(@to AS BIGINT))
+              AND (CAST(@contains AS TEXT) IS NULL OR lower(j.dataset_id) LIKE CAST(@contains AS TEXT) ESCAPE '\'
+                   OR EXISTS (SELECT 1 FROM datasets d WHERE d.id = j.dataset_id AND lower(d.name) LIKE CAST(@contains AS TEXT) ESCAPE '\'))
             ORDER BY j.seq DESC LIMIT @limit;
             """,
             ("@cursor", long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue), ("@kind", filter.Kind?.ToWire()),
             ("@status", filter.Status?.ToWire()), ("@dataset", filter.DatasetId), ("@import", filter.ImportId),
             ("@from", filter.From is { } from ? ToEpoch(from) : null), ("@to", filter.To is { } to ? ToEpoch(to) : null),
-            ("@limit", page.Limit + 1));
+            ("@contains", filter.DatasetContains is { Length: > 0 } text ? ContainsPattern(text) : null), ("@limit", page.Limit + 1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var items = new List<(long Seq, Job Job)>();
         while (await reader.ReadAsync(cancellationToken))
@@ -187,15 +190,20 @@ public abstract partial class RelationalJobStore
         return new Page<Job>(paged.Items.Select(j => j.Job).ToList(), paged.NextCursor);
     }
 
+    /// <summary>A LIKE pattern (escape character <c>\</c>) matching text that contains <paramref name="text"/>, lower-cased as the columns are.</summary>
+    private static string ContainsPattern(string text) =>
+        "%" + text.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
     public async Task<IReadOnlyList<JobTransition>> GetHistoryAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command("SELECT status, at, reason FROM job_history WHERE job_id = @id ORDER BY seq;", ("@id", jobId));
+        await using var command = connection.Command("SELECT status, at, reason, node FROM job_history WHERE job_id = @id ORDER BY seq;", ("@id", jobId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var history = new List<JobTransition>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            history.Add(new JobTransition(ParseStatus(reader.GetString(0)), FromEpoch(reader.GetInt64(1)), reader.NullableString(2)));
+            history.Add(new JobTransition(ParseStatus(reader.GetString(0)), FromEpoch(reader.GetInt64(1)), reader.NullableString(2), reader.NullableString(3)));
         }
 
         return history;
@@ -324,9 +332,13 @@ public abstract partial class RelationalJobStore
     }
 
     private static async Task AddHistoryAsync(DbConnection connection, string jobId, JobStatus status, DateTimeOffset at, string? reason,
-        CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync("INSERT INTO job_history (job_id, status, at, reason) VALUES (@job, @status, @at, CAST(@reason AS TEXT));",
-            cancellationToken, ("@job", jobId), ("@status", status.ToWire()), ("@at", ToEpoch(at)), ("@reason", reason));
+        CancellationToken cancellationToken, string? node = null) =>
+        await connection.ExecuteAsync(
+            "INSERT INTO job_history (job_id, status, at, reason, node) VALUES (@job, @status, @at, CAST(@reason AS TEXT), CAST(@node AS TEXT));",
+            cancellationToken, ("@job", jobId), ("@status", status.ToWire()), ("@at", ToEpoch(at)), ("@reason", reason), ("@node", node));
+
+    /// <summary>The node part of a worker id (<c>&lt;node&gt;/&lt;slot&gt;</c>, as <c>JobWorker</c> makes them).</summary>
+    private static string NodeOf(string workerId) => workerId.LastIndexOf('/') is > 0 and var slash ? workerId[..slash] : workerId;
 
     /// <summary>Keeps the import's status in step with its current job; an upload's completion is handled where the load is queued.</summary>
     private static async Task SyncImportAsync(DbConnection connection, string jobId, JobStatus next, JobTransitionDetails details,

@@ -112,6 +112,25 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
             await connection.ScalarAsync<long>("SELECT n FROM counts WHERE kind = 'interaction';", cancellationToken));
     }
 
+    public async Task<TypeCounts> CountByTypeAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(datasetId, cancellationToken);
+        return new TypeCounts(await CountTypesAsync("entities"), await CountTypesAsync("interactions"));
+
+        async Task<IReadOnlyDictionary<string, long>> CountTypesAsync(string table)
+        {
+            await using var command = connection.Command($"SELECT type, count(*) FROM {table} GROUP BY type ORDER BY type;");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }
+    }
+
     public async Task<IReadOnlyDictionary<long, RecordCounts>> CountByBatchAsync(string datasetId, IReadOnlyList<long> batchSeqs,
         CancellationToken cancellationToken)
     {
@@ -177,13 +196,13 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         }
     }
 
-    public async IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit,
+    public async IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, long offset, int? limit,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(datasetId, cancellationToken);
         await using var command = connection.Command(
-            $"SELECT {RejectionColumns} FROM errors WHERE import_id = @id ORDER BY line, seq LIMIT @limit;",
-            ("@id", importId), ("@limit", limit ?? -1));
+            $"SELECT {RejectionColumns} FROM errors WHERE import_id = @id ORDER BY line, seq LIMIT @limit OFFSET @offset;",
+            ("@id", importId), ("@limit", limit ?? -1), ("@offset", offset));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -29,7 +29,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         Assert.Equal(new RecordCounts(2, 0), await Records.CountAsync("ds", default));
         Assert.Equal(AttributeType.Double, (await Records.GetAttributeTypesAsync("ds", default))["price"]);
         Assert.Equal(new AppliedLoad(totals, null), await Records.FindAppliedLoadAsync("ds", "imp-1", default));
-        var error = Assert.Single(await Records.ReadErrorsAsync("ds", "imp-1", null, default).ToListAsync());
+        var error = Assert.Single(await Records.ReadErrorsAsync("ds", "imp-1", 0, null, default).ToListAsync());
         Assert.Equal(("MissingField", "id", 3L), (error.Code, error.Field, error.Line));
         var a = (await Records.FindEntityAsync("ds", "p", "a", default))!;
         Assert.Equal("A", a.Name);
@@ -48,7 +48,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         Assert.Equal(RecordCounts.Zero, await Records.CountAsync("ds", default));
         Assert.Null(await Records.FindEntityAsync("ds", "p", "a", default));
         Assert.Null(await Records.FindAppliedLoadAsync("ds", "imp-1", default));
-        Assert.Empty(await Records.ReadErrorsAsync("ds", "imp-1", null, default).ToListAsync());
+        Assert.Empty(await Records.ReadErrorsAsync("ds", "imp-1", 0, null, default).ToListAsync());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         Assert.Equal((1L, 2L), (totals.Written, totals.Rejected));
         Assert.Equal("old", (await Records.FindEntityAsync("ds", "p", "a", default))!.Name);
         Assert.Equal("one", (await Records.FindEntityAsync("ds", "p", "b", default))!.Name);
-        var errors = await Records.ReadErrorsAsync("ds", "imp-2", null, default).ToListAsync();
+        var errors = await Records.ReadErrorsAsync("ds", "imp-2", 0, null, default).ToListAsync();
         Assert.Equal([2L, 4L], errors.Select(e => e.Line));
         Assert.All(errors, e => Assert.Equal("EntityAlreadyExists", e.Code));
         Assert.Equal("p/a", errors[0].ErrorId);
@@ -104,7 +104,7 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
         await Records.DeleteErrorsAsync("ds", ["imp-1", "imp-unknown"], default);
         await Records.DeleteErrorsAsync("never-loaded", ["imp-1"], default);
 
-        Assert.Empty(await Records.ReadErrorsAsync("ds", "imp-1", null, default).ToListAsync());
+        Assert.Empty(await Records.ReadErrorsAsync("ds", "imp-1", 0, null, default).ToListAsync());
         Assert.NotNull(await Records.FindEntityAsync("ds", "p", "a", default));
     }
 

@@ -41,11 +41,22 @@ public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
     }
 
     /// <summary>The stored rejections of an import, in line order; <paramref name="limit"/> null reads them all.</summary>
-    public async Task<IAsyncEnumerable<RecordRejection>> ErrorsAsync(string importId, int? limit, CancellationToken cancellationToken)
+    public Task<IAsyncEnumerable<RecordRejection>> ErrorsAsync(string importId, int? limit, CancellationToken cancellationToken) =>
+        ErrorsAsync(importId, 0, limit, cancellationToken);
+
+    /// <summary>A page of the stored rejections of an import, in line order, after the first <paramref name="offset"/>.</summary>
+    public async Task<IAsyncEnumerable<RecordRejection>> ErrorsAsync(string importId, long offset, int? limit, CancellationToken cancellationToken)
     {
         var import = await jobs.GetImportAsync(importId, cancellationToken)
             ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
-        return records.ReadErrorsAsync(import.DatasetId, import.Id, limit, cancellationToken);
+        return records.ReadErrorsAsync(import.DatasetId, import.Id, offset, limit, cancellationToken);
+    }
+
+    /// <summary>The current records of a dataset per entity and interaction type.</summary>
+    public async Task<TypeCounts> CountByTypeAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        await RequireDatasetAsync(datasetId, cancellationToken);
+        return await records.CountByTypeAsync(datasetId, cancellationToken);
     }
 
     private async Task RequireDatasetAsync(string datasetId, CancellationToken cancellationToken)

@@ -48,6 +48,9 @@ public interface IJobStore
 
     Task<Page<ImportInfo>> ListImportsAsync(ImportFilter filter, PageRequest page, CancellationToken cancellationToken);
 
+    /// <summary>The most recently accepted import of each of these datasets that has one.</summary>
+    Task<IReadOnlyDictionary<string, ImportInfo>> LatestImportsAsync(IReadOnlyList<string> datasetIds, CancellationToken cancellationToken);
+
     /// <summary>Archives or unarchives a finished import; false if there is no such import.</summary>
     Task<bool> SetArchivedAsync(string importId, bool archived, CancellationToken cancellationToken);
 

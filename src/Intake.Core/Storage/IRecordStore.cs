@@ -36,8 +36,14 @@ public interface IRecordStore
     /// <summary>Streams current records in key order; the enumeration holds a read snapshot until disposed.</summary>
     IAsyncEnumerable<StoredRecord> ExportAsync(string datasetId, ExportQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Streams the stored rejections of an import in line order.</summary>
-    IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit, CancellationToken cancellationToken);
+    /// <summary>Streams the stored rejections of an import in line order, skipping the first <paramref name="offset"/>; <paramref name="limit"/> null reads to the end.</summary>
+    IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, long offset, int? limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Current records per type: entity types and interaction types with their counts. Unlike <see cref="CountAsync"/>,
+    /// which reads kept totals, this reads the records, so it costs time in proportion to the dataset.
+    /// </summary>
+    Task<TypeCounts> CountByTypeAsync(string datasetId, CancellationToken cancellationToken);
 
     /// <summary>Retention: deletes the stored rejections of these imports.</summary>
     Task DeleteErrorsAsync(string datasetId, IReadOnlyList<string> importIds, CancellationToken cancellationToken);

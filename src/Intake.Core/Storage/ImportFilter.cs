@@ -11,11 +11,15 @@ public sealed record ImportFilter(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null);
 
-/// <summary>Selects jobs in the log; every set member narrows the result.</summary>
+/// <summary>
+/// Selects jobs in the log; every set member narrows the result. <see cref="DatasetContains"/> keeps jobs whose
+/// dataset's id or name contains the text, ignoring case.
+/// </summary>
 public sealed record JobFilter(
     JobKind? Kind = null,
     JobStatus? Status = null,
     string? DatasetId = null,
     string? ImportId = null,
     DateTimeOffset? From = null,
-    DateTimeOffset? To = null);
+    DateTimeOffset? To = null,
+    string? DatasetContains = null);

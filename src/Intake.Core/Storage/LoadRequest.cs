@@ -29,3 +29,6 @@ public sealed record RecordCounts(long Entities, long Interactions)
 
     public long Total => Entities + Interactions;
 }
+
+/// <summary>How many current records there are of each entity type and of each interaction type.</summary>
+public sealed record TypeCounts(IReadOnlyDictionary<string, long> Entities, IReadOnlyDictionary<string, long> Interactions);

@@ -21,6 +21,8 @@ public static class DatasetsEndpoints
         api.MapPatch("/{id}", UpdateDatasetAsync).WithName("UpdateDataset").WithSummary("Rename or describe a dataset.").RequireScope(ApiKeyScopes.Admin);
         api.MapDelete("/{id}", DeleteDatasetAsync).WithName("DeleteDataset").WithSummary("Queue a delete_dataset job.").RequireScope(ApiKeyScopes.Admin);
         api.MapPost("/{id}/clear", ClearDatasetAsync).WithName("ClearDataset").WithSummary("Queue a clear_data job; the dataset stays.").RequireScope(ApiKeyScopes.Admin);
+        api.MapGet("/{id}/counts", CountByTypeAsync).WithName("CountDatasetRecordsByType")
+            .WithSummary("Current records per entity type and per interaction type (reads the records: slower on large datasets).");
         api.MapGet("/{id}/schema", GetSchemaAsync).WithName("GetDatasetSchema").WithSummary("Record types and attribute types of a dataset.");
         api.MapPatch("/{id}/schema", DeclareAttributesAsync).WithName("DeclareAttributeTypes").WithSummary("Declare attribute types.").RequireScope(ApiKeyScopes.Admin);
         api.MapPut("/{id}/schema/record-types/{name}", DefineRecordTypeAsync).WithName("DefineRecordType")
@@ -35,18 +37,37 @@ public static class DatasetsEndpoints
         return TypedResults.Created($"/v1/datasets/{dataset.Id}", DatasetDto.From(dataset, RecordCounts.Zero));
     }
 
-    public static async Task<Ok<PageDto<DatasetDto>>> ListDatasetsAsync(DatasetService datasets, int? limit, string? cursor, CancellationToken cancellationToken)
+    public static async Task<Ok<PageDto<DatasetDto>>> ListDatasetsAsync(DatasetService datasets, IJobStore jobs, int? limit, string? cursor,
+        CancellationToken cancellationToken)
     {
         var page = await datasets.ListAsync(new PageRequest(QueryValues.Limit(limit), cursor), cancellationToken);
-        return TypedResults.Ok(new PageDto<DatasetDto>(page.Items.Select(d => DatasetDto.From(d)).ToList(), page.NextCursor));
+        var latest = await jobs.LatestImportsAsync(page.Items.Select(d => d.Id).ToList(), cancellationToken);
+        var items = new List<DatasetDto>(page.Items.Count);
+        foreach (var dataset in page.Items)
+        {
+            items.Add(DatasetDto.From(dataset, await datasets.CountAsync(dataset.Id, cancellationToken), latest.GetValueOrDefault(dataset.Id)));
+        }
+
+        return TypedResults.Ok(new PageDto<DatasetDto>(items, page.NextCursor));
     }
 
-    public static async Task<Results<Ok<DatasetDto>, ProblemHttpResult>> GetDatasetAsync(string id, DatasetService datasets, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DatasetDto>, ProblemHttpResult>> GetDatasetAsync(string id, DatasetService datasets, IJobStore jobs,
+        CancellationToken cancellationToken)
     {
         var dataset = await datasets.GetAsync(id, cancellationToken);
-        return dataset is null
-            ? Problems.Result(ErrorCodes.DatasetNotFound, $"Dataset '{id}' does not exist.")
-            : TypedResults.Ok(DatasetDto.From(dataset, await datasets.CountAsync(id, cancellationToken)));
+        if (dataset is null)
+        {
+            return Problems.Result(ErrorCodes.DatasetNotFound, $"Dataset '{id}' does not exist.");
+        }
+
+        var latest = await jobs.LatestImportsAsync([id], cancellationToken);
+        return TypedResults.Ok(DatasetDto.From(dataset, await datasets.CountAsync(id, cancellationToken), latest.GetValueOrDefault(id)));
+    }
+
+    public static async Task<Ok<TypeCountsDto>> CountByTypeAsync(string id, RecordQueries queries, CancellationToken cancellationToken)
+    {
+        var counts = await queries.CountByTypeAsync(id, cancellationToken);
+        return TypedResults.Ok(new TypeCountsDto(counts.Entities, counts.Interactions));
     }
 
     public static async Task<Ok<DatasetDto>> UpdateDatasetAsync(string id, UpdateDatasetRequest request, DatasetService datasets, CancellationToken cancellationToken) =>

@@ -30,7 +30,9 @@ public static class ImportsEndpoints
         api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamImportEvents").IsStatusPolling()
             .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
-        api.MapGet("/{id}/errors", StreamErrorsAsync).WithName("StreamImportErrors").WithSummary("Every stored error of an import as NDJSON.");
+        api.MapGet("/{id}/errors", StreamErrorsAsync).WithName("StreamImportErrors")
+            .WithSummary("The stored errors of an import in line order, as NDJSON or CSV (format=csv or Accept: text/csv); offset and limit page them.")
+            .TakesQuery("offset", "limit", "format");
         api.MapPost("/{id}/cancel", CancelImportAsync).WithName("CancelImport").WithSummary("Cancel a queued or processing import.");
         api.MapPost("/{id}/archive", ArchiveImportAsync).WithName("ArchiveImport").WithSummary("Leave the import's records out of reads.");
         api.MapPost("/{id}/unarchive", UnarchiveImportAsync).WithName("UnarchiveImport").WithSummary("Bring an archived import's records back.");
@@ -127,10 +129,30 @@ public static class ImportsEndpoints
             : new ProgressEventStream(feeds, ct => feeds.ReadImportAsync(id, ct), first, ProgressEventStream.LastEventId(request));
     }
 
-    public static async Task<NdjsonResult<RecordErrorDto>> StreamErrorsAsync(string id, RecordQueries queries, CancellationToken cancellationToken)
+    public static async Task<Results<NdjsonResult<RecordErrorDto>, ErrorsCsvResult>> StreamErrorsAsync(string id, HttpRequest request,
+        RecordQueries queries, CancellationToken cancellationToken, long? offset = null, int? limit = null, string? format = null)
     {
-        var errors = await queries.ErrorsAsync(id, null, cancellationToken);
-        return new NdjsonResult<RecordErrorDto>(errors.Select(RecordErrorDto.From));
+        if (offset < 0)
+        {
+            throw new IntakeException(ErrorCodes.InvalidRequest, "offset must be 0 or more.");
+        }
+
+        if (limit is < 1)
+        {
+            throw new IntakeException(ErrorCodes.InvalidRequest, "limit must be 1 or more.");
+        }
+
+        var csv = format switch
+        {
+            null => request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true),
+            "csv" => true,
+            "ndjson" => false,
+            _ => throw new IntakeException(ErrorCodes.InvalidRequest, $"format '{format}' is not csv or ndjson."),
+        };
+        var errors = await queries.ErrorsAsync(id, offset ?? 0, limit, cancellationToken);
+        return csv
+            ? new ErrorsCsvResult(errors, format is null ? null : $"{id}-rejected.csv")
+            : new NdjsonResult<RecordErrorDto>(errors.Select(RecordErrorDto.From));
     }
 
     public static async Task<Ok<ImportDto>> CancelImportAsync(string id, HttpContext context, ImportService imports, CancellationToken cancellationToken) =>

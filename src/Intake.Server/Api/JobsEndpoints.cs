@@ -14,7 +14,7 @@ public static class JobsEndpoints
     {
         var api = app.MapGroup("/v1/jobs").WithTags("Jobs").TakesQuery();
         api.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("The job log, newest first.")
-            .TakesQuery("type", "status", "dataset", "import", "from", "to", "limit", "cursor");
+            .TakesQuery("type", "status", "dataset", "dataset_contains", "import", "from", "to", "limit", "cursor");
         api.MapGet("/{id}", GetJobAsync).WithName("GetJob").WithSummary("A job with its stats and transition history.").IsStatusPolling();
         api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamJobEvents").IsStatusPolling()
             .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")
@@ -24,7 +24,8 @@ public static class JobsEndpoints
 
     public static async Task<Ok<PageDto<JobDto>>> ListJobsAsync(IJobStore jobs, CancellationToken cancellationToken,
         string? type = null, string? status = null, string? dataset = null, string? import = null,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, string? cursor = null)
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, string? cursor = null,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "dataset_contains")] string? datasetContains = null)
     {
         JobKind? kind = null;
         if (type is not null)
@@ -35,7 +36,7 @@ public static class JobsEndpoints
                     $"Job type '{type}' is not one of {string.Join(", ", Enum.GetValues<JobKind>().Select(k => k.ToWire()))}.");
         }
 
-        var page = await jobs.ListJobsAsync(new JobFilter(kind, QueryValues.Status(status), dataset, import, from, to),
+        var page = await jobs.ListJobsAsync(new JobFilter(kind, QueryValues.Status(status), dataset, import, from, to, datasetContains),
             new PageRequest(QueryValues.Limit(limit), cursor), cancellationToken);
         return TypedResults.Ok(new PageDto<JobDto>(page.Items.Select(j => JobDto.From(j)).ToList(), page.NextCursor));
     }

@@ -15,8 +15,22 @@ public static class KeysEndpoints
         api.MapPost("/", CreateKeyAsync).WithName("CreateKey").WithSummary("Create a key; its secret is in this response only.");
         api.MapGet("/", ListKeysAsync).WithName("ListKeys").WithSummary("Every key, without secrets.");
         api.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key.");
+
+        // Any caller may ask what it may do; the console shows only the actions its key's scopes allow.
+        app.MapGet("/v1/me", GetCaller).WithTags("Keys").WithName("GetCaller")
+            .WithSummary("The key this request was made with, its scopes, and whether the server runs in development mode.")
+            .RequireScope(ApiKeyScopes.None).TakesQuery();
         return app;
     }
+
+    public static Ok<CallerDto> GetCaller(HttpContext context, ApiKeyService keys)
+    {
+        var caller = context.Items[typeof(AuthResult)] as AuthResult ?? AuthResult.Development;
+        return TypedResults.Ok(new CallerDto(caller.KeyId, caller.Scopes.ToWire(), keys.DevelopmentMode));
+    }
+
+    /// <summary>Who is calling: a key id (<c>master</c> for the master key; null without a key in development mode) and its scopes.</summary>
+    public sealed record CallerDto(string? KeyId, IReadOnlyList<string> Scopes, bool DevelopmentMode);
 
     public static async Task<Results<Created<CreatedKeyDto>, ProblemHttpResult>> CreateKeyAsync(CreateKeyRequest request, ApiKeyService keys,
         CancellationToken cancellationToken)

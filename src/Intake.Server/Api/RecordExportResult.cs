@@ -47,7 +47,7 @@ public sealed class RecordExportResult(RecordQueries.Export export, RecordKind? 
             {
                 csv.Clear();
                 AppendCsvRow(csv, record, batchId);
-                await WriteTextAsync(body, csv.ToString(), cancellationToken);
+                await CsvText.WriteAsync(body, csv.ToString(), cancellationToken);
             }
 
             if (++count % 512 == 0)
@@ -70,7 +70,7 @@ public sealed class RecordExportResult(RecordQueries.Export export, RecordKind? 
     {
         if (csvKind is { } kind)
         {
-            await WriteTextAsync(body, kind == RecordKind.Entity
+            await CsvText.WriteAsync(body, kind == RecordKind.Entity
                 ? "id,type,name,metadata,media_url,record_type,batch_id\n"
                 : "type,source_id,target_id,timestamp,metadata,value,record_type,batch_id\n", cancellationToken);
         }
@@ -82,36 +82,6 @@ public sealed class RecordExportResult(RecordQueries.Export export, RecordKind? 
             ? [record.Id, record.Type, record.Name, record.AttributesJson, record.MediaUrl, record.RecordType, batchId]
             : [record.Type, record.Id, record.TargetId, Timestamps.Format(record.Timestamp ?? 0), record.AttributesJson,
                 record.Value?.ToString("R", System.Globalization.CultureInfo.InvariantCulture), record.RecordType, batchId];
-        for (var i = 0; i < fields.Length; i++)
-        {
-            if (i > 0)
-            {
-                row.Append(',');
-            }
-
-            var field = fields[i] ?? "";
-            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (field.Length > 0 && (field[0] == ' ' || field[^1] == ' ')))
-            {
-                row.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else
-            {
-                row.Append(field);
-            }
-        }
-
-        row.Append('\n');
-    }
-
-    private static async ValueTask WriteTextAsync(System.IO.Pipelines.PipeWriter body, string text, CancellationToken cancellationToken)
-    {
-        var bytes = Encoding.UTF8.GetByteCount(text);
-        var span = body.GetSpan(bytes);
-        Encoding.UTF8.GetBytes(text, span);
-        body.Advance(bytes);
-        if (body.UnflushedBytes > 1 << 16)
-        {
-            await body.FlushAsync(cancellationToken);
-        }
+        CsvText.AppendRow(row, fields);
     }
 }

@@ -1,6 +1,7 @@
 using Intake.Server.Api;
 using Intake.Server.Compat.DataBatch;
 using Intake.Server.Compat.TableBatch;
+using Intake.Server.WebConsole;
 
 namespace Intake.Server.Hosting;
 
@@ -27,6 +28,7 @@ public static class IntakeServerHost
         app.MapRecordsEndpoints();
         app.MapDataBatchEndpoints();
         app.MapTableBatchEndpoints();
+        app.MapConsole();
         return app;
     }
 

@@ -201,5 +201,8 @@ internal static class Schema
         -- csv_text: a string attribute typed only by CSV text cells, which a list may widen (AttributeTypeMap).
         ALTER TABLE attribute_types ADD COLUMN csv_text boolean NOT NULL DEFAULT false;
         """,
+        """
+        ALTER TABLE job_history ADD COLUMN node text;
+        """,
     ];
 }

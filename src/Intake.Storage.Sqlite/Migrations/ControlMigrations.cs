@@ -128,5 +128,8 @@ internal static class ControlMigrations
         ALTER TABLE imports ADD COLUMN deleted_at INTEGER;
         ALTER TABLE imports ADD COLUMN warnings TEXT;
         """,
+        """
+        ALTER TABLE job_history ADD COLUMN node TEXT;
+        """,
     ];
 }

@@ -30,7 +30,7 @@ public sealed record JobDto(
         job.CanceledBy,
         job.Attempts,
         JobStatsDto.From(job.Kind, job.Stats),
-        history?.Select(h => new TransitionDto(h.Status.ToWire(), h.At, h.Reason)).ToList());
+        history?.Select(h => new TransitionDto(h.Status.ToWire(), h.At, h.Reason, h.Node)).ToList());
 }
 
 /// <summary>
@@ -47,4 +47,5 @@ public sealed record JobStatsDto(long? Received, long? Loaded, long? Rejected, l
     };
 }
 
-public sealed record TransitionDto(string Status, DateTimeOffset At, string? Reason);
+/// <summary>One history row; <see cref="Node"/> is the node whose worker made the change, null for one made by a request.</summary>
+public sealed record TransitionDto(string Status, DateTimeOffset At, string? Reason, string? Node);

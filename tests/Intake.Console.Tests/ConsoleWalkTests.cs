@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+using Intake.Console.Tests.Infrastructure;
+using Intake.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intake.Console.Tests;
+
+/// <summary>The issue's acceptance walks through the console on SQLite, one server for the class.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
+{
+    private readonly IntakeServerFactory _server = new();
+    private IntakeClient _api = null!;
+
+    public Task InitializeAsync()
+    {
+        _api = _server.CreateIntakeClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Create_a_dataset_load_a_file_with_bad_rows_read_its_log_and_clear_it()
+    {
+        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+        var walk = new ConsoleWalk(page, _api);
+
+        var id = await walk.CreateDatasetAsync("Shop catalog", "Products from the web shop (entity records)");
+        var importId = await walk.LoadDataAsync("Shop catalog", ConsoleWalk.ProductsCsv, "products.csv", read: 8, written: 6, rejected: 2);
+        await walk.CheckLogViewAsync(importId, received: 8, loaded: 6, rejected: 2);
+
+        await page.GotoAsync($"/console#/datasets/{id}");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Records by type", Exact = true })).ToContainTextAsync("product");
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Records written and rejected in the last 1 loads" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Attribute types", Exact = true })).ToContainTextAsync("double");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "a dataset's Overview");
+        await Screenshots.TakeAsync(page, "dataset-overview");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Imports", Exact = true }).ClickAsync();
+        var imports = page.GetByRole(AriaRole.Region, new() { Name = "Imports", Exact = true });
+        await Expect(imports.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(imports).ToContainTextAsync("product-data");
+        await imports.GetByRole(AriaRole.Button, new() { Name = $"Archive import {importId}" }).ClickAsync();
+        await Expect(imports.GetByRole(AriaRole.Button, new() { Name = $"Unarchive import {importId}" })).ToBeVisibleAsync();
+        Assert.True((bool)(await _api.GetImportAsync(importId))["archived"]!);
+        await imports.GetByRole(AriaRole.Button, new() { Name = $"Unarchive import {importId}" }).ClickAsync();
+        await Expect(imports.GetByRole(AriaRole.Button, new() { Name = $"Archive import {importId}" })).ToBeVisibleAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "a dataset's Imports tab");
+        await Screenshots.TakeAsync(page, "dataset-imports");
+
+        await page.GotoAsync("/console#/datasets");
+        var list = page.GetByRole(AriaRole.Region, new() { Name = "Datasets", Exact = true });
+        await Expect(list.Locator("tbody tr").Filter(new() { HasText = id })).ToContainTextAsync("Completed with errors");
+        await Expect(list.Locator("tbody tr").Filter(new() { HasText = id }).Locator("td").Nth(3)).ToHaveTextAsync("6");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "Datasets");
+        await Screenshots.TakeAsync(page, "datasets");
+
+        await walk.ClearDataAsync(id, "Shop catalog");
+    }
+
+    [Fact]
+    public async Task Logs_filter_by_job_type_status_and_dataset_then_reset()
+    {
+        await _api.CreateDatasetAsync("orders", "Web orders");
+        await _api.CreateDatasetAsync("crm", "Customer records");
+        await _api.ImportAsync("orders", ConsoleWalk.ProductsCsv);
+        await _api.ImportAsync("crm", "id,type,name,metadata,media_url\nc1,customer,Ann,,\n");
+        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+
+        await page.GotoAsync("/console#/logs");
+        var jobs = page.GetByRole(AriaRole.Region, new() { Name = "Jobs", Exact = true }).Locator("tbody tr");
+        await Expect(jobs).ToHaveCountAsync(4);
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "Logs");
+        await Screenshots.TakeAsync(page, "logs");
+
+        await page.GetByLabel("Job Type").SelectOptionAsync(new SelectOptionValue { Label = "File Upload" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(jobs).ToHaveCountAsync(2);
+        foreach (var row in await jobs.AllAsync())
+        {
+            await Expect(row.Locator("td").First).ToHaveTextAsync("File Upload");
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset Filters" }).ClickAsync();
+        await Expect(jobs).ToHaveCountAsync(4);
+        await Expect(page.GetByLabel("Job Type")).ToHaveValueAsync("");
+
+        await page.GetByLabel("Job Type").SelectOptionAsync(new SelectOptionValue { Label = "Dataset Load" });
+        await page.GetByLabel("Status").SelectOptionAsync(new SelectOptionValue { Label = "Completed with errors" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(jobs).ToHaveCountAsync(1);
+        await Expect(jobs.First).ToContainTextAsync("orders");
+        await Expect(jobs.First.Locator(".pill")).ToHaveTextAsync("Completed with errors");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset Filters" }).ClickAsync();
+        await page.GetByLabel("Dataset").FillAsync("CUSTOMER");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(jobs).ToHaveCountAsync(2);
+        foreach (var row in await jobs.AllAsync())
+        {
+            await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("crm");
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset Filters" }).ClickAsync();
+        await Expect(jobs).ToHaveCountAsync(4);
+    }
+
+    [Fact]
+    public async Task Keys_are_created_with_their_secret_shown_once_and_revoked()
+    {
+        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+        await page.GotoAsync("/console#/keys");
+        await page.GetByLabel("Name").FillAsync("nightly sync");
+        await page.GetByLabel("write (uploads, imports, cancel, archive)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+
+        var shown = page.GetByRole(AriaRole.Status).Filter(new() { HasText = "created" });
+        await Expect(shown).ToContainTextAsync("shown only this once");
+        await Expect(shown.GetByRole(AriaRole.Button, new() { Name = "Copy the secret" })).ToBeVisibleAsync();
+        var secret = (await page.Locator("#new-secret").InnerTextAsync()).Trim();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/me"))
+        {
+            request.Headers.Authorization = new("Bearer", secret);
+            using var response = await _api.Http.SendAsync(request);
+            var me = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(["read", "write"], me["scopes"]!.AsArray().Select(s => (string)s!));
+        }
+
+        var keys = page.GetByRole(AriaRole.Region, new() { Name = "Keys", Exact = true });
+        await Expect(keys.Locator("tbody tr").Filter(new() { HasText = "nightly sync" })).ToContainTextAsync("active");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "Keys");
+        await Screenshots.TakeAsync(page, "keys");
+
+        await keys.GetByRole(AriaRole.Button, new() { Name = "Revoke key nightly sync" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
+        await Expect(keys.Locator("tbody tr").Filter(new() { HasText = "nightly sync" })).ToContainTextAsync("revoked");
+        Assert.DoesNotContain(secret, page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_narrow_window_shows_every_page_without_accessibility_violations()
+    {
+        await _api.CreateDatasetAsync("narrow", "Narrow");
+        var load = await _api.ImportAsync("narrow", ConsoleWalk.ProductsCsv);
+        var page = await browser.NewPageAsync(_api.Http.BaseAddress!, width: 390, height: 844);
+        foreach (var (hash, heading, shot) in new[]
+        {
+            ("#/datasets", "Datasets", "datasets-narrow"),
+            ("#/datasets/narrow", "narrow", "dataset-narrow"),
+            ("#/datasets/narrow/load", "Load Data", "load-data-narrow"),
+            ("#/logs", "Logs", "logs-narrow"),
+            ($"#/jobs/{(string)load["jobs"]!["dataset_load"]!}", "Dataset Load", "log-view-narrow"),
+        })
+        {
+            await page.GotoAsync("/console" + hash);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Loading…")).ToHaveCountAsync(0);
+            await Accessibility.AssertNoSeriousViolationsAsync(page, hash + " at 390 px");
+            var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
+            Assert.False(overflow, $"{hash} is wider than a 390 px window");
+            if (shot is "datasets-narrow" or "load-data-narrow")
+            {
+                await Screenshots.TakeAsync(page, shot);
+            }
+        }
+    }
+}
