@@ -16,8 +16,8 @@ function s(tag, attrs, ...children) {
 export function loadsChart(imports) {
   const loads = imports.filter((i) => ['completed', 'completed_with_errors', 'failed'].includes(i.status)).reverse();
   if (!loads.length) return h('p.muted', 'No finished loads yet.');
-  const width = 640;
-  const height = 200;
+  const width = 900;
+  const height = 220;
   const left = 56;
   const bottom = 24;
   const top = 8;
@@ -67,6 +67,7 @@ export class RateMeter {
     this.line = s('polyline', { points: '' });
     this.el = h('div.spark', h('span.muted', 'Rate'),
       s('svg', { viewBox: '0 0 220 40', 'aria-hidden': 'true', preserveAspectRatio: 'none' }, this.line), this.label);
+    this.el.hidden = true;
   }
 
   /** Adds a snapshot; returns records per second (null while unknown). */
@@ -86,6 +87,7 @@ export class RateMeter {
       const step = 220 / Math.max(1, this.rates.length - 1);
       this.line.setAttribute('points', this.rates.map((r, i) => `${(i * step).toFixed(1)},${(38 - (r / max) * 36).toFixed(1)}`).join(' '));
       this.label.textContent = `${num(Math.round(rate))} records/s`;
+      this.el.hidden = false;
     }
     return rate;
   }

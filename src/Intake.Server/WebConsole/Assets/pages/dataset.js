@@ -13,7 +13,7 @@ export async function renderDataset(main, ctx) {
   const showCards = (d) => fill(cards,
     card('Entities', num(d.counts?.entities)),
     card('Interactions', num(d.counts?.interactions)),
-    card('Last load', d.last_import ? [pill(d.last_import.status), ' ', h('span.muted', when(d.last_import.created_at))] : h('span.muted', 'None yet')));
+    card('Last load', d.last_import ? [pill(d.last_import.status), h('span.when', when(d.last_import.created_at))] : h('span.muted', 'None yet')));
   showCards(dataset);
   const refreshCards = async () => showCards(await api.get(path, undefined, ctx.signal));
 
@@ -24,7 +24,7 @@ export async function renderDataset(main, ctx) {
     h('div.page-head',
       h('div', h('h1', dataset.name), dataset.description ? h('p', dataset.description) : null,
         h('div.idline', h('span.muted', 'Dataset ID'), idLine(dataset.id, 'dataset ID'))),
-      h('div.toolbar', ctx.can('write') ? h('a.button.primary', { href: `${href}/load` }, 'Load Data') : null)),
+      h('div.toolbar', ctx.can('write') && tab !== 'jobs' ? h('a.button.primary', { href: `${href}/load` }, 'Load Data') : null)),
     cards,
     h('nav.tabs', { 'aria-label': 'Dataset sections' }, tabLink('overview', 'Overview'), tabLink('imports', 'Imports'), tabLink('jobs', 'Jobs')),
     body);

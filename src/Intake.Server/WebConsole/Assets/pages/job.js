@@ -47,9 +47,10 @@ export async function renderJob(main, ctx) {
 
   const showStats = () => {
     const rows = jobStats(job);
-    fill(stats, h('h2', 'Stats'), table('Stats', rows.map(([label]) => [label, 'num']),
-      [h('tr', rows.map(([label, value]) => h('td.num', { 'data-stat': label }, label.startsWith('Bytes') ? bytes(value) : num(value))))]),
-    meter ? meter.el : null);
+    const statsTable = table('Stats', rows.map(([label]) => [label, 'num']),
+      [h('tr', rows.map(([label, value]) => h('td.num', { 'data-stat': label }, label.startsWith('Bytes') ? bytes(value) : num(value))))]);
+    statsTable.classList.add('compact');
+    fill(stats, h('h2', 'Stats'), h('div', statsTable), meter ? meter.el : null);
   };
   const showFailure = () => fill(failure, job.error
     ? h('div.alert.error', h('strong', 'Error: '), job.error.message, ' ', h('code.code', `(${job.error.code})`))

@@ -20,7 +20,7 @@ export async function renderKeys(main, ctx) {
     error,
     h('div.field', h('label', { for: 'key-name' }, 'Name'), name, h('span.hint', 'Who or what uses it, e.g. "nightly catalog sync".')),
     scopes,
-    h('div.field', h('label', h('span', signed, ' Require signed requests (HMAC); the key is then refused as a plain Bearer secret'))),
+    h('div.field', h('label.check', signed, ' Require signed requests (HMAC); the key is then refused as a plain Bearer secret')),
     h('button.primary', { type: 'submit' }, 'Create key'));
   const list = h('div');
   fill(main, h('div.page-head', h('div', h('h1', 'Keys'), h('p', 'API keys and their scopes. Secrets are stored only as hashes.'))),
