@@ -172,9 +172,15 @@ public abstract partial class RecordStoreCompliance : StoreCompliance
 
         Assert.Equal((1L, 2L), (insert.Written, insert.Rejected));
         Assert.Equal(new RecordCounts(0, 5), await Records.CountAsync("ds", default));
-        var errors = await Records.ReadErrorsAsync("ds", "imp-3", null, default).ToListAsync();
+        var errors = await Records.ReadErrorsAsync("ds", "imp-3", 0, null, default).ToListAsync();
         Assert.Equal([2L, 4L], errors.Select(e => e.Line));
         Assert.All(errors, e => Assert.Contains("could not be created because it already exists", e.Message));
+        Assert.Equal([4L], await Records.ReadErrorsAsync("ds", "imp-3", 1, 5, default).Select(e => e.Line).ToListAsync());
+        Assert.Empty(await Records.ReadErrorsAsync("ds", "imp-3", 2, null, default).ToListAsync());
+
+        var byType = await Records.CountByTypeAsync("ds", default);
+        Assert.Empty(byType.Entities);
+        Assert.Equal(5, byType.Interactions.Values.Sum());
     }
 
     [Fact]
