@@ -11,30 +11,28 @@ namespace Intake.Console.Tests;
 
 /// <summary>Canceling a running import from its dataset's Imports tab; the load is held at a gate so it is certainly running.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class CancelTests(Browser browser) : IAsyncLifetime
+public sealed class CancelTests : ConsoleTest
 {
-    private readonly LoadGate _gate = new();
-    private IntakeServerFactory _server = null!;
-    private IntakeClient _api = null!;
+    private readonly LoadGate _gate;
 
-    public Task InitializeAsync()
+    public CancelTests(Browser browser)
+        : this(browser, new LoadGate())
     {
-        _server = new IntakeServerFactory(new Dictionary<string, string?>(), services => services.AddSingleton<IFaultInjector>(_gate));
-        _api = _server.CreateIntakeClient();
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    private CancelTests(Browser browser, LoadGate gate)
+        : base(browser, new IntakeServerFactory(new Dictionary<string, string?>(), services => services.AddSingleton<IFaultInjector>(gate))) =>
+        _gate = gate;
 
     [Fact]
     public async Task A_running_import_is_canceled_from_the_imports_tab_and_writes_nothing()
     {
-        await _api.CreateDatasetAsync("held", "Held");
-        var import = await _api.UploadAsync("held", ConsoleWalk.ProductsCsv);
+        await Api.CreateDatasetAsync("held", "Held");
+        var import = await Api.UploadAsync("held", ConsoleWalk.ProductsCsv);
         var id = (string)import["id"]!;
         await _gate.Held.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+        var page = await NewPageAsync();
         await page.GotoAsync("/console#/datasets/held/imports");
         var row = page.GetByRole(AriaRole.Region, new() { Name = "Imports", Exact = true }).Locator("tbody tr");
         await Expect(row.Locator(".pill")).ToHaveTextAsync("In Progress");
@@ -42,44 +40,40 @@ public sealed class CancelTests(Browser browser) : IAsyncLifetime
         await Expect(row.Locator(".pill")).ToHaveTextAsync("Canceled");
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Cancel import {id}" })).ToHaveCountAsync(0);
 
-        Assert.Equal("canceled", (string)(await _api.GetImportAsync(id))["status"]!);
-        var dataset = await _api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/held");
+        Assert.Equal("canceled", (string)(await Api.GetImportAsync(id))["status"]!);
+        var dataset = await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/held");
         Assert.Equal(0, (long)dataset!["counts"]!["total"]!);
     }
 }
 
 /// <summary>With a master key: the shell loads without one, the console asks for a key, and a read key sees no write actions.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class KeyScopeTests(Browser browser) : IAsyncLifetime
+public sealed class KeyScopeTests(Browser browser)
+    : ConsoleTest(browser, new IntakeServerFactory(new Dictionary<string, string?> { ["Security:MasterKey"] = MasterKey }))
 {
     private const string MasterKey = "console-test-master-key-0123456789";
-    private readonly IntakeServerFactory _server = new(new Dictionary<string, string?> { ["Security:MasterKey"] = MasterKey });
-    private IntakeClient _api = null!;
 
-    public Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _api = _server.CreateIntakeClient();
-        _api.Http.DefaultRequestHeaders.Authorization = new("Bearer", MasterKey);
-        return Task.CompletedTask;
+        await base.InitializeAsync();
+        Api.Http.DefaultRequestHeaders.Authorization = new("Bearer", MasterKey);
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<string> CreateKeyAsync(params string[] scopes)
     {
-        using var response = await _api.Http.PostAsJsonAsync("/v1/keys", new { name = string.Join("+", scopes), scopes, signed = false });
+        using var response = await Api.Http.PostAsJsonAsync("/v1/keys", new { name = string.Join("+", scopes), scopes, signed = false });
         response.EnsureSuccessStatusCode();
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!;
     }
 
     [Fact]
-    public async Task A_read_key_sees_no_write_actions_and_the_api_refuses_them_if_forced()
+    public async Task A_read_key_sees_no_write_actions_and_theApi_refuses_them_if_forced()
     {
-        await _api.CreateDatasetAsync("shop", "Shop");
-        await _api.ImportAsync("shop", ConsoleWalk.ProductsCsv);
+        await Api.CreateDatasetAsync("shop", "Shop");
+        await Api.ImportAsync("shop", ConsoleWalk.ProductsCsv);
         var readKey = await CreateKeyAsync("read");
 
-        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+        var page = await NewPageAsync();
         await page.GotoAsync("/console");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Accessibility.AssertNoSeriousViolationsAsync(page, "Sign in");
@@ -120,7 +114,7 @@ public sealed class KeyScopeTests(Browser browser) : IAsyncLifetime
             }
             """);
         Assert.All(statuses, s => Assert.Equal("403 forbidden", s));
-        Assert.Equal(6, (long)(await _api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/shop"))!["counts"]!["total"]!);
+        Assert.Equal(6, (long)(await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/shop"))!["counts"]!["total"]!);
 
         Assert.DoesNotContain(readKey, page.Url, StringComparison.Ordinal);
         Assert.Equal(0, await page.EvaluateAsync<int>("localStorage.length"));

@@ -8,24 +8,13 @@ namespace Intake.Console.Tests;
 
 /// <summary>The acceptance walks through the console on SQLite, one server for the class.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
+public sealed class ConsoleWalkTests(Browser browser) : ConsoleTest(browser, new IntakeServerFactory())
 {
-    private readonly IntakeServerFactory _server = new();
-    private IntakeClient _api = null!;
-
-    public Task InitializeAsync()
-    {
-        _api = _server.CreateIntakeClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Create_a_dataset_load_a_file_with_bad_rows_read_its_log_and_clear_it()
     {
-        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
-        var walk = new ConsoleWalk(page, _api);
+        var page = await NewPageAsync();
+        var walk = new ConsoleWalk(page, Api);
 
         var id = await walk.CreateDatasetAsync("Shop catalog", "Products from the web shop (entity records)");
         var importId = await walk.LoadDataAsync("Shop catalog", ConsoleWalk.ProductsCsv, "products.csv", read: 8, written: 6, rejected: 2);
@@ -44,7 +33,7 @@ public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
         await Expect(imports).ToContainTextAsync("product-data");
         await imports.GetByRole(AriaRole.Button, new() { Name = $"Archive import {importId}" }).ClickAsync();
         await Expect(imports.GetByRole(AriaRole.Button, new() { Name = $"Unarchive import {importId}" })).ToBeVisibleAsync();
-        Assert.True((bool)(await _api.GetImportAsync(importId))["archived"]!);
+        Assert.True((bool)(await Api.GetImportAsync(importId))["archived"]!);
         await imports.GetByRole(AriaRole.Button, new() { Name = $"Unarchive import {importId}" }).ClickAsync();
         await Expect(imports.GetByRole(AriaRole.Button, new() { Name = $"Archive import {importId}" })).ToBeVisibleAsync();
         await Accessibility.AssertNoSeriousViolationsAsync(page, "a dataset's Imports tab");
@@ -63,11 +52,11 @@ public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task Logs_filter_by_job_type_status_and_dataset_then_reset()
     {
-        await _api.CreateDatasetAsync("orders", "Web orders");
-        await _api.CreateDatasetAsync("crm", "Customer records");
-        await _api.ImportAsync("orders", ConsoleWalk.ProductsCsv);
-        await _api.ImportAsync("crm", "id,type,name,metadata,media_url\nc1,customer,Ann,,\n");
-        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+        await Api.CreateDatasetAsync("orders", "Web orders");
+        await Api.CreateDatasetAsync("crm", "Customer records");
+        await Api.ImportAsync("orders", ConsoleWalk.ProductsCsv);
+        await Api.ImportAsync("crm", "id,type,name,metadata,media_url\nc1,customer,Ann,,\n");
+        var page = await NewPageAsync();
 
         await page.GotoAsync("/console#/logs");
         var jobs = page.GetByRole(AriaRole.Region, new() { Name = "Jobs", Exact = true }).Locator("tbody tr");
@@ -110,7 +99,7 @@ public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task Keys_are_created_with_their_secret_shown_once_and_revoked()
     {
-        var page = await browser.NewPageAsync(_api.Http.BaseAddress!);
+        var page = await NewPageAsync();
         await page.GotoAsync("/console#/keys");
         await page.GetByLabel("Name").FillAsync("nightly sync");
         await page.GetByLabel("write (uploads, imports, cancel, archive)").CheckAsync();
@@ -123,7 +112,7 @@ public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/me"))
         {
             request.Headers.Authorization = new("Bearer", secret);
-            using var response = await _api.Http.SendAsync(request);
+            using var response = await Api.Http.SendAsync(request);
             var me = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             Assert.Equal(["read", "write"], me["scopes"]!.AsArray().Select(s => (string)s!));
         }
@@ -142,9 +131,9 @@ public sealed class ConsoleWalkTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task A_narrow_window_shows_every_page_without_accessibility_violations()
     {
-        await _api.CreateDatasetAsync("narrow", "Narrow");
-        var load = await _api.ImportAsync("narrow", ConsoleWalk.ProductsCsv);
-        var page = await browser.NewPageAsync(_api.Http.BaseAddress!, width: 390, height: 844);
+        await Api.CreateDatasetAsync("narrow", "Narrow");
+        var load = await Api.ImportAsync("narrow", ConsoleWalk.ProductsCsv);
+        var page = await NewPageAsync(width: 390, height: 844);
         foreach (var (hash, heading, shot) in new[]
         {
             ("#/datasets", "Datasets", "datasets-narrow"),
