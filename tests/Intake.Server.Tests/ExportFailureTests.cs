@@ -100,6 +100,8 @@ public abstract class ExportFailureTests : IAsyncLifetime
 
         public Task<RecordCounts> CountAsync(string datasetId, CancellationToken cancellationToken) => store.CountAsync(datasetId, cancellationToken);
 
+        public Task<TypeCounts> CountByTypeAsync(string datasetId, CancellationToken cancellationToken) => store.CountByTypeAsync(datasetId, cancellationToken);
+
         public Task<IReadOnlyDictionary<long, RecordCounts>> CountByBatchAsync(string datasetId, IReadOnlyList<long> batchSeqs, CancellationToken cancellationToken) =>
             store.CountByBatchAsync(datasetId, batchSeqs, cancellationToken);
 
@@ -125,8 +127,8 @@ public abstract class ExportFailureTests : IAsyncLifetime
             }
         }
 
-        public IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, int? limit, CancellationToken cancellationToken) =>
-            store.ReadErrorsAsync(datasetId, importId, limit, cancellationToken);
+        public IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, long offset, int? limit, CancellationToken cancellationToken) =>
+            store.ReadErrorsAsync(datasetId, importId, offset, limit, cancellationToken);
 
         public Task DeleteErrorsAsync(string datasetId, IReadOnlyList<string> importIds, CancellationToken cancellationToken) =>
             store.DeleteErrorsAsync(datasetId, importIds, cancellationToken);
