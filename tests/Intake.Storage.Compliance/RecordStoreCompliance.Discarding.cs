@@ -34,7 +34,7 @@ public abstract partial class RecordStoreCompliance
         Assert.Equal(new LoadTotals(3, 0, 1, 0, "entity"), committed);
         Assert.Equal(before, await SnapshotAsync("ds"));
         Assert.Equal(new AppliedLoad(committed, s_failure), await Records.FindAppliedLoadAsync("ds", "imp-3", default));
-        Assert.Equal([4L], (await Records.ReadErrorsAsync("ds", "imp-3", null, default).ToListAsync()).Select(e => e.Line));
+        Assert.Equal([4L], (await Records.ReadErrorsAsync("ds", "imp-3", 0, null, default).ToListAsync()).Select(e => e.Line));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public abstract partial class RecordStoreCompliance
 
         Assert.Equal(before, await SnapshotAsync("ds"));
         Assert.Equal(s_failure, (await Records.FindAppliedLoadAsync("ds", "imp-2", default))!.Failure);
-        Assert.Single(await Records.ReadErrorsAsync("ds", "imp-2", null, default).ToListAsync());
+        Assert.Single(await Records.ReadErrorsAsync("ds", "imp-2", 0, null, default).ToListAsync());
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public abstract partial class RecordStoreCompliance
         }
 
         Assert.Equal(before, await SnapshotAsync("ds"));
-        var errors = await Records.ReadErrorsAsync("ds", "imp-2", null, default).ToListAsync();
+        var errors = await Records.ReadErrorsAsync("ds", "imp-2", 0, null, default).ToListAsync();
         Assert.Equal([2L, 4L], errors.Select(e => e.Line));
         Assert.All(errors, e => Assert.Equal(RecordErrorCodes.EntityAlreadyExists, e.Code));
     }
@@ -108,7 +108,7 @@ public abstract partial class RecordStoreCompliance
         }
 
         Assert.Equal(before, await SnapshotAsync("ds"));
-        Assert.Single(await Records.ReadErrorsAsync("ds", "imp-3", null, default).ToListAsync());
+        Assert.Single(await Records.ReadErrorsAsync("ds", "imp-3", 0, null, default).ToListAsync());
     }
 
     [Fact]
