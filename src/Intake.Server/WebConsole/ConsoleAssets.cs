@@ -6,7 +6,7 @@ using Microsoft.Extensions.FileProviders;
 namespace Intake.Server.WebConsole;
 
 /// <summary>
-/// The console's files, embedded in the server assembly (ADR 6). Every asset is served under one versioned
+/// The console's files, embedded in the server assembly (ADR 7). Every asset is served under one versioned
 /// directory, <c>/console/assets/&lt;version&gt;/</c>, where the version is a SHA-256 over every asset's name and
 /// bytes: the URLs change whenever any file does, so they can be cached forever, and the ES modules' relative
 /// imports stay inside the same version without rewriting. Read once at start; immutable and thread-safe after.

@@ -2,7 +2,7 @@ namespace Intake.Server.WebConsole;
 
 /// <summary>
 /// The browser console at <c>/console</c>: a static shell and its assets, served without a key because they
-/// hold no data (the one exception to DESIGN.md 5, ADR 6). Everything the console shows comes from the public
+/// hold no data (the one exception to DESIGN.md 5, ADR 7). Everything the console shows comes from the public
 /// native API, called by the page with the user's key. <c>/</c> redirects here.
 /// </summary>
 public static class ConsoleEndpoints
