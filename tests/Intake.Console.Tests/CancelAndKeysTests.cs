@@ -9,7 +9,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Intake.Console.Tests;
 
-/// <summary>Canceling a running import from its dataset's Imports tab; the load is held at a gate so it is certainly running.</summary>
+/// <summary>
+/// Canceling a running import from its dataset's Imports tab, watched live in Logs in another tab; the load is held
+/// at a gate so it is certainly running.
+/// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class CancelTests : ConsoleTest
 {
@@ -32,6 +35,13 @@ public sealed class CancelTests : ConsoleTest
         var id = (string)import["id"]!;
         await _gate.Held.WaitAsync(TimeSpan.FromSeconds(30));
 
+        // Logs open in another tab: its pill follows the load without a reload.
+        var logs = await NewPageAsync();
+        await logs.GotoAsync("/console#/logs?type=dataset_load");
+        var logRow = logs.GetByRole(AriaRole.Region, new() { Name = "Jobs", Exact = true }).Locator("tbody tr");
+        await Expect(logRow.Locator(".pill")).ToHaveTextAsync("In Progress");
+        await logs.EvaluateAsync("() => { window.stillThisPage = true; }");
+
         var page = await NewPageAsync();
         await page.GotoAsync("/console#/datasets/held/imports");
         var row = page.GetByRole(AriaRole.Region, new() { Name = "Imports", Exact = true }).Locator("tbody tr");
@@ -39,6 +49,9 @@ public sealed class CancelTests : ConsoleTest
         await row.GetByRole(AriaRole.Button, new() { Name = $"Cancel import {id}" }).ClickAsync();
         await Expect(row.Locator(".pill")).ToHaveTextAsync("Canceled");
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Cancel import {id}" })).ToHaveCountAsync(0);
+
+        await Expect(logRow.Locator(".pill")).ToHaveTextAsync("Canceled");
+        Assert.True(await logs.EvaluateAsync<bool>("() => window.stillThisPage === true"));
 
         Assert.Equal("canceled", (string)(await Api.GetImportAsync(id))["status"]!);
         var dataset = await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/held");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Intake.Console.Tests.Infrastructure;
 using Intake.Server.Tests.Infrastructure;
@@ -129,7 +130,7 @@ public sealed class ConsoleWalkTests(Browser browser) : ConsoleTest(browser, new
     }
 
     [Fact]
-    public async Task A_narrow_window_shows_every_page_without_accessibility_violations()
+    public async Task A_narrow_window_shows_every_page_without_accessibility_violations_or_requests_elsewhere()
     {
         await Api.CreateDatasetAsync("narrow", "Narrow");
         var load = await Api.ImportAsync("narrow", ConsoleWalk.ProductsCsv);
@@ -154,5 +155,97 @@ public sealed class ConsoleWalkTests(Browser browser) : ConsoleTest(browser, new
                 await Screenshots.TakeAsync(page, shot);
             }
         }
+
+        // The shell, its versioned assets and the API: everything came from this server.
+        Assert.Contains(Requests, url => url.Contains("/console/assets/", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal));
+        Assert.Contains(Requests, url => url.Contains("/v1/me", StringComparison.Ordinal));
+        AssertNoRequestOffOrigin();
+    }
+
+    [Fact]
+    public async Task New_Dataset_by_keyboard_alone_shows_the_APIs_error_and_code_in_the_dialog()
+    {
+        await Api.CreateDatasetAsync("orders", "Web orders");
+        var page = await NewPageAsync();
+        await page.GotoAsync("/console#/datasets");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Datasets", Level = 1 })).ToBeVisibleAsync();
+
+        var newDataset = page.GetByRole(AriaRole.Button, new() { Name = "New Dataset" });
+        for (var i = 0; i < 15 && !await newDataset.EvaluateAsync<bool>("b => b === document.activeElement"); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(newDataset).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New Dataset" });
+        await Expect(dialog.GetByLabel("Name")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("Orders again");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("A second dataset with a taken id");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(dialog.GetByLabel("ID (optional)")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("orders");
+        await page.Keyboard.PressAsync("Enter");
+
+        var alert = dialog.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("(dataset_exists)");
+        await Expect(alert).ToContainTextAsync("Dataset 'orders' exists already.");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the New Dataset dialog with an error");
+
+        await dialog.GetByLabel("ID (optional)").FillAsync("orders-2");
+        await dialog.GetByLabel("ID (optional)").PressAsync("Enter");
+        var created = page.GetByRole(AriaRole.Dialog, new() { Name = "Dataset created" });
+        await Expect(created.GetByRole(AriaRole.Button, new() { Name = "View dataset" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orders again", Level = 1 })).ToBeVisibleAsync();
+        Assert.Equal("Orders again", (string)(await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/orders-2"))!["name"]!);
+    }
+
+    [Fact]
+    public async Task Rejected_records_are_paged_and_downloaded_as_NDJSON_and_a_batch_is_deleted_after_its_confirmation()
+    {
+        await Api.CreateDatasetAsync("many", "Many rejections");
+        var csv = new System.Text.StringBuilder("id,type,name,metadata,media_url\n");
+        for (var i = 1; i <= 65; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"m{i},product,Item {i},\"{{\"\"price\"\": {(i <= 5 ? "1" : "\"\"x\"\"")}}}\",\n");
+        }
+
+        var import = await Api.ImportAsync("many", csv.ToString());
+        Assert.Equal(60, (long)import["progress"]!["records_rejected"]!);
+        var page = await NewPageAsync();
+        await page.GotoAsync($"/console#/jobs/{(string)import["jobs"]!["dataset_load"]!}");
+
+        var rejected = page.GetByRole(AriaRole.Region, new() { Name = "Rejected records", Exact = true }).Locator("tbody tr");
+        await Expect(page.GetByText("Showing 1–50 of 60")).ToBeVisibleAsync();
+        await Expect(rejected).ToHaveCountAsync(50);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Previous page" })).ToBeDisabledAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Expect(page.GetByText("Showing 51–60 of 60")).ToBeVisibleAsync();
+        await Expect(rejected).ToHaveCountAsync(10);
+        await Expect(rejected.First.Locator("td").First).ToHaveTextAsync("57");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Next page" })).ToBeDisabledAsync();
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download NDJSON" }).ClickAsync());
+        Assert.Equal($"{(string)import["id"]!}-rejected.ndjson", download.SuggestedFilename);
+        var records = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(Enumerable.Range(7, 60).Select(n => (long)n), records.Select(r => (long)r["line"]!));
+        Assert.All(records, r => Assert.Equal("InvalidType", (string)r["code"]!));
+
+        await page.GotoAsync("/console#/datasets/many/imports");
+        var imports = page.GetByRole(AriaRole.Region, new() { Name = "Imports", Exact = true });
+        await imports.GetByRole(AriaRole.Button, new() { Name = $"Delete batch {(string)import["id"]!}" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete this batch?" });
+        await Expect(dialog).ToContainTextAsync("“Many rejections”");
+        await Expect(dialog).ToContainTextAsync("cannot be undone");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the Delete batch confirmation");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete batch" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete Batch", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Completed");
+        await Expect(page.Locator("td[data-stat='Removed']")).ToHaveTextAsync("5");
+        Assert.Equal(0, (long)(await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/many"))!["counts"]!["total"]!);
     }
 }

@@ -67,6 +67,14 @@ public sealed class ConsoleWalk(IPage page, IntakeClient api)
         var directory = Directory.CreateTempSubdirectory("intake-console-");
         var path = Path.Combine(directory.FullName, fileName);
         await File.WriteAllTextAsync(path, csv, new UTF8Encoding(false));
+        var streams = new System.Collections.Concurrent.ConcurrentQueue<(string Url, int Status, string? Type)>();
+        page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/events", StringComparison.Ordinal))
+            {
+                streams.Enqueue((response.Url, response.Status, response.Headers.GetValueOrDefault("content-type")));
+            }
+        };
         try
         {
             await page.GetByLabel("File").SetInputFilesAsync(path);
@@ -88,7 +96,12 @@ public sealed class ConsoleWalk(IPage page, IntakeClient api)
 
             await Accessibility.AssertNoSeriousViolationsAsync(page, "Load Data after a load");
             await Screenshots.TakeAsync(page, "load-data");
-            return (await page.Locator("section[aria-label='Progress'] p code").First.InnerTextAsync()).Trim();
+            var importId = (await page.Locator("section[aria-label='Progress'] p code").First.InnerTextAsync()).Trim();
+
+            // The live counts came from the server's event stream (CONTRACTS.md), not from polling.
+            Assert.Contains(streams, s => s.Url.EndsWith($"/v1/imports/{importId}/events", StringComparison.Ordinal)
+                && s.Status == 200 && s.Type?.StartsWith("text/event-stream", StringComparison.Ordinal) == true);
+            return importId;
         }
         finally
         {
