@@ -23,8 +23,20 @@ var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseU
 var page = await context.NewPageAsync();
 var cdp = await context.NewCDPSessionAsync(page);
 await cdp.SendAsync("Performance.enable");
+// A loaded machine may be slow to serve the page; fail with what the page shows rather than a bare timeout.
+page.SetDefaultTimeout(120_000);
 await page.GotoAsync($"/console#/datasets/{dataset}/load");
-await page.GetByLabel("File").SetInputFilesAsync(file);
+try
+{
+    await page.GetByRole(AriaRole.Heading, new() { Name = "Load Data", Level = 1 }).WaitForAsync();
+}
+catch (TimeoutException)
+{
+    Console.Error.WriteLine("The Load Data page did not appear; the page shows: " + await page.Locator("main").InnerTextAsync());
+    return 1;
+}
+
+await page.Locator("#load-file").SetInputFilesAsync(file);
 
 var samples = new List<Sample>();
 var phase = "idle";

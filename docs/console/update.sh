@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 INTAKE_CONSOLE_SCREENSHOTS="$PWD/docs/console" dotnet test tests/Intake.Console.Tests \
-  --filter "FullyQualifiedName~ConsoleWalkTests|FullyQualifiedName~KeyScopeTests"
+  --filter "FullyQualifiedName~ConsoleWalkTests|FullyQualifiedName~KeyScopeTests|FullyQualifiedName~LiveLoadTests"

@@ -1,9 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Intake.Console.Tests.Infrastructure;
-using Intake.Core.Scheduling;
 using Intake.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -24,7 +22,7 @@ public sealed class CancelTests : ConsoleTest
     }
 
     private CancelTests(Browser browser, LoadGate gate)
-        : base(browser, new IntakeServerFactory(new Dictionary<string, string?>(), services => services.AddSingleton<IFaultInjector>(gate))) =>
+        : base(browser, GatedServer(gate)) =>
         _gate = gate;
 
     [Fact]

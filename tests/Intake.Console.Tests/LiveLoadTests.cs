@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Intake.Console.Tests.Infrastructure;
-using Intake.Core.Scheduling;
 using Intake.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,9 +23,7 @@ public sealed class LiveLoadTests : ConsoleTest
     }
 
     private LiveLoadTests(Browser browser, LoadGate gate)
-        : base(browser, new IntakeServerFactory(
-            new Dictionary<string, string?> { ["Worker:BatchSize"] = "20" },
-            services => services.AddSingleton<IFaultInjector>(gate)))
+        : base(browser, GatedServer(gate, new() { ["Worker:BatchSize"] = "20" }))
     {
     }
 
@@ -68,6 +64,7 @@ public sealed class LiveLoadTests : ConsoleTest
             var figures = page.Locator(".progress .figures").First;
             await Expect(figures).ToContainTextAsync(new Regex(@"[\d.]+ (KB|MB)/s"));
             await Expect(figures).ToContainTextAsync(new Regex(@"\d+ (s|min \d+ s) left"));
+            await Screenshots.TakeAsync(page, "load-data-uploading");
             await Expect(page.GetByText("The file is on the server")).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
             {
@@ -77,6 +74,7 @@ public sealed class LiveLoadTests : ConsoleTest
             var progress = page.GetByRole(AriaRole.Region, new() { Name = "Progress" });
             await Expect(progress.Locator(".pill")).ToHaveTextAsync("In Progress");
             await Expect(progress.Locator(".spark")).ToContainTextAsync(new Regex(@"[\d,]+ records/s"));
+            await Screenshots.TakeAsync(page, "load-data-running");
             var read = page.Locator("[data-stat='records-read'] .value");
             await Expect(read).ToHaveTextAsync(new Regex(@"^(?!0$)(?!800$)\d{1,3}$"));
             await Expect(progress.Locator(".pill")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });

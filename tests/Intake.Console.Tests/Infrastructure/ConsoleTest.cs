@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Intake.Core.Scheduling;
 using Intake.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Intake.Console.Tests.Infrastructure;
@@ -17,6 +19,10 @@ public abstract class ConsoleTest(Browser browser, IntakeServerFactory server) :
 
     /// <summary>Every URL the test's pages asked for, in order.</summary>
     protected IReadOnlyCollection<string> Requests => _requests;
+
+    /// <summary>A SQLite server whose loads pass <paramref name="gate"/>: held after their first batch, or slowed per batch.</summary>
+    protected static IntakeServerFactory GatedServer(LoadGate gate, Dictionary<string, string?>? settings = null) =>
+        new(settings ?? new Dictionary<string, string?>(), services => services.AddSingleton<IFaultInjector>(gate));
 
     public virtual Task InitializeAsync()
     {

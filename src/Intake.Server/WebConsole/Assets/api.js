@@ -1,6 +1,8 @@
 // The console's only way to the server: the public native API on this origin (/v1), with the user's key as
 // "Authorization: Bearer". The key lives in sessionStorage (this tab, until it is closed) and never in a URL.
 
+import { isFinal } from './dom.js';
+
 const API = document.body.dataset.api || '/v1';
 const KEY_SLOT = 'intake.console.key';
 
@@ -124,7 +126,6 @@ export function upload(path, query, file, onProgress, signal) {
   });
 }
 
-const FINAL = ['completed', 'completed_with_errors', 'failed', 'canceled'];
 const sleep = (ms, signal) => new Promise((resolve) => {
   const timer = setTimeout(resolve, ms);
   signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
@@ -193,7 +194,7 @@ async function readEvents(response, onMeta, onUpdate, signal) {
             onMeta(event);
             const data = JSON.parse(event.data.join('\n'));
             onUpdate(data, event.type || 'message');
-            if (event.type === 'final' || FINAL.includes(data.status)) return data;
+            if (event.type === 'final' || isFinal(data.status)) return data;
           }
           event = { data: [] };
         } else if (!line.startsWith(':')) {
@@ -220,7 +221,7 @@ async function pollUntilFinal(path, onUpdate, signal) {
   for (;;) {
     const data = await get(path, undefined, signal);
     onUpdate(data, 'poll');
-    if (FINAL.includes(data.status)) return data;
+    if (isFinal(data.status)) return data;
     await sleep(500, signal);
     if (signal.aborted) return null;
   }

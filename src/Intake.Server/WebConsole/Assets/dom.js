@@ -37,11 +37,12 @@ export function fill(el, ...children) {
 
 const STATUS_LABELS = {
   queued: 'Queued', processing: 'In Progress', completed: 'Completed',
-  completed_with_errors: 'Completed with errors', failed: 'Failed', canceled: 'Canceled',
+  completed_with_errors: 'Completed with errors', failed: 'Failed', canceled: 'Canceled', planned: 'Planned',
 };
 export const STATUSES = Object.keys(STATUS_LABELS);
 export const statusLabel = (status) => STATUS_LABELS[status] || status;
-export const isFinal = (status) => ['completed', 'completed_with_errors', 'failed', 'canceled'].includes(status);
+export const FINAL_STATUSES = ['completed', 'completed_with_errors', 'failed', 'canceled', 'planned'];
+export const isFinal = (status) => FINAL_STATUSES.includes(status);
 
 export function pill(status) {
   return h(`span.pill.${status}`, { 'data-status': status }, statusLabel(status));
@@ -150,6 +151,16 @@ export function table(label, headers, rows, emptyText) {
   return wrap;
 }
 
+/** A modal dialog labelled by its title element's id; Escape closes it like the caller's close(). */
+export function modal(titleId, content, onClose) {
+  const dialog = h('dialog', { 'aria-labelledby': titleId }, content);
+  const close = () => { dialog.close(); dialog.remove(); onClose?.(); };
+  dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  return close;
+}
+
 /**
  * A modal confirmation. Resolves true when the user confirms. The confirm button runs `action` and the dialog
  * stays open to show its error (message and code) if it fails.
@@ -160,23 +171,20 @@ export function confirmDialog({ title, body, confirmText, danger = true, action 
     const confirm = h(`button.${danger ? 'danger' : 'primary'}`, { type: 'button' }, confirmText);
     const cancel = h('button', { type: 'button' }, 'Cancel');
     const titleId = `dlg-${Math.random().toString(36).slice(2)}`;
-    const dialog = h('dialog', { 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, title), body, error, h('div.buttons', cancel, confirm));
-    const close = (result) => { dialog.close(); dialog.remove(); resolve(result); };
-    cancel.addEventListener('click', () => close(false));
-    dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(false); });
+    let confirmed = false;
+    const close = modal(titleId, [h('h2', { id: titleId }, title), body, error, h('div.buttons', cancel, confirm)], () => resolve(confirmed));
+    cancel.addEventListener('click', close);
     confirm.addEventListener('click', async () => {
       confirm.disabled = true;
       try {
         if (action) await action();
-        close(true);
+        confirmed = true;
+        close();
       } catch (e) {
         showError(error, e);
         confirm.disabled = false;
       }
     });
-    document.body.append(dialog);
-    dialog.showModal();
     cancel.focus();
   });
 }

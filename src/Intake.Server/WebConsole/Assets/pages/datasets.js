@@ -1,6 +1,6 @@
 // Manage > Datasets: the list (name, id, counts, last load) and New Dataset, whose new id is shown with a copy button.
 import * as api from '../api.js';
-import { h, fill, num, pill, when, table, errorSlot, showError, idLine } from '../dom.js';
+import { h, fill, num, pill, when, table, errorSlot, showError, idLine, modal } from '../dom.js';
 
 export async function renderDatasets(main, ctx) {
   const cursor = ctx.query.get('cursor');
@@ -44,10 +44,8 @@ function newDatasetDialog(ctx) {
     h('div.field', h('label', { for: 'ds-id' }, 'ID (optional)'), id,
       h('span.hint', 'Letters, digits, "-", "_" or "."; generated when empty. It cannot be changed later.')),
     h('div.buttons', cancel, save));
-  const dialog = h('dialog', { 'aria-labelledby': 'new-ds-title' }, form);
-  const close = () => { dialog.close(); dialog.remove(); };
+  const close = modal('new-ds-title', form);
   cancel.addEventListener('click', close);
-  dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     save.disabled = true;
@@ -69,7 +67,5 @@ function newDatasetDialog(ctx) {
       save.disabled = false;
     }
   });
-  document.body.append(dialog);
-  dialog.showModal();
   name.focus();
 }
