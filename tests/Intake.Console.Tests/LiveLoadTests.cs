@@ -10,7 +10,8 @@ namespace Intake.Console.Tests;
 
 /// <summary>
 /// Load Data watched while it moves: the browser's upload is throttled (Chromium's own network emulation) so the
-/// bar shows a rate and time left, and the load runs in small slowed batches so its counts and rate change live.
+/// bar shows a rate and time left, and the load runs in small slowed batches so its counts and rate change live
+/// (and is still running when a tab that sent it is closed).
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class LiveLoadTests : ConsoleTest
@@ -38,16 +39,7 @@ public sealed class LiveLoadTests : ConsoleTest
     public async Task The_upload_shows_rate_and_time_left_then_the_load_shows_its_counts_and_rate_live()
     {
         await Api.CreateDatasetAsync("live", "Live");
-        var note = new string('n', 1500);
-        var csv = new StringBuilder("id,type,name,metadata,media_url\n");
-        for (var i = 1; i <= Rows; i++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"p{i},product,Item {i},\"{{\"\"note\"\": \"\"{note}\"\"}}\",\n");
-        }
-
-        var directory = Directory.CreateTempSubdirectory("intake-console-");
-        var path = Path.Combine(directory.FullName, "live.csv");
-        await File.WriteAllTextAsync(path, csv.ToString(), new UTF8Encoding(false));
+        var (directory, path) = await WriteFileAsync();
         try
         {
             var page = await NewPageAsync();
@@ -87,5 +79,46 @@ public sealed class LiveLoadTests : ConsoleTest
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Closing_the_tab_after_the_upload_does_not_stop_the_load()
+    {
+        await Api.CreateDatasetAsync("closed", "Closed");
+        var (directory, path) = await WriteFileAsync();
+        try
+        {
+            var page = await NewPageAsync();
+            await page.GotoAsync("/console#/datasets/closed/load");
+            await page.GetByLabel("File").SetInputFilesAsync(path);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload and load" }).ClickAsync();
+            await Expect(page.GetByText("The file is on the server")).ToBeVisibleAsync();
+            var importId = (await page.Locator("section[aria-label='Progress'] p code").First.InnerTextAsync()).Trim();
+            await page.Context.CloseAsync();
+
+            var import = await Api.WaitForFinalAsync(importId);
+            Assert.Equal("completed", (string)import["status"]!);
+            Assert.Equal(Rows, (long)import["progress"]!["records_written"]!);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>About 1.3 MB of products, each with a 1,500-character note, in a temporary directory.</summary>
+    private static async Task<(DirectoryInfo Directory, string Path)> WriteFileAsync()
+    {
+        var note = new string('n', 1500);
+        var csv = new StringBuilder("id,type,name,metadata,media_url\n");
+        for (var i = 1; i <= Rows; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"p{i},product,Item {i},\"{{\"\"note\"\": \"\"{note}\"\"}}\",\n");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("intake-console-");
+        var path = Path.Combine(directory.FullName, "live.csv");
+        await File.WriteAllTextAsync(path, csv.ToString(), new UTF8Encoding(false));
+        return (directory, path);
     }
 }
