@@ -17,9 +17,10 @@ ls -l "$FILE" | awk '{print "file: " $5 " bytes"}'
 DATA="$(mktemp -d)"
 dotnet build src/Intake.Server -c Release -v q -nologo >/dev/null
 dotnet build bench/Intake.ConsoleMemory -c Release -v q -nologo >/dev/null
-INTAKE_Storage__DataDirectory="$DATA" dotnet artifacts/bin/Intake.Server/release/intake.dll --urls "$BASE" >"$DATA/server.log" 2>&1 &
+INTAKE_Storage__DataDirectory="$DATA" dotnet artifacts/bin/Intake.Server/release/Intake.Server.dll --urls "$BASE" >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 100); do curl -sf "$BASE/ready" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 300); do curl -sf "$BASE/ready" >/dev/null && break; sleep 0.2; done
+curl -sf "$BASE/ready" >/dev/null || { echo "the server did not start:"; cat "$DATA/server.log"; exit 1; }
 curl -sf -X POST "$BASE/v1/datasets" -H 'Content-Type: application/json' -d '{"id": "memory", "name": "Memory"}' >/dev/null
 dotnet artifacts/bin/Intake.ConsoleMemory/release/Intake.ConsoleMemory.dll "$BASE" memory "$FILE"

@@ -36,10 +36,8 @@ catch (TimeoutException)
     return 1;
 }
 
-await page.Locator("#load-file").SetInputFilesAsync(file);
-
 var samples = new List<Sample>();
-var phase = "idle";
+var phase = "page";
 var started = DateTime.UtcNow;
 async Task<Sample> SampleAsync()
 {
@@ -50,6 +48,10 @@ async Task<Sample> SampleAsync()
     return new Sample((DateTime.UtcNow - started).TotalSeconds, phase, (long)heap, renderer, all);
 }
 
+// "page": the Load Data page before a file is chosen; "idle": the 500 MB file chosen, nothing sent yet.
+samples.Add(await SampleAsync());
+await page.Locator("#load-file").SetInputFilesAsync(file);
+phase = "idle";
 samples.Add(await SampleAsync());
 using var stop = new CancellationTokenSource();
 var sampler = Task.Run(async () =>
@@ -74,7 +76,6 @@ await sampler;
 var outcome = await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Load " }).InnerTextAsync();
 
 static string Mb(long bytes) => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
-var idle = samples.Where(s => s.Phase == "idle").ToList();
 Console.WriteLine($"file: {Mb(size)}; upload took {uploadSeconds:0.0} s; {outcome.Trim()}");
 Console.WriteLine($"{"phase",-8} {"JS heap max",14} {"renderer RSS max",18} {"all chromium RSS max",22}");
 foreach (var group in samples.GroupBy(s => s.Phase))
@@ -82,16 +83,46 @@ foreach (var group in samples.GroupBy(s => s.Phase))
     Console.WriteLine($"{group.Key,-8} {Mb(group.Max(s => s.JsHeap)),14} {Mb(group.Max(s => s.RendererRss)),18} {Mb(group.Max(s => s.AllRss)),22}");
 }
 
-var before = idle.Count > 0 ? idle[0] : samples[0];
-Console.WriteLine($"growth over the first sample: JS heap {Mb(samples.Max(s => s.JsHeap) - before.JsHeap)}, renderer RSS {Mb(samples.Max(s => s.RendererRss) - before.RendererRss)}, all chromium RSS {Mb(samples.Max(s => s.AllRss) - before.AllRss)}");
+var before = samples[0];
+Console.WriteLine($"growth over the page before a file was chosen: JS heap {Mb(samples.Max(s => s.JsHeap) - before.JsHeap)}, renderer RSS {Mb(samples.Max(s => s.RendererRss) - before.RendererRss)}, all chromium RSS {Mb(samples.Max(s => s.AllRss) - before.AllRss)}");
 File.WriteAllText(Path.ChangeExtension(file, ".memory.json"), JsonSerializer.Serialize(samples));
 return 0;
 
+// Only this bench's own chromium (a descendant of this process, through Playwright's driver) counts: other
+// chromium processes on the machine, such as another run of the browser tests, are left out.
 static (long Renderer, long All) ChromiumRss()
 {
-    long renderer = 0, all = 0;
+    var parents = new Dictionary<int, int>();
     foreach (var directory in Directory.EnumerateDirectories("/proc"))
     {
+        if (int.TryParse(Path.GetFileName(directory), out var pid) && ReadParent(directory) is { } parent)
+        {
+            parents[pid] = parent;
+        }
+    }
+
+    bool IsOurs(int pid)
+    {
+        for (var hops = 0; pid > 1 && hops < 64; hops++)
+        {
+            if (!parents.TryGetValue(pid, out pid))
+            {
+                return false;
+            }
+
+            if (pid == Environment.ProcessId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    long renderer = 0, all = 0;
+    foreach (var pid in parents.Keys.Where(IsOurs))
+    {
+        var directory = $"/proc/{pid}";
         try
         {
             var cmdline = File.ReadAllText(Path.Combine(directory, "cmdline"));
@@ -115,6 +146,21 @@ static (long Renderer, long All) ChromiumRss()
     }
 
     return (renderer, all);
+}
+
+static int? ReadParent(string directory)
+{
+    try
+    {
+        // /proc/PID/stat: "pid (comm) state ppid ...", where comm may hold spaces and parentheses.
+        var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[1], CultureInfo.InvariantCulture);
+    }
+    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+    {
+        return null;
+    }
 }
 
 internal sealed record Sample(double Seconds, string Phase, long JsHeap, long RendererRss, long AllRss);
