@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -25,7 +26,10 @@ public class IntakeServerFactory : WebApplicationFactory<Program>
         _settings = settings;
         _services = services;
         DataDirectory = Path.Combine(Path.GetTempPath(), "intake-tests", Guid.NewGuid().ToString("N"));
-        UseKestrel(0);
+        // Listen in code rather than UseKestrel(0): that overload rewrites the server's addresses after the host is
+        // built, racing the minimal-hosting app that starts Kestrel on its own thread ("Addresses cannot be modified
+        // after the server has started", dotnet/aspnetcore#67714).
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
     public string DataDirectory { get; }
