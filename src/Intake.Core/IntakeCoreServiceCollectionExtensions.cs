@@ -5,6 +5,8 @@ using Intake.Core.Records.BuiltIn;
 using Intake.Core.Scheduling;
 using Intake.Core.Schemas;
 using Intake.Core.Storage;
+using Intake.Core.Telemetry;
+using Intake.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,8 +16,10 @@ public static class IntakeCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the host-agnostic core: import acceptance, the loader and the job workers. A storage
-    /// provider must register <see cref="IJobStore"/>, <see cref="IRecordStore"/> and <see cref="IPayloadStore"/>.
-    /// Registrations use TryAdd so a host can replace any of them.
+    /// provider must register <see cref="IJobStore"/>, <see cref="IWebhookStore"/>, <see cref="IRecordStore"/> and
+    /// <see cref="IPayloadStore"/>; the host registers <see cref="IWebhookPayloads"/>.
+    /// Registrations use TryAdd so a host can replace any of them. The host provides <c>IMeterFactory</c> (every
+    /// .NET host does) for the <c>Intake</c> meter.
     /// </summary>
     public static IServiceCollection AddIntakeCore(this IServiceCollection services)
     {
@@ -29,7 +33,13 @@ public static class IntakeCoreServiceCollectionExtensions
         services.TryAddSingleton<ImportLoader>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobWorker>();
+        services.TryAddSingleton<QueueGauges>();
+        services.TryAddSingleton<IntakeMetrics>();
+        services.TryAddSingleton<ImportAdmission>();
         services.TryAddSingleton<ImportService>();
+        services.TryAddSingleton<WebhookTargets>();
+        services.TryAddSingleton<WebhookService>();
+        services.TryAddSingleton<WebhookDispatcher>();
         services.TryAddSingleton<DatasetService>();
         services.TryAddSingleton<RecordQueries>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMaintenanceOperation, DeleteExpiredStagedFilesOperation>());

@@ -16,6 +16,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresDataSource>();
         services.TryAddSingleton<PostgresJobStore>();
         services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<PostgresJobStore>());
+        services.TryAddSingleton<IWebhookStore>(sp => sp.GetRequiredService<PostgresJobStore>());
         services.TryAddSingleton<IRecordStore, PostgresRecordStore>();
         services.TryAddSingleton<IKeyStore, PostgresKeyStore>();
         services.TryAddSingleton<IStoreLifecycle, PostgresStoreLifecycle>();

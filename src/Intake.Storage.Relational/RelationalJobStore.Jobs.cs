@@ -119,6 +119,10 @@ public abstract partial class RelationalJobStore
         await AddHistoryAsync(connection, jobId, next, now, details.Reason ?? details.Error?.Message, cancellationToken,
             details.WorkerId is null ? null : NodeOf(details.WorkerId));
         await SyncImportAsync(connection, jobId, next, details, now, cancellationToken);
+
+        // Checkpoint: the webhook deliveries this transition owes commit with it (the outbox), so a crash after the
+        // commit still sends them, and one before it sends nothing about a change that did not happen.
+        await AddWebhookDeliveriesAsync(connection, jobId, next, now, cancellationToken);
         if (next == JobStatus.Queued || next.IsFinal())
         {
             // A requeued job, or a finished one that may unblock its dataset's next job.
@@ -269,6 +273,7 @@ public abstract partial class RelationalJobStore
             ("@errorCode", details.Error?.Code), ("@errorMessage", details.Error?.Message));
         await AddHistoryAsync(connection, jobId, next, clock, details.Reason ?? details.Error?.Message, cancellationToken);
         await SyncImportAsync(connection, jobId, next, details, clock, cancellationToken);
+        await AddWebhookDeliveriesAsync(connection, jobId, next, clock, cancellationToken);
         await NotifyQueuedAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -13,6 +13,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<SqliteDataSource>();
         services.TryAddSingleton<SqliteJobStore>();
         services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<SqliteJobStore>());
+        services.TryAddSingleton<IWebhookStore>(sp => sp.GetRequiredService<SqliteJobStore>());
         services.TryAddSingleton<IRecordStore, SqliteRecordStore>();
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<IStoreLifecycle, SqliteStoreLifecycle>();

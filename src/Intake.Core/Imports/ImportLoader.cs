@@ -4,6 +4,7 @@ using Intake.Core.Parsing;
 using Intake.Core.Records;
 using Intake.Core.Scheduling;
 using Intake.Core.Storage;
+using Intake.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Intake.Core.Imports;
@@ -21,6 +22,7 @@ public sealed class ImportLoader(
     IOptions<LimitsOptions> limits,
     IOptions<WorkerOptions> workerOptions,
     IFaultInjector faults,
+    IntakeMetrics metrics,
     TimeProvider time)
 {
     // One batch being filled, one waiting, one being written: enough to keep both threads busy.
@@ -69,10 +71,14 @@ public sealed class ImportLoader(
             // A budget the reading's rejections exceed already needs no merge; only insert mode's refusals of stored keys,
             // found by the merge, can still exceed it, so only then must a merge that wrote records stay revocable.
             failure ??= budget.Check(sink.Rejected, progress.RecordsRead);
-            failure ??= LoadOutcome.Judge(await sink.MergeAsync(budget.IsSet && import.Request.Mode == WriteMode.Insert, cancellationToken), budget);
-            await faults.BeforeCommitAsync(job.Id, cancellationToken);
-            cancellationToken.ThrowIfCancellationRequested();
-            var committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Changes) : LoadDecision.Discard(failure), cancellationToken);
+            LoadTotals committed;
+            using (IntakeMetrics.Activities.StartActivity("commit"))
+            {
+                failure ??= LoadOutcome.Judge(await sink.MergeAsync(budget.IsSet && import.Request.Mode == WriteMode.Insert, cancellationToken), budget);
+                await faults.BeforeCommitAsync(job.Id, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Changes) : LoadDecision.Discard(failure), cancellationToken);
+            }
 
             // Checkpoint: committed. A crash from here until the final status is stored redoes nothing (the marker).
             await faults.AfterCommitAsync(job.Id, cancellationToken);
@@ -83,7 +89,10 @@ public sealed class ImportLoader(
                     $"The file holds no records{(source.Format == FileFormat.Csv ? " after its header" : "")}, so nothing was written."));
             }
 
-            return LoadOutcome.From(committed, failure) with { Reading = read, Committing = time.GetElapsedTime(started) - read, Warnings = warnings };
+            return LoadOutcome.From(committed, failure) with
+            {
+                Reading = read, Committing = time.GetElapsedTime(started) - read, Warnings = warnings, Kind = parser.RecordType.Kind,
+            };
         }
         finally
         {
@@ -114,10 +123,12 @@ public sealed class ImportLoader(
         JobError? failure = null;
         try
         {
+            using var writing = IntakeMetrics.Activities.StartActivity("write");
             await foreach (var batch in full.Reader.ReadAllAsync(cancellationToken))
             {
                 await sink.WriteAsync(batch, cancellationToken);
                 progress.Update(batch.SourceBytesRead, batch.RecordsRead);
+                metrics.RecordsRead(batch.RecordsRead);
                 batch.Reset();
                 free.Writer.TryWrite(batch);
                 await faults.AfterBatchAsync(jobId, cancellationToken);
@@ -154,6 +165,8 @@ public sealed class ImportLoader(
     {
         try
         {
+            // On the reader's own thread, beside the write span: the two run at the same time.
+            using var parsing = IntakeMetrics.Activities.StartActivity("parse and validate");
             var batch = Take(free, cancellationToken);
             var writer = new RecordWriter(parser.RecordType, setup.AttributeTypes, setup.DatasetId, batch, setup.EventTimes);
             bool more;

@@ -2,6 +2,7 @@ using Intake.Core.Jobs;
 using Intake.Core.Records;
 using Intake.Core.Scheduling;
 using Intake.Core.Storage;
+using Intake.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Intake.Core.Imports;
@@ -18,6 +19,8 @@ public sealed class ImportService(
     RunningJobs running,
     JobSignal signal,
     UrlFetcher fetcher,
+    ImportAdmission admission,
+    IntakeMetrics metrics,
     IOptions<LimitsOptions> limits,
     TimeProvider time)
 {
@@ -35,6 +38,7 @@ public sealed class ImportService(
     {
         request = await ValidateAsync(request, cancellationToken);
         CheckDeclaredLength(declaredLength);
+        await admission.CheckAsync(request.DatasetId, declaredLength, cancellationToken);
         var import = await jobs.CreateImportAsync(request, JobStatus.Processing, time.GetUtcNow(), cancellationToken);
         if (import.Status != JobStatus.Processing || import.PayloadId is not null)
         {
@@ -51,18 +55,17 @@ public sealed class ImportService(
     public async Task<ImportInfo> CreateUploadAsync(NewImport request, CancellationToken cancellationToken)
     {
         request = await ValidateAsync(request, cancellationToken);
+        await admission.CheckAsync(request.DatasetId, declaredBytes: null, cancellationToken);
         return await jobs.CreateImportAsync(request, uploadStatus: null, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>The second step: stages the bytes of an upload created before and queues its load.</summary>
     public async Task<ImportInfo> ReceiveUploadAsync(string importId, Stream body, long? declaredLength, CancellationToken cancellationToken)
     {
-        if (await jobs.GetImportAsync(importId, cancellationToken) is null)
-        {
-            throw new IntakeException(ErrorCodes.UploadNotFound, $"Upload '{importId}' does not exist; create it with POST /v1/uploads.");
-        }
-
+        var created = await jobs.GetImportAsync(importId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.UploadNotFound, $"Upload '{importId}' does not exist; create it with POST /v1/uploads.");
         CheckDeclaredLength(declaredLength);
+        await admission.CheckAsync(created.DatasetId, declaredLength, cancellationToken);
         if (!await jobs.BeginUploadAsync(importId, time.GetUtcNow(), cancellationToken))
         {
             throw new IntakeException(ErrorCodes.UploadAlreadyReceived, $"Upload '{importId}' has received its file already; create a new upload.");
@@ -87,6 +90,8 @@ public sealed class ImportService(
         var maxBytes = limits.Value.MaxFileBytes;
         string payloadId;
         long length;
+        using var activity = IntakeMetrics.Activities.StartActivity("stage");
+        activity?.SetTag("intake.import.id", import.Id);
         try
         {
             await using var writer = await payloads.CreateAsync(cancellationToken);
@@ -121,6 +126,8 @@ public sealed class ImportService(
 
         var staged = await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None);
         signal.Notify();
+        metrics.BytesReceived(length);
+        metrics.ImportAccepted();
         return staged ?? (await jobs.GetImportAsync(import.Id, CancellationToken.None))!;
     }
 
@@ -129,8 +136,10 @@ public sealed class ImportService(
     {
         var uri = fetcher.Validate(request.SourceUrl ?? throw new IntakeException(ErrorCodes.InvalidRequest, "A URL import needs a url."));
         request = await ValidateAsync(request with { FileName = request.FileName ?? Path.GetFileName(uri.AbsolutePath) }, cancellationToken);
+        await admission.CheckAsync(request.DatasetId, declaredBytes: null, cancellationToken);
         var import = await jobs.CreateImportAsync(request, JobStatus.Queued, time.GetUtcNow(), cancellationToken);
         signal.Notify();
+        metrics.ImportAccepted();
         return import;
     }
 
@@ -152,6 +161,11 @@ public sealed class ImportService(
                 ?? throw new IntakeException(ErrorCodes.IllegalTransition, $"Import '{importId}' has not received its file yet; there is nothing to cancel.");
             await jobs.RequestCancelAsync(jobId, canceledBy, cancellationToken);
             var canceledQueued = await jobs.TransitionAsync(jobId, JobStatus.Canceled, CancelOfQueued(canceledBy), time.GetUtcNow(), cancellationToken);
+            if (canceledQueued)
+            {
+                metrics.ImportFinished(JobStatus.Canceled, KindOf(import));
+            }
+
             if (!canceledQueued && import.Status == JobStatus.Processing)
             {
                 running.TryCancel(jobId);
@@ -234,8 +248,17 @@ public sealed class ImportService(
         return request with { Tags = tags.Count == 0 ? [DefaultTag] : tags };
     }
 
-    private async Task FailUploadAsync(ImportInfo import, JobError error) =>
-        await jobs.TransitionAsync(import.FileUploadJobId!, JobStatus.Failed, new JobTransitionDetails { Error = error }, time.GetUtcNow(), CancellationToken.None);
+    private async Task FailUploadAsync(ImportInfo import, JobError error)
+    {
+        if (await jobs.TransitionAsync(import.FileUploadJobId!, JobStatus.Failed, new JobTransitionDetails { Error = error }, time.GetUtcNow(), CancellationToken.None))
+        {
+            metrics.ImportFinished(JobStatus.Failed, KindOf(import));
+        }
+    }
+
+    /// <summary>The record kind an import asked for by name (a built-in type), or null while <c>auto</c> is unresolved.</summary>
+    private RecordKind? KindOf(ImportInfo import) =>
+        recordTypes.Catalog.Find(import.ResolvedRecordType ?? import.Request.RecordType, null)?.Kind;
 
     /// <summary>Waits until the import is final or <paramref name="timeout"/> passes; returns it as it stands.</summary>
     public async Task<ImportInfo> WaitAsync(string importId, TimeSpan timeout, CancellationToken cancellationToken)

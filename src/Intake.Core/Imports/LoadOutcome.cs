@@ -15,6 +15,9 @@ public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals T
     /// <summary>What the load noticed without refusing the file, for its import.</summary>
     public IReadOnlyList<ImportWarning>? Warnings { get; init; }
 
+    /// <summary>The kind of records the file held; null for a redo that found the load committed already.</summary>
+    public Records.RecordKind? Kind { get; init; }
+
     /// <summary>
     /// The decision taken on what a merge would commit: the reason to discard the load, or null to apply it.
     /// An exceeded error budget comes first (the caller asked for it), then a file whose every record was rejected.

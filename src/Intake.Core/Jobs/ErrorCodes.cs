@@ -14,6 +14,7 @@ public enum ErrorKind
     RateLimited,
     UriTooLong,
     Unavailable,
+    InsufficientStorage,
     Internal,
 }
 
@@ -61,6 +62,9 @@ public static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string UnknownParameter = "unknown_parameter";
     public const string FormFieldAfterFile = "form_field_after_file";
+    public const string QueueFull = "queue_full";
+    public const string WebhookNotFound = "webhook_not_found";
+    public const string InsufficientStorage = "insufficient_storage";
 
     // Hardening (#14): request shape, keys and upload capability tokens.
     public const string MalformedMultipart = "malformed_multipart";
@@ -131,6 +135,9 @@ public static class ErrorCodes
         new(UploadTokenUsed, ErrorKind.Forbidden, "The upload token was used already."),
         new(UploadTokenMismatch, ErrorKind.Forbidden, "The upload token is for another upload."),
         new(FormFieldAfterFile, ErrorKind.Invalid, "A form field comes after the file part of the upload."),
+        new(WebhookNotFound, ErrorKind.NotFound, "Webhook not found."),
+        new(QueueFull, ErrorKind.Unavailable, "Too many imports are waiting; retry after the time given."),
+        new(InsufficientStorage, ErrorKind.InsufficientStorage, "Too little disk space is free to stage the file."),
         new(FileTooLarge, ErrorKind.TooLarge, "The file is larger than the configured limit."),
         new(TooManyRecords, ErrorKind.TooLarge, "The file has more records than the configured limit."),
         new(HeaderMismatch, ErrorKind.Invalid, "The header fits no record type."),

@@ -12,4 +12,7 @@ public sealed class IntakeException(string code, string message) : Exception(mes
 
     /// <summary>Machine-readable facts of the refusal (a parameter's name, the nearest valid one), shown beside the code.</summary>
     public IReadOnlyDictionary<string, object?>? Details { get; init; }
+
+    /// <summary>When the caller may try again (a <c>Retry-After</c>), for refusals that pass.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

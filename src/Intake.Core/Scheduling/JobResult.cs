@@ -17,6 +17,9 @@ public sealed record JobResult(JobStatus Status)
 
     public string? ResolvedRecordType { get; init; }
 
+    /// <summary>The kind of records a load read, for metrics; null where no file was read.</summary>
+    public Records.RecordKind? RecordKind { get; init; }
+
     public string? Reason { get; init; }
 
     public IReadOnlyList<ImportWarning>? Warnings { get; init; }

@@ -1,6 +1,7 @@
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Storage;
+using Intake.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Intake.Core.Scheduling;
@@ -16,6 +17,7 @@ public sealed class JobRunner(
     IPayloadStore payloads,
     ImportLoader loader,
     UrlFetcher fetcher,
+    IntakeMetrics metrics,
     IOptions<LimitsOptions> limits,
     TimeProvider time)
 {
@@ -41,6 +43,7 @@ public sealed class JobRunner(
             Progress = new ImportProgress(import.PayloadBytes ?? 0, import.PayloadBytes, totals.Read, totals.Written, totals.Rejected),
             ResolvedRecordType = totals.RecordType,
             Warnings = outcome.Warnings,
+            RecordKind = outcome.Kind,
             Reason = $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : "") +
                 $" (reading {outcome.Reading.TotalSeconds:F2} s, committing {outcome.Committing.TotalSeconds:F2} s)",
         };
@@ -51,12 +54,15 @@ public sealed class JobRunner(
         var import = await RequireImportAsync(job, cancellationToken);
         string payloadId;
         long length;
+        using (IntakeMetrics.Activities.StartActivity("fetch"))
         await using (var writer = await payloads.CreateAsync(cancellationToken))
         {
             await fetcher.FetchAsync(import.Request.SourceUrl!, writer.Stream, limits.Value.MaxFileBytes, cancellationToken);
             length = await writer.CommitAsync(cancellationToken);
             payloadId = writer.PayloadId;
         }
+
+        metrics.BytesReceived(length);
 
         // Checkpoint: the file is staged; completing the upload and queuing its load is one transaction.
         if (await jobs.CompleteUploadAsync(import.Id, payloadId, length, time.GetUtcNow(), CancellationToken.None) is null)

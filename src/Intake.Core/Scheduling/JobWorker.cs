@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using Intake.Core.Jobs;
+using Intake.Core.Records;
 using Intake.Core.Storage;
+using Intake.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,13 +18,14 @@ public sealed partial class JobWorker(
     JobRunner runner,
     RunningJobs running,
     JobSignal signal,
+    IntakeMetrics metrics,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<JobWorker> logger)
 {
     private static readonly TimeSpan s_errorBackoff = TimeSpan.FromSeconds(2);
 
-    public string NodeId { get; } = options.Value.NodeId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+    public string NodeId { get; } = options.Value.Node;
 
     public int Count => options.Value.Count;
 
@@ -67,6 +71,13 @@ public sealed partial class JobWorker(
 
     private async Task ExecuteAsync(Job job, string workerId, CancellationToken shutdown)
     {
+        // One trace per job: a root span, whatever the loop's context holds.
+        Activity.Current = null;
+        using var activity = IntakeMetrics.Activities.StartActivity($"job {job.Kind.ToWire()}", ActivityKind.Internal, default(ActivityContext));
+        activity?.SetTag("intake.job.id", job.Id).SetTag("intake.job.kind", job.Kind.ToWire()).SetTag("intake.dataset", job.DatasetId)
+            .SetTag("intake.import.id", job.ImportId).SetTag("intake.worker", workerId);
+        var started = time.GetTimestamp();
+        RecordKind? recordKind = null;
         using var registration = running.Register(job.Id, shutdown);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = KeepLeaseAsync(job.Id, workerId, registration, heartbeatStop.Token);
@@ -80,6 +91,7 @@ public sealed partial class JobWorker(
             }
 
             var result = await runner.RunAsync(job, registration.Token);
+            recordKind = result.RecordKind;
 
             // Checkpoint: the work is done (a load is committed). If the node dies before the status below is
             // stored, the job is redelivered and the redo finds the work done.
@@ -135,13 +147,34 @@ public sealed partial class JobWorker(
             await heartbeat;
         }
 
+        activity?.SetTag("intake.job.status", status.ToWire());
+        if (status == JobStatus.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, details.Error?.Message);
+        }
+
         if (!await jobs.TransitionAsync(job.Id, status, details, time.GetUtcNow(), CancellationToken.None))
         {
             LogTransitionLost(job.Id, status.ToWire());
             return;
         }
 
+        RecordFinished(job.Kind, status, details.Progress, recordKind, time.GetElapsedTime(started));
         LogJobFinished(job.Id, job.Kind.ToWire(), status.ToWire(), details.Reason ?? details.Error?.Message ?? "");
+    }
+
+    /// <summary>Counts a load's outcome, and an import that ended with this job (its load, or a fetch that failed or was canceled).</summary>
+    private void RecordFinished(JobKind kind, JobStatus status, Imports.ImportProgress? progress, RecordKind? recordKind, TimeSpan elapsed)
+    {
+        if (kind == JobKind.DatasetLoad && status.IsFinal())
+        {
+            metrics.LoadFinished(status, recordKind, progress?.RecordsWritten ?? 0, progress?.RecordsRejected ?? 0, elapsed);
+            metrics.ImportFinished(status, recordKind);
+        }
+        else if (kind == JobKind.FileUpload && status is JobStatus.Failed or JobStatus.Canceled)
+        {
+            metrics.ImportFinished(status, recordKind);
+        }
     }
 
     private async Task KeepLeaseAsync(string jobId, string workerId, RunningJobs.RunningJob registration, CancellationToken cancellationToken)

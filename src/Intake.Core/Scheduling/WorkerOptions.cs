@@ -23,4 +23,7 @@ public sealed class WorkerOptions
 
     /// <summary>An identity for this node in leases; defaults to host name and process id.</summary>
     public string? NodeId { get; set; }
+
+    /// <summary>The node's identity in leases, claims and traces.</summary>
+    public string Node => NodeId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
 }

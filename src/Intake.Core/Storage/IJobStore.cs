@@ -86,6 +86,12 @@ public interface IJobStore
 
     Task<IReadOnlyList<JobTransition>> GetHistoryAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>Imports waiting in the queue (staged files waiting to load, URL fetches waiting): of one dataset, and in total.</summary>
+    Task<(long Dataset, long Total)> CountQueuedImportsAsync(string datasetId, CancellationToken cancellationToken);
+
+    /// <summary>Queued and processing jobs by kind, and when the oldest queued job was queued.</summary>
+    Task<QueueStats> GetQueueStatsAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Re-delivery: Processing jobs whose lease ran out go back to Queued (loads, fetches) or fail
     /// (uploads whose sender is gone). Returns the number of jobs touched.

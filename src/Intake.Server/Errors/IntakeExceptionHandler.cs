@@ -32,6 +32,11 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
 
         var problem = Problems.Create(code, detail, details);
         context.Response.StatusCode = problem.Status!.Value;
+        if (exception is IntakeException { RetryAfter: { } retryAfter })
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 

@@ -23,6 +23,7 @@ public static class Problems
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorKind.UriTooLong => StatusCodes.Status414UriTooLong,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -12,6 +12,8 @@ using Intake.Server.Compat.TableBatch;
 using Intake.Core.Security;
 using Intake.Server.Errors;
 using Intake.Server.Security;
+using Intake.Server.Webhooks;
+using Intake.Core.Webhooks;
 using Intake.Storage.Postgres;
 using Intake.Storage.Sqlite;
 using Microsoft.Extensions.Configuration.Json;
@@ -52,6 +54,11 @@ internal static class IntakeServerExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        if (builder.Configuration["Telemetry:MetricsUrl"] is { Length: > 0 } metricsUrl)
+        {
+            builder.WebHost.UseUrls($"{builder.Configuration["urls"] ?? DefaultUrl};{metricsUrl}");
+        }
+
         // Bodies are streamed to disk and limited by Limits:MaxFileBytes, which the import reports precisely.
         // Past the request-line limit Kestrel answers a bare 414; below it RequestLimits answers with problem details.
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -87,13 +94,18 @@ internal static class IntakeServerExtensions
         services.AddSingleton<TableBatchService>();
         services.AddOptions<EventsOptions>().BindConfiguration("Events").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProgressFeeds>();
+        services.AddOptions<BackPressureOptions>().BindConfiguration("BackPressure").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IWebhookPayloads, WebhookPayloads>();
 
         services.AddSingleton<ListenGuard>();
         services.AddHostedService(provider => provider.GetRequiredService<ListenGuard>());
         services.AddHostedService<StoreStartupService>();
         services.AddHostedService<JobWorkerService>();
         services.AddHostedService<MaintenanceService>();
+        services.AddHostedService<WebhookDispatcherService>();
 
+        builder.AddIntakeTelemetry(builder.Configuration["Worker:NodeId"] ?? $"{Environment.MachineName}:{Environment.ProcessId}");
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddMissingCode);
 
         // A body or parameter that does not bind throws, so it reaches the one exception handler and gets a
@@ -175,6 +187,7 @@ internal static class IntakeServerExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestLimits.EnforceAsync);
+        app.UseMetricsListener();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<UnknownQueryParameterMiddleware>();

@@ -20,11 +20,13 @@ public static class IntakeServerHost
         var app = builder.Build();
         app.UseIntakeServer();
         app.MapOperationsEndpoints();
+        app.MapIntakeMetrics();
         app.MapDatasetsEndpoints();
         app.MapImportsEndpoints();
         app.MapUploadsEndpoints();
         app.MapKeysEndpoints();
         app.MapJobsEndpoints();
+        app.MapWebhooksEndpoints();
         app.MapRecordsEndpoints();
         app.MapDataBatchEndpoints();
         app.MapTableBatchEndpoints();

@@ -204,5 +204,49 @@ internal static class Schema
         """
         ALTER TABLE job_history ADD COLUMN node text;
         """,
+        """
+        CREATE TABLE webhooks (
+            id text PRIMARY KEY,
+            url text NOT NULL,
+            events text NOT NULL,
+            datasets text,
+            secret text NOT NULL,
+            created_at bigint NOT NULL,
+            deleted_at bigint
+        );
+
+        CREATE TABLE webhook_deliveries (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text NOT NULL UNIQUE,
+            webhook_id text NOT NULL,
+            event text NOT NULL,
+            dataset_id text,
+            import_id text,
+            job_id text,
+            created_at bigint NOT NULL,
+            status text NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at bigint NOT NULL,
+            finished_at bigint,
+            last_status_code integer,
+            last_error text,
+            body text,
+            claimed_by text,
+            lease_until bigint
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, seq);
+
+        CREATE TABLE webhook_attempts (
+            delivery_id text NOT NULL,
+            attempt integer NOT NULL,
+            at bigint NOT NULL,
+            duration_ms integer NOT NULL,
+            status_code integer,
+            error text,
+            sent_by text NOT NULL,
+            PRIMARY KEY (delivery_id, attempt)
+        );
+        """,
     ];
 }

@@ -131,5 +131,49 @@ internal static class ControlMigrations
         """
         ALTER TABLE job_history ADD COLUMN node TEXT;
         """,
+        """
+        CREATE TABLE webhooks (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL,
+            datasets TEXT,
+            secret TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            deleted_at INTEGER
+        );
+
+        CREATE TABLE webhook_deliveries (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            webhook_id TEXT NOT NULL,
+            event TEXT NOT NULL,
+            dataset_id TEXT,
+            import_id TEXT,
+            job_id TEXT,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            last_status_code INTEGER,
+            last_error TEXT,
+            body TEXT,
+            claimed_by TEXT,
+            lease_until INTEGER
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, seq);
+
+        CREATE TABLE webhook_attempts (
+            delivery_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            status_code INTEGER,
+            error TEXT,
+            sent_by TEXT NOT NULL,
+            PRIMARY KEY (delivery_id, attempt)
+        ) WITHOUT ROWID;
+        """,
     ];
 }
