@@ -5,14 +5,16 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Intake.Server.Tests.Infrastructure;
 using Intake.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace Intake.Server.Tests;
 
 /// <summary>
-/// Issue 4's acceptance: three server processes on one PostgreSQL database share 30 imports over 3 datasets,
-/// and one of them is killed (SIGKILL) while it loads.
+/// Three server processes on one PostgreSQL database. Issue 4's acceptance: they share 30 imports over 3 datasets,
+/// and one of them is killed (SIGKILL) while it loads. Issue 10's (in <c>ClusterTests.Operations.cs</c>): a load
+/// canceled through another node, and webhooks sent once per attempt.
 /// </summary>
-public sealed partial class ClusterTests : IAsyncLifetime
+public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int NodeCount = 3;
     private const int DatasetCount = 3;
@@ -271,6 +273,10 @@ public sealed partial class ClusterTests : IAsyncLifetime
             ["Worker:NodeId"] = NodeId(node),
             ["Worker:LeaseSeconds"] = "3",
             ["Worker:PollMilliseconds"] = "100",
+            ["UrlImports:AllowedAddresses:0"] = "127.0.0.1",
+            ["Webhooks:RetryBaseMilliseconds"] = "200",
+            ["Webhooks:RetryMaxMilliseconds"] = "400",
+            ["Webhooks:PollMilliseconds"] = "100",
         });
     }
 
