@@ -53,6 +53,48 @@ public abstract class CrashRecoveryTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_webhook_delivery_cut_short_by_a_kill_after_the_final_transition_is_delivered_after_restart_with_the_same_id()
+    {
+        // The first attempt hangs at the receiver, so the server is certainly killed after the import's final
+        // transition (which wrote the delivery) and before the delivery was recorded as sent.
+        await using var receiver = new WebhookReceiver((_, before) => before == 0 ? -1 : 200);
+        var settings = new Dictionary<string, string>(_settings)
+        {
+            ["UrlImports:AllowedAddresses:0"] = "127.0.0.1",
+            ["Webhooks:TimeoutSeconds"] = "3",
+            ["Webhooks:PollMilliseconds"] = "100",
+        };
+        string importId, secret;
+        ReceivedWebhook first;
+        await using (var server = await ServerProcess.StartAsync(_dataDirectory, settings))
+        {
+            var client = server.CreateClient();
+            using var created = await client.Http.PostAsJsonAsync("/v1/webhooks", new { url = receiver.Url, events = new[] { "import.completed" } });
+            secret = (string)(await IntakeClient.ExpectAsync(created, System.Net.HttpStatusCode.Created))["secret"]!;
+            await client.CreateDatasetAsync("hooked");
+            importId = (string)(await client.UploadAsync("hooked", "id,type,name,metadata,media_url\nA,p,a,,\n"))["id"]!;
+            first = (await receiver.WaitForAsync(r => r.Count >= 1))[0];
+            await server.KillAsync();
+        }
+
+        receiver.ReleaseHung();
+        await using (var server = await ServerProcess.StartAsync(_dataDirectory, settings))
+        {
+            var client = server.CreateClient();
+            var again = (await receiver.WaitForAsync(r => r.Count >= 2))[1];
+            var webhookId = (string)(await client.Http.GetFromJsonAsync<JsonObject>("/v1/webhooks"))!["items"]![0]!["id"]!;
+            var delivery = await WaitForDeliveredAsync(client, webhookId);
+
+            Assert.Equal(first.DeliveryId, again.DeliveryId);
+            Assert.Equal((string)delivery["id"]!, again.DeliveryId);
+            Assert.True(again.IsSignedWith(secret));
+            Assert.Equal(("import.completed", importId, "completed"), (again.Event, (string)again.Json["data"]!["id"]!, (string)again.Json["data"]!["status"]!));
+            Assert.Equal(200, (int)delivery["history"]!.AsArray()[^1]!["status_code"]!);
+            Assert.Equal(2, receiver.Received.Count);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await DeleteStoreAsync();
@@ -63,6 +105,26 @@ public abstract class CrashRecoveryTests : IAsyncLifetime
         catch (IOException)
         {
             // Best effort.
+        }
+    }
+
+    private static async Task<JsonObject> WaitForDeliveredAsync(IntakeClient client, string webhookId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var items = (await client.Http.GetFromJsonAsync<JsonObject>($"/v1/webhooks/{webhookId}/deliveries"))!["items"]!.AsArray();
+            if (items.Count == 1 && (string)items[0]!["status"]! == "delivered")
+            {
+                return items[0]!.AsObject();
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The delivery is still: {items.ToJsonString()}");
+            }
+
+            await Task.Delay(50);
         }
     }
 

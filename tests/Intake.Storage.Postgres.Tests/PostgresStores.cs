@@ -12,7 +12,7 @@ internal static class PostgresStores
         var database = await PostgresTestServer.CreateDatabaseAsync("intake_store");
         var dataSource = new PostgresDataSource(database.ConnectionString);
         var jobs = new PostgresJobStore(dataSource, TimeProvider.System);
-        return new StoreUnderTest(jobs, new PostgresRecordStore(dataSource), new PostgresKeyStore(dataSource),
+        return new StoreUnderTest(jobs, jobs, new PostgresRecordStore(dataSource), new PostgresKeyStore(dataSource),
             new PostgresStoreLifecycle(jobs, TimeProvider.System), new Cleanup(dataSource, database));
     }
 
@@ -38,6 +38,11 @@ public sealed class PostgresRecordStoreTests : RecordStoreCompliance
 }
 
 public sealed class PostgresKeyStoreTests : KeyStoreCompliance
+{
+    protected override Task<StoreUnderTest> CreateStoreAsync() => PostgresStores.CreateAsync();
+}
+
+public sealed class PostgresQueueAndOutboxTests : QueueAndOutboxCompliance
 {
     protected override Task<StoreUnderTest> CreateStoreAsync() => PostgresStores.CreateAsync();
 }

@@ -14,7 +14,7 @@ internal static class SqliteStores
         var dataSource = new SqliteDataSource(Options.Create(new StorageOptions { DataDirectory = directory }));
         var jobs = new SqliteJobStore(dataSource);
         var records = new SqliteRecordStore(dataSource, Options.Create(new SqliteOptions()));
-        return Task.FromResult(new StoreUnderTest(jobs, records, new SqliteKeyStore(dataSource), new SqliteStoreLifecycle(jobs), new Cleanup(dataSource, directory)));
+        return Task.FromResult(new StoreUnderTest(jobs, jobs, records, new SqliteKeyStore(dataSource), new SqliteStoreLifecycle(jobs), new Cleanup(dataSource, directory)));
     }
 
     private sealed class Cleanup(SqliteDataSource dataSource, string directory) : IAsyncDisposable
@@ -40,6 +40,11 @@ public sealed class SqliteRecordStoreTests : RecordStoreCompliance
 }
 
 public sealed class SqliteKeyStoreTests : KeyStoreCompliance
+{
+    protected override Task<StoreUnderTest> CreateStoreAsync() => SqliteStores.CreateAsync();
+}
+
+public sealed class SqliteQueueAndOutboxTests : QueueAndOutboxCompliance
 {
     protected override Task<StoreUnderTest> CreateStoreAsync() => SqliteStores.CreateAsync();
 }

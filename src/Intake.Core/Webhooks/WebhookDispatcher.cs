@@ -31,8 +31,8 @@ public sealed partial class WebhookDispatcher(
     private string SenderId { get; } = worker.Value.Node;
 
     // An attempt ends within the timeout; the rest of the lease covers rendering and recording it, so a claim never
-    // lapses while its sender is still at work.
-    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds + 30);
+    // lapses while its sender is still at work, and a dead sender's claim is free again soon after.
+    private TimeSpan Lease => TimeSpan.FromSeconds(2 * options.Value.TimeoutSeconds + 5);
 
     public async Task RunAsync(CancellationToken stopping)
     {
