@@ -115,6 +115,32 @@ public abstract class MetricsTests : IAsyncLifetime
 public sealed class SqliteMetricsTests : MetricsTests
 {
     protected override IntakeServerFactory CreateFactory(IReadOnlyDictionary<string, string?> settings) => new(settings);
+
+    /// <summary>The listener is a hosting matter, the same for both stores, so one server process shows it.</summary>
+    [Fact]
+    public async Task A_separate_metrics_listener_serves_metrics_and_nothing_else()
+    {
+        var port = FreePort();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "intake-tests", "metrics-port-" + Guid.NewGuid().ToString("N"));
+        await using var server = await ServerProcess.StartAsync(dataDirectory, new Dictionary<string, string> { ["Telemetry:MetricsUrl"] = $"http://127.0.0.1:{port}" });
+        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var api = server.CreateClient().Http;
+
+        var scraped = await ScrapeAsync(metrics);
+        Assert.Contains(scraped.Types.Keys, name => name.StartsWith("intake_", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await metrics.GetAsync("/v1/datasets")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/datasets")).StatusCode);
+        await server.KillAsync();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
 
 [Collection(MetricsCollection.Name)]
