@@ -141,6 +141,7 @@ public abstract class WebhooksTests : IAsyncLifetime
             (new { url = "http://10.1.2.3/hook", events = new[] { "job.failed" } }, "url_not_allowed"),
             (new { url = "http://169.254.169.254/latest", events = new[] { "job.failed" } }, "url_not_allowed"),
             (new { url = "ftp://example.com/hook", events = new[] { "job.failed" } }, "url_not_allowed"),
+            (new { url = _receiver.Url, events = new[] { "job.failed" }, dataset = "shop" }, "unknown_parameter"),
         })
         {
             using var response = await _client.Http.PostAsJsonAsync("/v1/webhooks", body);

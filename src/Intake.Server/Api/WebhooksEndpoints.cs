@@ -12,13 +12,14 @@ public static class WebhooksEndpoints
 {
     public static IEndpointRouteBuilder MapWebhooksEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/webhooks").WithTags("Webhooks").RequireScope(ApiKeyScopes.Admin);
+        var api = app.MapGroup("/v1/webhooks").WithTags("Webhooks").RequireScope(ApiKeyScopes.Admin).TakesQuery();
         api.MapPost("/", CreateWebhookAsync).WithName("CreateWebhook").WithSummary("Subscribe a URL to events; the signing secret is in this response only.");
-        api.MapGet("/", ListWebhooksAsync).WithName("ListWebhooks").WithSummary("Every webhook, without secrets.");
+        api.MapGet("/", ListWebhooksAsync).WithName("ListWebhooks").WithSummary("Every webhook, without secrets.").TakesQuery("limit", "cursor");
         api.MapGet("/{id}", GetWebhookAsync).WithName("GetWebhook").WithSummary("A webhook, without its secret.");
         api.MapDelete("/{id}", DeleteWebhookAsync).WithName("DeleteWebhook").WithSummary("Delete a webhook; its pending deliveries are not sent.");
         api.MapPost("/{id}/ping", PingWebhookAsync).WithName("PingWebhook").WithSummary("Queue a webhook.ping delivery to this webhook.");
-        api.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries").WithSummary("The webhook's deliveries, newest first, with their attempts.");
+        api.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries").WithSummary("The webhook's deliveries, newest first, with their attempts.")
+            .TakesQuery("limit", "cursor");
         return app;
     }
 
