@@ -56,7 +56,8 @@ public abstract partial class RelationalJobStore : IWebhookStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var id = await InsertDeliveryAsync(connection, webhookId, @event, null, null, null, now, cancellationToken);
-        return (await ReadDeliveriesAsync(connection, $"SELECT {DeliveryColumns} FROM webhook_deliveries d WHERE d.id = @id;", cancellationToken, ("@id", id))).Single();
+        return (await connection.QueryAsync($"SELECT {DeliveryColumns} FROM webhook_deliveries d WHERE d.id = @id;", r => ReadDelivery(r, 0), cancellationToken,
+            ("@id", id))).Single();
     }
 
     public async Task<Page<WebhookDelivery>> ListDeliveriesAsync(string webhookId, PageRequest page, CancellationToken cancellationToken)
@@ -219,34 +220,11 @@ public abstract partial class RelationalJobStore : IWebhookStore
         return id;
     }
 
-    private static async Task<List<Webhook>> ReadWebhooksAsync(DbConnection connection, string sql, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var webhooks = new List<Webhook>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            webhooks.Add(new Webhook(reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<List<string>>(reader.GetString(2))!,
-                reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<List<string>>(reader.GetString(3)), reader.GetString(4), FromEpoch(reader.GetInt64(5))));
-        }
-
-        return webhooks;
-    }
-
-    private static async Task<List<WebhookDelivery>> ReadDeliveriesAsync(DbConnection connection, string sql, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var deliveries = new List<WebhookDelivery>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            deliveries.Add(ReadDelivery(reader, 0));
-        }
-
-        return deliveries;
-    }
+    private static Task<List<Webhook>> ReadWebhooksAsync(DbConnection connection, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters) =>
+        connection.QueryAsync(sql, reader => new Webhook(reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<List<string>>(reader.GetString(2))!,
+            reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<List<string>>(reader.GetString(3)), reader.GetString(4), FromEpoch(reader.GetInt64(5))),
+            cancellationToken, parameters);
 
     private static WebhookDelivery ReadDelivery(DbDataReader reader, int first) => new()
     {

@@ -10,6 +10,19 @@ public sealed class JobSignal
 
     public void Notify() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
+    /// <summary>An idle loop's pause: returns on a notify, after the timeout, or when <paramref name="stopping"/> fires (without throwing).</summary>
+    public async Task PauseAsync(TimeSpan timeout, TimeProvider time, CancellationToken stopping)
+    {
+        try
+        {
+            await WaitAsync(timeout, time, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the caller's loop sees the token and ends.
+        }
+    }
+
     /// <summary>Waits for a notify or the timeout; throws when <paramref name="cancellationToken"/> fires.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -53,13 +53,13 @@ public sealed partial class JobWorker(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogClaimFailed(exception);
-                await DelayAsync(s_errorBackoff, stopping);
+                await signal.PauseAsync(s_errorBackoff, time, stopping);
                 continue;
             }
 
             if (job is null)
             {
-                await DelayAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), stopping);
+                await signal.PauseAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), time, stopping);
                 continue;
             }
 
@@ -203,18 +203,6 @@ public sealed partial class JobWorker(
         {
             // A store hiccup: the lease runs on until the next tick; if it expires, another node redoes the job.
             LogRenewFailed(exception, jobId);
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await signal.WaitAsync(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
         }
     }
 

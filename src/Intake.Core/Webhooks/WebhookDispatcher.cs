@@ -51,13 +51,13 @@ public sealed partial class WebhookDispatcher(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogClaimFailed(exception);
-                await WaitAsync(s_errorBackoff, stopping);
+                await signal.PauseAsync(s_errorBackoff, time, stopping);
                 continue;
             }
 
             if (due.Count == 0)
             {
-                await WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), stopping);
+                await signal.PauseAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), time, stopping);
                 continue;
             }
 
@@ -143,18 +143,6 @@ public sealed partial class WebhookDispatcher(
         var settings = options.Value;
         var full = Math.Min(settings.RetryMaxMilliseconds, settings.RetryBaseMilliseconds * Math.Pow(2, Math.Min(attemptsMade - 1, 30)));
         return TimeSpan.FromMilliseconds(full * (0.5 + Random.Shared.NextDouble() / 2));
-    }
-
-    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await signal.WaitAsync(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
     }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Claiming webhook deliveries failed; retrying")]
