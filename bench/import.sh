@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end import benchmark against the store's own bulk loader of the same file, in the same run.
 #   bench/import.sh [ROWS]              SQLite: against sqlite3's .import (default 2,000,000 interactions)
+#   bench/import.sh --latency [--postgres] [ROWS]   only the status-poll latency (idle and during the ROWS-row load)
 #   bench/import.sh --postgres [ROWS]   PostgreSQL (or STORE=postgres): starts a throwaway server with .ci/postgres.sh,
 #                                       runs Intake on one database of it and times psql \copy of the same CSVs into
 #                                       bare tables in another database of the same server
-# env TEN_ROWS sets the ten-imports size, default 200,000.
-# Prints rows/s for Intake and the baselines, their ratios, parse MB/s, the server's peak RSS, and the
-# ratio of the tenth to the first of ten imports into one dataset.
+# env TEN_ROWS sets the ten-imports size, default 200,000; LATENCY_RATE (250/s) and LATENCY_MIN (2000) the status polls.
+# Prints rows/s for Intake and the baselines, their ratios, parse MB/s, the server's peak RSS, the
+# ratio of the tenth to the first of ten imports into one dataset, and the status-poll latency idle and during a load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE=${STORE:-sqlite}
+LATENCY_ONLY=
+if [ "${1:-}" = --latency ]; then LATENCY_ONLY=1; shift; fi
 if [ "${1:-}" = --postgres ]; then STORE=postgres; shift; fi
 case "$STORE" in
   sqlite) command -v sqlite3 >/dev/null || { echo "sqlite3 is needed for the baseline: apt-get install -y sqlite3" >&2; exit 1; } ;;
@@ -18,6 +21,8 @@ case "$STORE" in
 esac
 ROWS=${1:-2000000}
 TEN_ROWS=${TEN_ROWS:-200000}
+LATENCY_RATE=${LATENCY_RATE:-250}
+LATENCY_MIN=${LATENCY_MIN:-2000}
 OUT=${BENCH_OUT:-bench/out}
 PORT=${PORT:-5099}
 BASE="http://127.0.0.1:$PORT"
@@ -159,8 +164,28 @@ intake_timings() {
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 }
 
+# status_latency DATA_SUBDIR: the status poll (GET /v1/imports/{id}) timed from a second process, the benchmarks
+# tool, at LATENCY_RATE requests/s: on an idle server, then while the interactions file loads (imported again into
+# fresh datasets until LATENCY_MIN polls answered "processing"). A server of its own, apart from the timings above.
+status_latency() {
+  echo "== status latency: GET /v1/imports/{id} at $LATENCY_RATE/s from a second process (target: p99 < 20 ms during the load)"
+  start_server "$1"
+  echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows in the figures)"
+  dotnet artifacts/bin/Intake.Benchmarks/release/Intake.Benchmarks.dll latency "$BASE" "$INTERACTIONS" "$LATENCY_RATE" "$LATENCY_MIN" | sed 's/^/  /'
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+}
+
+if [ -n "$LATENCY_ONLY" ]; then
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+  [ "$STORE" = postgres ] && pg postgres -c 'CREATE DATABASE intake_latency' &&
+    export INTAKE_Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=intake_latency"
+  status_latency latency
+  exit 0
+fi
+
 if [ "$STORE" = sqlite ]; then
   intake_timings SQLite
+  status_latency latency
 
   echo "== sqlite3 .import baseline (same CSV)"
   sqlite_import() {
@@ -194,6 +219,9 @@ else
   note_status interactions-staged-in-directory "$S_INT_DIR"
   echo "  interactions, staged files in a directory: $ROWS rows in ${T_INT_DIR}s ($S_INT_DIR, $W_INT_DIR written) = $(rate "$ROWS" "$T_INT_DIR") rows/s"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+
+  pg postgres -c 'CREATE DATABASE intake_latency'
+  INTAKE_Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=intake_latency" status_latency latency
 
   echo "== psql \\copy baseline (same CSVs, bare typed tables without keys or indexes, database baseline)"
   # psql_copy TABLE COLUMNS FILE ROWS: times \copy of FILE into a fresh TABLE(COLUMNS); prints seconds.
