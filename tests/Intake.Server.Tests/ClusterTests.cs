@@ -12,7 +12,7 @@ namespace Intake.Server.Tests;
 /// <summary>
 /// Three server processes on one PostgreSQL database. Issue 4's acceptance: they share 30 imports over 3 datasets,
 /// and one of them is killed (SIGKILL) while it loads. Issue 10's (in <c>ClusterTests.Operations.cs</c>): a load
-/// canceled through another node, and webhooks sent once per attempt.
+/// canceled through another node while a live-progress stream on that node follows it, and webhooks sent once per attempt.
 /// </summary>
 public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {

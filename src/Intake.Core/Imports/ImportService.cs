@@ -90,8 +90,10 @@ public sealed class ImportService(
         var maxBytes = limits.Value.MaxFileBytes;
         string payloadId;
         long length;
+        // The upload's file_upload job runs inside this request, so its span joins the request's trace.
         using var activity = IntakeMetrics.Activities.StartActivity("stage");
-        activity?.SetTag("intake.import.id", import.Id);
+        activity?.SetTag("intake.job.id", import.FileUploadJobId).SetTag("intake.job.kind", "file_upload").SetTag("intake.dataset", import.DatasetId)
+            .SetTag("intake.import.id", import.Id);
         try
         {
             await using var writer = await payloads.CreateAsync(cancellationToken);

@@ -18,16 +18,22 @@ public sealed class TelemetryOptions
     /// </summary>
     public string? MetricsUrl { get; set; }
 
-    /// <summary>An OTLP collector to export metrics and traces to (e.g. <c>http://collector:4317</c>); unset exports nothing.</summary>
+    /// <summary>
+    /// An OTLP collector to export metrics and traces to (e.g. <c>http://collector:4317</c> for gRPC, or the base URL
+    /// <c>http://collector:4318</c> for HTTP, to which <c>/v1/traces</c> and <c>/v1/metrics</c> are added); unset exports nothing.
+    /// </summary>
     public string? OtlpEndpoint { get; set; }
 
     /// <summary><c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
     [RegularExpression("^(grpc|http/protobuf)$")]
     public string OtlpProtocol { get; set; } = "grpc";
 
-    /// <summary>How often queue gauges are sampled for OTLP export (a Prometheus scrape samples them itself).</summary>
+    /// <summary>
+    /// How often metrics are exported over OTLP, and so how often the queue gauges are sampled for it (a Prometheus
+    /// scrape samples them itself); finished spans are sent at most this long after they end too.
+    /// </summary>
     [Range(1, 3600)]
-    public int QueueSampleSeconds { get; set; } = 15;
+    public int OtlpIntervalSeconds { get; set; } = 15;
 }
 
 /// <summary>
@@ -54,13 +60,21 @@ internal static class IntakeTelemetry
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp is not null)
                 {
-                    metrics.AddOtlpExporter(exporter => Configure(exporter, otlp, options.OtlpProtocol));
+                    metrics.AddOtlpExporter((exporter, reader) =>
+                    {
+                        Configure(exporter, otlp, options, "v1/metrics");
+                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = options.OtlpIntervalSeconds * 1000;
+                    });
                 }
             });
         if (otlp is not null)
         {
             telemetry.WithTracing(tracing => tracing.AddSource(IntakeMetrics.Name).AddAspNetCoreInstrumentation()
-                .AddOtlpExporter(exporter => Configure(exporter, otlp, options.OtlpProtocol)));
+                .AddOtlpExporter(exporter =>
+                {
+                    Configure(exporter, otlp, options, "v1/traces");
+                    exporter.BatchExportProcessorOptions.ScheduledDelayMilliseconds = Math.Min(options.OtlpIntervalSeconds, 5) * 1000;
+                }));
             services.AddHostedService<QueueSampler>();
         }
 
@@ -107,10 +121,15 @@ internal static class IntakeTelemetry
     public static int? MetricsPort(TelemetryOptions options) =>
         string.IsNullOrEmpty(options.MetricsUrl) ? null : new Uri(options.MetricsUrl.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal)).Port;
 
-    private static void Configure(OtlpExporterOptions exporter, Uri endpoint, string protocol)
+    /// <summary>
+    /// An endpoint set in code is used as it is (only the environment variables get the signal's path added), so an
+    /// HTTP collector's base URL gets <paramref name="signalPath"/> here; gRPC routes by service, not by path.
+    /// </summary>
+    private static void Configure(OtlpExporterOptions exporter, Uri endpoint, TelemetryOptions options, string signalPath)
     {
-        exporter.Endpoint = endpoint;
-        exporter.Protocol = protocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+        var grpc = options.OtlpProtocol == "grpc";
+        exporter.Protocol = grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+        exporter.Endpoint = grpc ? endpoint : new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath);
     }
 }
 
@@ -119,7 +138,7 @@ internal sealed partial class QueueSampler(QueueGauges gauges, IOptions<Telemetr
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.QueueSampleSeconds), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.OtlpIntervalSeconds), time);
         do
         {
             try
