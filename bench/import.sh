@@ -24,7 +24,16 @@ TEN_ROWS=${TEN_ROWS:-200000}
 LATENCY_RATE=${LATENCY_RATE:-250}
 LATENCY_MIN=${LATENCY_MIN:-2000}
 OUT=${BENCH_OUT:-bench/out}
-PORT=${PORT:-5099}
+# A free port unless PORT is given: another benchmark on this machine may hold any fixed one, and its server would
+# answer this one's requests.
+free_port() {
+  local port
+  for port in $(shuf -i 20000-60000 -n 50); do
+    ss -ltnH "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
+  done
+  return 1
+}
+PORT=${PORT:-$(free_port)}
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$OUT"
 
@@ -92,11 +101,12 @@ fi
 
 # start_server DATA_SUBDIR: starts intake serve on a fresh data directory with the exported settings.
 start_server() {
+  if ss -ltnH "sport = :$PORT" 2>/dev/null | grep -q .; then echo "port $PORT is taken by another process; set PORT" >&2; exit 1; fi
   INTAKE_Storage__DataDirectory="$DATA/$1" INTAKE_Logging__LogLevel__Default=Warning \
     artifacts/bin/Intake.Server/release/Intake.Server serve --urls "$BASE" > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
-    curl -sf "$BASE/ready" >/dev/null && return 0
+    curl -sf "$BASE/ready" >/dev/null && kill -0 "$SERVER_PID" 2>/dev/null && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "intake serve exited; $OUT/server.log:" >&2; tail -n 20 "$OUT/server.log" >&2; exit 1; }
     sleep 0.1
   done

@@ -28,9 +28,12 @@ internal static class StatusLatency
         // Warm-up, not counted: the server compiles each method fully on first use (no quick JIT), and the
         // connection pools fill.
         await PollAsync(http, idleImport, rate, TimeSpan.FromSeconds(2), _ => true);
+        var server = await ServerSide.StartAsync(http);
         var idle = await PollAsync(http, idleImport, rate, TimeSpan.FromSeconds(minimum / (double)rate + 1), _ => true);
         Print("idle", idle.Take(minimum).ToList(), "");
+        Console.WriteLine(await server.StopAsync());
 
+        server = await ServerSide.StartAsync(http);
         var loading = new List<double>();
         var rounds = 0;
         while (loading.Count < minimum && rounds < 20)
@@ -45,6 +48,7 @@ internal static class StatusLatency
         }
 
         Print("during load", loading, $" ({rounds} imports of {Path.GetFileName(file)})");
+        Console.WriteLine(await server.StopAsync());
     }
 
     /// <summary>

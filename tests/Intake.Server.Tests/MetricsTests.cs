@@ -24,6 +24,9 @@ public abstract class MetricsTests : IAsyncLifetime
         """;
 
     private readonly IntakeServerFactory _factory;
+
+    // Fails each delivery's first attempt, so one import's webhook counts one failed attempt and one delivered.
+    private readonly WebhookReceiver _receiver = new((_, before) => before == 0 ? 500 : 200);
     private IntakeClient _client = null!;
 
     protected MetricsTests()
@@ -33,6 +36,8 @@ public abstract class MetricsTests : IAsyncLifetime
             ["Security:MasterKey"] = MasterKey,
             ["BackPressure:MaxQueuedImports"] = "500",
             ["BackPressure:MaxQueuedImportsPerDataset"] = "50",
+            ["Webhooks:RetryBaseMilliseconds"] = "100",
+            ["Webhooks:PollMilliseconds"] = "50",
         });
     }
 
@@ -45,17 +50,35 @@ public abstract class MetricsTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _receiver.DisposeAsync();
+    }
 
     [Fact]
     public async Task Metrics_parse_as_Prometheus_text_and_move_by_the_right_amounts_after_a_load_with_rejections()
     {
         await _client.CreateDatasetAsync("metrics");
+        using (var webhook = await _client.Http.PostAsJsonAsync("/v1/webhooks", new { url = _receiver.Url, events = new[] { "import.completed_with_errors" } }))
+        {
+            await IntakeClient.ExpectAsync(webhook, HttpStatusCode.Created);
+        }
+
         var before = await ScrapeAsync(_client.Http);
 
         var import = await _client.ImportAsync("metrics", Entities);
         Assert.Equal("completed_with_errors", (string)import["status"]!);
+        await _receiver.WaitForAsync(r => r.Count == 2);
         var after = await ScrapeAsync(_client.Http);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (after.Sum("intake_webhook_deliveries_total", ("outcome", "delivered")) - before.Sum("intake_webhook_deliveries_total", ("outcome", "delivered")) < 1 &&
+               DateTime.UtcNow < deadline)
+        {
+            // The second attempt is counted once it is recorded, a moment after the receiver answered it.
+            await Task.Delay(50);
+            after = await ScrapeAsync(_client.Http);
+        }
 
         double Delta(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
         var entity = ("record_kind", "entity");
@@ -70,6 +93,9 @@ public abstract class MetricsTests : IAsyncLifetime
         Assert.True(Delta("intake_load_duration_seconds_sum") > 0);
         Assert.Equal("histogram", after.Types["intake_load_duration_seconds"]);
         Assert.Equal("counter", after.Types["intake_records_read_total"]);
+        Assert.Equal(1, Delta("intake_webhook_deliveries_total", ("outcome", "failed")));
+        Assert.Equal(1, Delta("intake_webhook_deliveries_total", ("outcome", "delivered")));
+        Assert.Equal(0, Delta("intake_webhook_deliveries_total", ("outcome", "gave_up")));
 
         foreach (var kind in new[] { "file_upload", "dataset_load", "clear_data", "delete_batch", "delete_dataset" })
         {

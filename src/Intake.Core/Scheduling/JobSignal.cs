@@ -26,14 +26,10 @@ public sealed class JobSignal
     /// <summary>Waits for a notify or the timeout; throws when <paramref name="cancellationToken"/> fires.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
+        // A timeout is the normal end of a poll: awaited without throwing, since every idle worker and every live-progress
+        // stream waits here several times a second.
         var next = Volatile.Read(ref _next).Task;
-        try
-        {
-            await next.WaitAsync(timeout, time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // Polling: the caller looks for work anyway.
-        }
+        await next.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }
