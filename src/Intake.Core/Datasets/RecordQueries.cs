@@ -1,3 +1,4 @@
+using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Records;
 using Intake.Core.Storage;
@@ -49,7 +50,7 @@ public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
     {
         var import = await jobs.GetImportAsync(importId, cancellationToken)
             ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
-        return records.ReadErrorsAsync(import.DatasetId, import.Id, offset, limit, cancellationToken);
+        return ErrorsOf(import, offset, limit, cancellationToken);
     }
 
     /// <summary>The current records of a dataset per entity and interaction type.</summary>
@@ -58,6 +59,10 @@ public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
         await RequireDatasetAsync(datasetId, cancellationToken);
         return await records.CountByTypeAsync(datasetId, cancellationToken);
     }
+
+    /// <summary>The stored rejections of an import already read (the status poll reads it once, not twice).</summary>
+    public IAsyncEnumerable<RecordRejection> ErrorsOf(ImportInfo import, long offset, int? limit, CancellationToken cancellationToken) =>
+        records.ReadErrorsAsync(import.DatasetId, import.Id, offset, limit, cancellationToken);
 
     private async Task RequireDatasetAsync(string datasetId, CancellationToken cancellationToken)
     {

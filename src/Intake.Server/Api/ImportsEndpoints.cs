@@ -116,7 +116,11 @@ public static class ImportsEndpoints
             return Problems.Result(ErrorCodes.ImportNotFound, $"Import '{id}' does not exist.");
         }
 
-        var errors = await (await queries.ErrorsAsync(id, ErrorsInStatus, cancellationToken)).ToListAsync(cancellationToken);
+        // A load's rejections commit with it, so a queued or processing import has none to show yet: the poll that
+        // clients repeat during a load is then one query.
+        var errors = import.Status is JobStatus.Queued or JobStatus.Processing
+            ? []
+            : await queries.ErrorsOf(import, 0, ErrorsInStatus, cancellationToken).ToListAsync(cancellationToken);
         return TypedResults.Ok(ImportDto.From(import, errors));
     }
 

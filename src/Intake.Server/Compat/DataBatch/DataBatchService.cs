@@ -126,7 +126,7 @@ internal sealed class DataBatchService(
             ? (await records.CountByBatchAsync(DatasetId, [import.Seq], cancellationToken)).GetValueOrDefault(import.Seq, RecordCounts.Zero)
             : RecordCounts.Zero;
         var errors = import.Progress.RecordsRejected > 0
-            ? await (await queries.ErrorsAsync(import.Id, ErrorsInInfo, cancellationToken)).Select(RecordErrorDto.From).ToListAsync(cancellationToken)
+            ? await queries.ErrorsOf(import, 0, ErrorsInInfo, cancellationToken).Select(RecordErrorDto.From).ToListAsync(cancellationToken)
             : null;
         return Info(import, counts, errors);
     }

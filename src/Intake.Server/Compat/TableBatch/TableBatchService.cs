@@ -45,7 +45,7 @@ public sealed class TableBatchService(ImportService imports, DatasetService data
     {
         var import = await FindAsync(tableId, requestId, cancellationToken);
         var rejections = import.Progress.RecordsRejected > 0 || import.Status == JobStatus.CompletedWithErrors
-            ? await (await queries.ErrorsAsync(import.Id, null, cancellationToken)).Select(NotAdded).ToListAsync(cancellationToken)
+            ? await queries.ErrorsOf(import, 0, null, cancellationToken).Select(NotAdded).ToListAsync(cancellationToken)
             : null;
         var dto = new BatchRequestDto(import.Id, StatusWord(import.Status))
         {
