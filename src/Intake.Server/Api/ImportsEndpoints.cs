@@ -116,9 +116,9 @@ public static class ImportsEndpoints
             return Problems.Result(ErrorCodes.ImportNotFound, $"Import '{id}' does not exist.");
         }
 
-        // A load's rejections commit with it, so a queued or processing import has none to show yet: the poll that
-        // clients repeat during a load is then one query.
-        var errors = import.Status is JobStatus.Queued or JobStatus.Processing
+        // A load's rejections commit with it, so a queued or processing import has none to show yet, and a final one
+        // has them only if its counts say so: the poll clients repeat is then one query.
+        var errors = import.Status is JobStatus.Queued or JobStatus.Processing || import.Progress.RecordsRejected == 0
             ? []
             : await queries.ErrorsOf(import, 0, ErrorsInStatus, cancellationToken).ToListAsync(cancellationToken);
         return TypedResults.Ok(ImportDto.From(import, errors));
