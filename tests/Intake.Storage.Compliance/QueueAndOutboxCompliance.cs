@@ -105,8 +105,9 @@ public abstract class QueueAndOutboxCompliance : StoreCompliance
     private async Task<ImportInfo> StagedImportAsync(string dataset)
     {
         var import = await Jobs.CreateImportAsync(Request(dataset), JobStatus.Processing, s_now, default);
-        Assert.True(await Jobs.CompleteUploadAsync(import.Id, Guid.NewGuid().ToString("N"), 10, s_now, default));
-        return (await Jobs.GetImportAsync(import.Id, default))!;
+        var staged = await Jobs.CompleteUploadAsync(import.Id, Guid.NewGuid().ToString("N"), 10, s_now, default);
+        Assert.NotNull(staged);
+        return staged;
     }
 
     private static NewImport Request(string dataset) => new() { DatasetId = dataset, RecordType = "entity", Tags = ["default"] };
