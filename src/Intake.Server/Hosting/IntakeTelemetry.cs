@@ -39,7 +39,7 @@ public sealed class TelemetryOptions
 /// <summary>
 /// OpenTelemetry wiring, the server's one place for it (STYLE 4.10, as eShop's service defaults): the <c>Intake</c>
 /// meter with ASP.NET Core and runtime metrics, scraped as Prometheus text at <c>/metrics</c>; OTLP export of
-/// metrics and of the <c>Intake</c> traces when an endpoint is configured. See ADR 0007.
+/// metrics and of the <c>Intake</c> traces when an endpoint is configured. See ADR 0008.
 /// </summary>
 internal static class IntakeTelemetry
 {
