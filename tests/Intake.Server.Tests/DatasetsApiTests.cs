@@ -76,6 +76,22 @@ public abstract class DatasetsApiTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task A_declared_timestamp_attribute_stores_iso_text_as_sent_and_rejects_the_rest()
+    {
+        await _client.CreateDatasetAsync("ds-times");
+        using var declared = await _client.Http.PatchAsJsonAsync("/v1/datasets/ds-times/schema", new { attributes = new { seen_at = "timestamp" } });
+        await IntakeClient.ExpectAsync(declared, HttpStatusCode.OK);
+
+        var import = await _client.ImportAsync("ds-times",
+            "id,type,name,metadata,media_url\na,p,x,\"{\"\"seen_at\"\":\"\"2024-03-01T12:00:00Z\"\"}\",\nb,p,y,\"{\"\"seen_at\"\":1709294400}\",\n");
+
+        Assert.Equal((1L, 1L), ((long)import["progress"]!["records_written"]!, (long)import["progress"]!["records_rejected"]!));
+        Assert.Equal(("p/b", "seen_at"), ((string)import["errors"]![0]!["error_id"]!, (string)import["errors"]![0]!["field"]!));
+        var export = await _client.Http.GetStringAsync("/v1/datasets/ds-times/export?kind=entity");
+        Assert.Contains("\"seen_at\":\"2024-03-01T12:00:00Z\"", export);
+    }
+
+    [Fact]
     public async Task Imports_into_one_dataset_apply_in_acceptance_order()
     {
         await _client.CreateDatasetAsync("ds-order");

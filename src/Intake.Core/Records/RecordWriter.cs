@@ -154,6 +154,22 @@ public sealed class RecordWriter
     private void RejectType(ReadOnlySpan<byte> name, ReadOnlySpan<byte> valueText, AttributeType declared)
     {
         var attribute = Encoding.UTF8.GetString(name);
+        if (declared == AttributeType.Timestamp && valueType == AttributeType.String)
+        {
+            // No value is typed as a timestamp by its form alone, so a declared timestamp attribute takes
+            // text that reads as one. Epoch integers are refused: stored as numbers, their unit would be a guess.
+            if (Timestamps.TryParseIsoInstant(valueText, out _))
+            {
+                return true;
+            }
+
+            Reject(
+                RecordErrorCodes.InvalidType,
+                $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of timestamp type: use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999.",
+                attribute);
+            return false;
+        }
+
         Reject(
             RecordErrorCodes.InvalidType,
             $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of {declared.ToWire()} type.",

@@ -63,6 +63,14 @@ public static class Timestamps
     }
 
     /// <summary>
+    /// Reads ISO-8601 text only (no epoch integers) to an instant in years 0001 to 9999, which every export
+    /// can write as a time.
+    /// </summary>
+    public static bool TryParseIsoInstant(ReadOnlySpan<byte> text, out long epochMilliseconds) =>
+        TryParseIso(text.Trim((byte)' '), out epochMilliseconds) &&
+        epochMilliseconds >= s_minFormattable && epochMilliseconds <= s_maxFormattable;
+
+    /// <summary>
     /// ISO-8601 in UTC with milliseconds (<c>2024-03-01T12:00:00.000Z</c>). Total: an instant outside years
     /// 0001–9999, which no import accepts but an older store may hold, is written with an expanded,
     /// signed year (<c>+292278994-08-17T07:12:55.807Z</c>) instead of failing.

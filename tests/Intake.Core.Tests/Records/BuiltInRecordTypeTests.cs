@@ -32,6 +32,27 @@ public sealed class BuiltInRecordTypeTests
     }
 
     [Fact]
+    public void A_declared_timestamp_attribute_takes_iso_text_from_csv_and_json_and_refuses_anything_else()
+    {
+        var types = new AttributeTypeMap([new("seen_at", AttributeType.Timestamp)]);
+        var csv = MapCsv(TableEntityRecordType.User,
+            "userId,seen_at\nu1,2024-03-01T12:00:00Z\nu2,\"2024-03-01\"\nu3,1709294400\nu4,yesterday\nu5,0001-01-01T00:00:00+01:00\nu6,\n", types);
+        var json = MapJson(TableEntityRecordType.User, types,
+            """{"userId":"j1","seen_at":"2024-03-01T12:00:00.5+02:00"}""",
+            """{"userId":"j2","seen_at":1709294400000}""",
+            """{"userId":"j3","seen_at":"2024-02-30"}""",
+            """{"userId":"j4","seen_at":null}""");
+
+        Assert.Equal(["u1", "u2", "u6"], csv.Slots.ToArray().Select(slot => csv.GetString(slot.Id)));
+        Assert.Equal(["u3", "u4", "u5"], csv.Rejections.Select(rejection => rejection.ErrorId));
+        Assert.Equal(["j1", "j4"], json.Slots.ToArray().Select(slot => json.GetString(slot.Id)));
+        Assert.Equal(["j2", "j3"], json.Rejections.Select(rejection => rejection.ErrorId));
+        Assert.All(csv.Rejections.Concat(json.Rejections), rejection => Assert.Equal((RecordErrorCodes.InvalidType, "seen_at"), (rejection.Code, rejection.Field)));
+        Assert.Equal("Attribute seen_at with value [yesterday] is not of timestamp type: use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999.", csv.Rejections[1].Message);
+        Assert.Equal("Attribute seen_at with value [1709294400000] is not of timestamp type.", json.Rejections[0].Message);
+    }
+
+    [Fact]
     public void First_value_sets_an_attribute_type_and_an_integer_fits_a_double()
     {
         var types = new AttributeTypeMap();
@@ -117,10 +138,12 @@ public sealed class BuiltInRecordTypeTests
         return batch;
     }
 
-    private static RecordBatch MapJson(RecordType type, params string[] records)
+    private static RecordBatch MapJson(RecordType type, params string[] records) => MapJson(type, new AttributeTypeMap(), records);
+
+    private static RecordBatch MapJson(RecordType type, AttributeTypeMap types, params string[] records)
     {
         var batch = new RecordBatch();
-        var writer = new RecordWriter(type, new AttributeTypeMap(), "ds", batch);
+        var writer = new RecordWriter(type, types, "ds", batch);
         var line = 0;
         foreach (var record in records)
         {
