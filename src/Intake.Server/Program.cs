@@ -1,6 +1,6 @@
 using Intake.Server.Hosting;
 
-return await IntakeServerHost.RunAsync(IntakeServerHost.Build(args), CancellationToken.None);
+return await IntakeServerHost.RunAsync(args, CancellationToken.None);
 
 /// <summary>Visible to the test host (WebApplicationFactory).</summary>
 public partial class Program;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Intake.Server.Hosting;
-using Microsoft.Extensions.Hosting;
 
 namespace Intake.Cli.Commands;
 
@@ -25,8 +24,7 @@ internal sealed class ServeCommand : Command
                 args.Add("--Logging:Console:FormatterName=json");
             }
 
-            await using var app = IntakeServerHost.Build([.. args]);
-            return await IntakeServerHost.RunAsync(app, cancellationToken);
+            return await IntakeServerHost.RunAsync([.. args], cancellationToken);
         });
     }
 }

@@ -2,6 +2,7 @@ using Intake.Server.Api;
 using Intake.Server.Compat.DataBatch;
 using Intake.Server.Compat.TableBatch;
 using Intake.Server.WebConsole;
+using Microsoft.Extensions.Options;
 
 namespace Intake.Server.Hosting;
 
@@ -35,13 +36,40 @@ public static class IntakeServerHost
     }
 
     /// <summary>
-    /// Runs the server until it stops; returns the process exit code: 0, or 1 when it refused to serve on the
-    /// addresses it was given (<see cref="Security.ListenGuard"/>), a refusal that is logged, not thrown.
+    /// Builds and runs the server until it stops; returns the process exit code: 0, or 1 when it could not start
+    /// (an address in use, a setting that does not convert or validate) or refused to serve on the addresses
+    /// it was given (<see cref="Security.ListenGuard"/>). Either is logged as one line naming the cause, not thrown.
     /// </summary>
-    public static async Task<int> RunAsync(WebApplication app, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var guard = app.Services.GetRequiredService<Security.ListenGuard>();
-        await ((IHost)app).RunAsync(cancellationToken);
-        return guard.ExitCode;
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (Exception exception) when (IsStartupFailure(exception))
+        {
+            await Console.Error.WriteLineAsync($"crit: Intake could not start: {exception.Message}");
+            return 1;
+        }
+
+        await using (app)
+        {
+            var guard = app.Services.GetRequiredService<Security.ListenGuard>();
+            try
+            {
+                await ((IHost)app).RunAsync(cancellationToken);
+            }
+            catch (Exception exception) when (IsStartupFailure(exception))
+            {
+                app.Logger.LogCritical("Intake could not start: {Reason}", exception.Message);
+                return 1;
+            }
+
+            return guard.ExitCode;
+        }
     }
+
+    private static bool IsStartupFailure(Exception exception) =>
+        exception is IOException or OptionsValidationException or InvalidOperationException or FormatException;
 }

@@ -13,6 +13,18 @@ internal sealed partial class MaintenanceService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.IntervalMinutes), time);
+        try
+        {
+            await RunPassesAsync(timer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped, possibly before the server finished starting (an address in use): not a failure.
+        }
+    }
+
+    private async Task RunPassesAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             foreach (var operation in operations)
