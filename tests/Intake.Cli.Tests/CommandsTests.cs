@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Intake.Tests.Shared;
 
 namespace Intake.Cli.Tests;
 
@@ -81,6 +82,33 @@ public sealed class CommandsTests(SecuredCliServer server) : IClassFixture<Secur
         Assert.StartsWith("id,type,name,metadata,media_url", csv.Stdout, StringComparison.Ordinal);
         Assert.Equal("clear_data", JsonDocument.Parse(clear.Stdout).RootElement.GetProperty("type").GetString());
         Assert.Equal("delete_dataset", JsonDocument.Parse(delete.Stdout).RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Parquet_files_import_and_export_through_the_cli_as_an_independent_reader_sees_them()
+    {
+        var source = _files.Combine("events-in.parquet");
+        var exported = _files.Combine("events-out.parquet");
+        using var duck = new DuckDb();
+        duck.Execute("COPY (SELECT * FROM (VALUES ('click', 'u1', 'i1', TIMESTAMP '2024-03-01 12:00:00', '{\"position\": 3}'), " +
+            "('purchase', 'u2', 'i2', TIMESTAMP '2024-03-01 13:30:00.250', '{\"coupon\": \"été\"}')) AS t(type, source_id, target_id, timestamp, metadata)) " +
+            $"TO {DuckDb.Quote(source)} (FORMAT parquet)");
+        await server.RunWithKeyAsync(Master, "datasets", "create", "cli-parquet");
+
+        var load = await server.RunWithKeyAsync(Master, "import", source, "-d", "cli-parquet", "--wait", "--json");
+        var export = await server.RunWithKeyAsync(Master, "export", "-d", "cli-parquet", "--kind", "interaction", "--format", "parquet", "-o", exported, "--json");
+        var noKind = await server.RunWithKeyAsync(Master, "export", "-d", "cli-parquet", "--format", "parquet");
+
+        Assert.True(load.ExitCode == 0, load.ToString());
+        Assert.Equal(2, JsonDocument.Parse(load.Stdout).RootElement[0].GetProperty("progress").GetProperty("records_written").GetInt64());
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Equal(new FileInfo(exported).Length, JsonDocument.Parse(export.Stdout).RootElement.GetProperty("bytes").GetInt64());
+        var rows = duck.Rows($"SELECT type, source_id, target_id, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%g'), position, coupon FROM {DuckDb.Quote(exported)} ORDER BY source_id");
+        Assert.Equal(
+            [["click", "u1", "i1", "2024-03-01T12:00:00.000", "3", null], ["purchase", "u2", "i2", "2024-03-01T13:30:00.250", null, "été"]],
+            rows);
+        Assert.True(noKind.ExitCode == 3, noKind.ToString());
+        Assert.Contains("--kind", noKind.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -111,10 +111,19 @@ public abstract class ClientTests(IntakeServerFactory factory) : IDisposable
             ndjson = await new StreamReader(export).ReadToEndAsync(cancellationToken);
         }
 
-        await using (var export = await _client.Datasets.ExportAsync("client-page-0", new ExportOptions { Kind = "entity", Csv = true }, cancellationToken))
+        await using (var export = await _client.Datasets.ExportAsync("client-page-0", new ExportOptions { Kind = "entity", Format = ExportFormat.Csv }, cancellationToken))
         {
             csv = await new StreamReader(export).ReadToEndAsync(cancellationToken);
         }
+
+        var parquet = new MemoryStream();
+        await using (var export = await _client.Datasets.ExportAsync("client-page-0", new ExportOptions { Kind = "entity", Format = ExportFormat.Parquet }, cancellationToken))
+        {
+            await export.CopyToAsync(parquet, cancellationToken);
+        }
+
+        Assert.Equal("PAR1"u8.ToArray(), parquet.ToArray()[..4]);
+        Assert.Equal("PAR1"u8.ToArray(), parquet.ToArray()[^4..]);
 
         Assert.True(pages.Count >= 2);
         Assert.All(pages.SkipLast(1), p => Assert.NotNull(p.ContinuationToken));

@@ -4,23 +4,24 @@ using Intake.Client;
 
 namespace Intake.Cli.Commands;
 
-/// <summary><c>intake export</c>: a dataset's current records as NDJSON or CSV, streamed to stdout or a file.</summary>
+/// <summary><c>intake export</c>: a dataset's current records as NDJSON, CSV or Parquet, streamed to stdout or a file.</summary>
 internal sealed class ExportCommand : Command
 {
     public ExportCommand(GlobalOptions globals)
         : base("export", Help.WithExample(
-            "Stream a dataset's current records, for training: NDJSON, or CSV in the data-batch layout (needs --kind).",
+            "Stream a dataset's current records, for training: NDJSON, or CSV in the data-batch layout or Parquet (both need --kind).",
             "intake export --dataset shop --kind interaction --since 2024-01-01 -o interactions.ndjson",
-            "intake export --dataset shop --kind entity --format csv > entities.csv"))
+            "intake export --dataset shop --kind entity --format csv > entities.csv",
+            "intake export --dataset shop --kind interaction --format parquet -o interactions.parquet"))
     {
-        var dataset = new Option<string>("--dataset") { Description = "The dataset", Required = true };
+        var dataset = new Option<string>("--dataset", "-d") { Description = "The dataset", Required = true };
         var kind = new Option<string?>("--kind") { Description = "entity or interaction" };
         kind.AcceptOnlyFromAmong("entity", "interaction");
         var type = new Option<string?>("--type") { Description = "An entity or interaction type" };
         var tags = new Option<string[]>("--tags") { Description = "Records whose last import has any of these tags (a,b or repeated)" };
         var since = new Option<DateTimeOffset?>("--since") { Description = "Interactions at or after this time (ISO-8601)" };
-        var format = new Option<string>("--format") { Description = "ndjson or csv", DefaultValueFactory = _ => "ndjson" };
-        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "ndjson", "csv");
+        var format = new Option<string>("--format") { Description = "ndjson, csv or parquet", DefaultValueFactory = _ => "ndjson" };
+        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "ndjson", "csv", "parquet");
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to this file instead of stdout" };
         Options.Add(dataset);
         Options.Add(kind);
@@ -31,16 +32,16 @@ internal sealed class ExportCommand : Command
         Options.Add(output);
         CommandAction.Set(this, globals, async (result, context, cancellationToken) =>
         {
-            var csv = string.Equals(result.GetValue(format), "csv", StringComparison.OrdinalIgnoreCase);
-            if (csv && result.GetValue(kind) is null)
+            var fileFormat = Enum.Parse<ExportFormat>(result.GetValue(format)!, ignoreCase: true);
+            if (fileFormat != ExportFormat.Ndjson && result.GetValue(kind) is null)
             {
-                throw new UsageException("A CSV export holds one kind of record: add --kind entity or --kind interaction.");
+                throw new UsageException($"A {fileFormat.ToString().ToUpperInvariant()} export holds one kind of record: add --kind entity or --kind interaction.");
             }
 
             using var client = context.CreateClient();
             var options = new ExportOptions
             {
-                Kind = result.GetValue(kind), Type = result.GetValue(type), Since = result.GetValue(since), Csv = csv,
+                Kind = result.GetValue(kind), Type = result.GetValue(type), Since = result.GetValue(since), Format = fileFormat,
                 Tags = result.GetValue(tags)?.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
             };
             await using var records = await client.Datasets.ExportAsync(result.GetValue(dataset)!, options, cancellationToken);

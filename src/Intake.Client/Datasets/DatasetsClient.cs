@@ -65,7 +65,7 @@ public class DatasetsClient
             $"/v1/datasets/{Query.Escape(id)}/entities/{Query.Escape(type)}/{Query.Escape(entityId)}", cancellationToken);
 
     /// <summary>
-    /// Streams the dataset's current records: NDJSON, or CSV in the data-batch layout with <see cref="ExportOptions.Csv"/>.
+    /// Streams the dataset's current records: NDJSON, or CSV in the data-batch layout or Parquet by <see cref="ExportOptions.Format"/>.
     /// The caller disposes the stream, which ends the response; the records are read as the stream is, never buffered.
     /// </summary>
     public virtual async Task<Stream> ExportAsync(string id, ExportOptions? options = null, CancellationToken cancellationToken = default)
@@ -74,7 +74,12 @@ public class DatasetsClient
         var path = new Query($"/v1/datasets/{Query.Escape(id)}/export")
             .Add("kind", options.Kind).Add("type", options.Type).Add("tags", options.Tags).Add("since", options.Since).ToString();
         using var request = new HttpRequestMessage(HttpMethod.Get, Connection.Resolve(path));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(options.Csv ? "text/csv" : "application/x-ndjson"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(options.Format switch
+        {
+            ExportFormat.Csv => "text/csv",
+            ExportFormat.Parquet => "application/vnd.apache.parquet",
+            _ => "application/x-ndjson",
+        }));
         return await Connection.OpenStreamAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -52,6 +52,19 @@ public sealed record ExportOptions
     /// <summary>Interactions at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 
-    /// <summary>CSV in the data-batch layout instead of NDJSON (needs <see cref="Kind"/>).</summary>
-    public bool Csv { get; init; }
+    /// <summary>NDJSON by default; CSV in the data-batch layout or Parquet need <see cref="Kind"/>.</summary>
+    public ExportFormat Format { get; init; }
+}
+
+/// <summary>The file format of an export.</summary>
+public enum ExportFormat
+{
+    /// <summary>One JSON object per line, every kind of record.</summary>
+    Ndjson,
+
+    /// <summary>CSV in the data-batch column layout, loadable again; one kind of record.</summary>
+    Csv,
+
+    /// <summary>Apache Parquet with typed key columns (docs/api.md, Parquet export); one kind of record.</summary>
+    Parquet,
 }
