@@ -95,7 +95,7 @@ public sealed class CommandsTests(SecuredCliServer server) : IClassFixture<Secur
             $"TO {DuckDb.Quote(source)} (FORMAT parquet)");
         await server.RunWithKeyAsync(Master, "datasets", "create", "cli-parquet");
 
-        var load = await server.RunWithKeyAsync(Master, "import", source, "-d", "cli-parquet", "--wait", "--json");
+        var load = await server.RunWithKeyAsync(Master, "import", source, "-d", "cli-parquet", "--format", "parquet", "--wait", "--json");
         var export = await server.RunWithKeyAsync(Master, "export", "-d", "cli-parquet", "--kind", "interaction", "--format", "parquet", "-o", exported, "--json");
         var noKind = await server.RunWithKeyAsync(Master, "export", "-d", "cli-parquet", "--format", "parquet");
 

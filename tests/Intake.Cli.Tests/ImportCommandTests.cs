@@ -41,6 +41,29 @@ public abstract class ImportCommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task Timestamp_unit_reads_integer_event_times_in_the_unit_given()
+    {
+        using var files = new TempDirectory();
+        var dataset = "cli-unit-" + Guid.NewGuid().ToString("N")[..8];
+        var events = files.File("events.csv", "type,source_id,target_id,timestamp,metadata\nclick,u1,i1,1709294400000,\n");
+        await server.RunAsync("datasets", "create", dataset);
+
+        var asSeconds = await server.RunAsync("import", events, "-d", dataset, "--timestamp-unit", "seconds", "--wait", "--json");
+        var byMagnitude = await server.RunAsync("import", events, "-d", dataset, "--wait", "--json");
+        var unknownUnit = await server.RunAsync("import", events, "-d", dataset, "--timestamp-unit", "fortnights");
+        var export = await server.RunAsync("export", "-d", dataset);
+
+        Assert.True(asSeconds.ExitCode == 2, asSeconds.ToString());
+        var refused = JsonDocument.Parse(asSeconds.Stdout).RootElement[0];
+        Assert.Equal("seconds", refused.GetProperty("timestamp_unit").GetString());
+        Assert.Equal("all_records_rejected", refused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("TimestampOutOfRange", refused.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.True(byMagnitude.ExitCode == 0, byMagnitude.ToString());
+        Assert.True(unknownUnit.ExitCode == 3, unknownUnit.ToString());
+        Assert.Contains("\"timestamp\":\"2024-03-01T12:00:00.000Z\"", export.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Progress_goes_to_stderr_as_plain_lines_when_it_is_not_a_terminal()
     {
         using var files = new TempDirectory();

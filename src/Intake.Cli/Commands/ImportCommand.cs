@@ -9,14 +9,14 @@ internal sealed record ImportSettings(IReadOnlyList<FileInfo> Files, string Data
 /// <summary><c>intake import FILE... --dataset D</c>: upload each file, and with <c>--wait</c> follow each load to its end.</summary>
 internal sealed class ImportCommand : Command
 {
-    public readonly Argument<FileInfo[]> Files = new("file") { Description = "CSV, JSON or NDJSON files, gzip-compressed or not", Arity = ArgumentArity.OneOrMore };
+    public readonly Argument<FileInfo[]> Files = new("file") { Description = "CSV, JSON or NDJSON files, gzip-compressed or not, or Parquet files", Arity = ArgumentArity.OneOrMore };
     public readonly Option<string> Dataset = new("--dataset", "-d") { Description = "The dataset to load into", Required = true };
     public readonly Option<string?> RecordType = new("--record-type") { Description = "auto (the header or first record decides), or a record type name [default: auto]" };
     public readonly Option<string?> Mode = new("--mode") { Description = "upsert (a repeated key overwrites), insert (an existing key is rejected) or replace (a full sync of the record type) [default: upsert]" };
     public readonly Option<string[]> Tags = new("--tags") { Description = "Tags of the import (a,b or repeated) [default: default]" };
     public readonly Option<string?> Format = new("--format") { Description = "csv, json, ndjson or parquet [default: from the file name, then the content]" };
     public readonly Option<string?> Delimiter = new("--delimiter") { Description = "The CSV delimiter: one character, or tab [default: ,]" };
-    public readonly Option<string?> TimestampUnit = new("--timestamp-unit") { Description = "How integer timestamps are read: s, ms, us or ns [default: by magnitude]" };
+    public readonly Option<string?> TimestampUnit = new("--timestamp-unit") { Description = "How integer event times are read: seconds, milliseconds, microseconds or nanoseconds [default: each by its magnitude]" };
     public readonly Option<bool> Wait = new("--wait", "-w") { Description = "Follow each load to its end; the exit status then tells how the imports ended" };
 
     public ImportCommand(GlobalOptions globals)
@@ -28,7 +28,8 @@ internal sealed class ImportCommand : Command
             "intake import day1.ndjson.gz day2.ndjson.gz -d crm --record-type customer_record --wait --json"))
     {
         Mode.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "upsert", "insert", "replace");
-        Format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "csv", "json", "ndjson");
+        Format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "csv", "json", "ndjson", "parquet");
+        TimestampUnit.AcceptOnlyFromAmong([.. Enum.GetValues<Core.Records.TimestampUnit>().Select(Core.Records.TimestampUnitNames.ToWire)]);
         Arguments.Add(Files);
         Options.Add(Dataset);
         Options.Add(RecordType);
