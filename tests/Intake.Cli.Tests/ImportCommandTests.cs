@@ -64,6 +64,37 @@ public abstract class ImportCommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task An_error_budget_fails_the_import_and_writes_nothing()
+    {
+        using var files = new TempDirectory();
+        var dataset = "cli-budget-" + Guid.NewGuid().ToString("N")[..8];
+        var partly = files.File("partly.csv", Header + "A,p,a,\"{\"\"price\"\": 2.5}\",\nB,p,b,\"{\"\"price\"\": \"\"high\"\"}\",\nC,p,c,,\n");
+        await server.RunAsync("datasets", "create", dataset);
+
+        var byCount = await server.RunAsync("import", partly, "-d", dataset, "--max-errors", "0", "--wait", "--json");
+        var byRatio = await server.RunAsync("import", partly, "-d", dataset, "--max-error-ratio", "0.25", "--wait", "--json");
+        var within = await server.RunAsync("import", partly, "-d", dataset, "--max-errors", "1", "--max-error-ratio", "0.5", "--wait", "--json");
+        var negative = await server.RunAsync("import", partly, "-d", dataset, "--max-errors", "-1");
+        var beyondOne = await server.RunAsync("import", partly, "-d", dataset, "--max-error-ratio", "1.5");
+
+        foreach (var failed in new[] { byCount, byRatio })
+        {
+            Assert.True(failed.ExitCode == 2, failed.ToString());
+            var import = JsonDocument.Parse(failed.Stdout).RootElement[0];
+            Assert.Equal("error_budget_exceeded", import.GetProperty("error").GetProperty("code").GetString());
+            Assert.Equal(0, import.GetProperty("progress").GetProperty("records_written").GetInt64());
+        }
+
+        Assert.Equal(0, JsonDocument.Parse(byCount.Stdout).RootElement[0].GetProperty("max_errors").GetInt64());
+        Assert.Equal(0.25, JsonDocument.Parse(byRatio.Stdout).RootElement[0].GetProperty("max_error_ratio").GetDouble());
+        Assert.True(within.ExitCode == 1, within.ToString());
+        Assert.Equal(2, JsonDocument.Parse(within.Stdout).RootElement[0].GetProperty("progress").GetProperty("records_written").GetInt64());
+        Assert.True(negative.ExitCode == 3, negative.ToString());
+        Assert.True(beyondOne.ExitCode == 3, beyondOne.ToString());
+        Assert.Contains("--max-error-ratio must be from 0 to 1", beyondOne.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Progress_goes_to_stderr_as_plain_lines_when_it_is_not_a_terminal()
     {
         using var files = new TempDirectory();

@@ -17,6 +17,8 @@ internal sealed class ImportCommand : Command
     public readonly Option<string?> Format = new("--format") { Description = "csv, json, ndjson or parquet [default: from the file name, then the content]" };
     public readonly Option<string?> Delimiter = new("--delimiter") { Description = "The CSV delimiter: one character, or tab [default: ,]" };
     public readonly Option<string?> TimestampUnit = new("--timestamp-unit") { Description = "How integer event times are read: seconds, milliseconds, microseconds or nanoseconds [default: each by its magnitude]" };
+    public readonly Option<long?> MaxErrors = new("--max-errors") { Description = "Fail the import, writing nothing, when more records than this are rejected" };
+    public readonly Option<double?> MaxErrorRatio = new("--max-error-ratio") { Description = "Fail the import, writing nothing, when more than this share of the records (0 to 1) is rejected" };
     public readonly Option<bool> Wait = new("--wait", "-w") { Description = "Follow each load to its end; the exit status then tells how the imports ended" };
 
     public ImportCommand(GlobalOptions globals)
@@ -29,6 +31,20 @@ internal sealed class ImportCommand : Command
     {
         Mode.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "upsert", "insert", "replace");
         Format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "csv", "json", "ndjson", "parquet");
+        MaxErrors.Validators.Add(option =>
+        {
+            if (option.GetValue(MaxErrors) is < 0)
+            {
+                option.AddError("--max-errors must be 0 or more.");
+            }
+        });
+        MaxErrorRatio.Validators.Add(option =>
+        {
+            if (option.GetValue(MaxErrorRatio) is { } ratio && !(ratio is >= 0 and <= 1))
+            {
+                option.AddError("--max-error-ratio must be from 0 to 1 (0.05 allows 5% of the records to be rejected).");
+            }
+        });
         TimestampUnit.AcceptOnlyFromAmong([.. Enum.GetValues<Core.Records.TimestampUnit>().Select(Core.Records.TimestampUnitNames.ToWire)]);
         Arguments.Add(Files);
         Options.Add(Dataset);
@@ -38,6 +54,8 @@ internal sealed class ImportCommand : Command
         Options.Add(Format);
         Options.Add(Delimiter);
         Options.Add(TimestampUnit);
+        Options.Add(MaxErrors);
+        Options.Add(MaxErrorRatio);
         Options.Add(Wait);
         CommandAction.Set(this, globals, (result, context, cancellationToken) => new ImportRunner(context).RunAsync(Bind(result), cancellationToken));
     }
@@ -62,6 +80,8 @@ internal sealed class ImportCommand : Command
             Format = result.GetValue(Format)?.ToLowerInvariant(),
             Delimiter = result.GetValue(Delimiter),
             TimestampUnit = result.GetValue(TimestampUnit),
+            MaxErrors = result.GetValue(MaxErrors),
+            MaxErrorRatio = result.GetValue(MaxErrorRatio),
         }, result.GetValue(Wait));
     }
 }

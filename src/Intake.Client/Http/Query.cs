@@ -22,6 +22,10 @@ internal sealed class Query(string path)
 
     public Query Add(string name, int? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));
 
+    public Query Add(string name, long? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));
+
+    public Query Add(string name, double? value) => Add(name, value?.ToString("R", CultureInfo.InvariantCulture));
+
     public Query Add(string name, DateTimeOffset? value) => Add(name, value?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
 
     public Query Add(string name, IReadOnlyList<string>? values) => values is { Count: > 0 } ? Add(name, string.Join(',', values)) : this;

@@ -18,8 +18,17 @@ public sealed record ImportOptions
     /// <summary>The CSV delimiter: one ASCII character, or <c>tab</c>.</summary>
     public string? Delimiter { get; init; }
 
-    /// <summary>How integer timestamps are read (<c>s</c>, <c>ms</c>, <c>us</c>, <c>ns</c>); by magnitude when unset.</summary>
+    /// <summary>How integer event times are read (<c>seconds</c>, <c>milliseconds</c>, <c>microseconds</c>, <c>nanoseconds</c>); each by its magnitude when unset.</summary>
     public string? TimestampUnit { get; init; }
+
+    /// <summary>
+    /// The error budget's count: with more rejected records than this the import fails with
+    /// <c>error_budget_exceeded</c> and writes nothing. Unset, any number of rejections is allowed.
+    /// </summary>
+    public long? MaxErrors { get; init; }
+
+    /// <summary>The error budget's share of the records read (0 to 1; 0.05 allows 5%), judged like <see cref="MaxErrors"/>.</summary>
+    public double? MaxErrorRatio { get; init; }
 
     /// <summary>Makes a repeated request return the first import instead of starting another.</summary>
     public string? IdempotencyKey { get; init; }

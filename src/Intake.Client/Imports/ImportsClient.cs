@@ -166,7 +166,8 @@ public class ImportsClient
 
     private static string ImportQuery(string path, ImportOptions options) => new Query(path)
         .Add("recordType", options.RecordType).Add("mode", options.Mode).Add("tags", options.Tags).Add("format", options.Format)
-        .Add("delimiter", options.Delimiter).Add("timestampUnit", options.TimestampUnit).ToString();
+        .Add("delimiter", options.Delimiter).Add("timestampUnit", options.TimestampUnit)
+        .Add("maxErrors", options.MaxErrors).Add("maxErrorRatio", options.MaxErrorRatio).ToString();
 
     private static void AddIdempotencyKey(HttpRequestMessage request, ImportOptions options)
     {
