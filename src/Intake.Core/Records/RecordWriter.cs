@@ -142,7 +142,7 @@ public sealed class RecordWriter
     /// </summary>
     public bool CheckAttribute(ReadOnlySpan<byte> name, AttributeType valueType, ReadOnlySpan<byte> valueText)
     {
-        if (AttributeTypes.Fits(name, valueType, out var declared))
+        if (AttributeTypes.Fits(name, valueType, out var declared) || IsTimestampText(declared, valueType, valueText))
         {
             return true;
         }
@@ -151,28 +151,20 @@ public sealed class RecordWriter
         return false;
     }
 
+    /// <summary>
+    /// No value is typed as a timestamp by its form alone, so a declared timestamp attribute takes text that reads as
+    /// one. Epoch integers are refused: stored as numbers, their unit would be a guess.
+    /// </summary>
+    private static bool IsTimestampText(AttributeType declared, AttributeType valueType, ReadOnlySpan<byte> valueText) =>
+        declared == AttributeType.Timestamp && valueType == AttributeType.String && Timestamps.TryParseIsoInstant(valueText, out _);
+
     private void RejectType(ReadOnlySpan<byte> name, ReadOnlySpan<byte> valueText, AttributeType declared)
     {
         var attribute = Encoding.UTF8.GetString(name);
-        if (declared == AttributeType.Timestamp && valueType == AttributeType.String)
-        {
-            // No value is typed as a timestamp by its form alone, so a declared timestamp attribute takes
-            // text that reads as one. Epoch integers are refused: stored as numbers, their unit would be a guess.
-            if (Timestamps.TryParseIsoInstant(valueText, out _))
-            {
-                return true;
-            }
-
-            Reject(
-                RecordErrorCodes.InvalidType,
-                $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of timestamp type: use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999.",
-                attribute);
-            return false;
-        }
-
+        var hint = declared == AttributeType.Timestamp ? ": use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999." : ".";
         Reject(
             RecordErrorCodes.InvalidType,
-            $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of {declared.ToWire()} type.",
+            $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of {declared.ToWire()} type{hint}",
             attribute);
     }
 
@@ -187,6 +179,11 @@ public sealed class RecordWriter
         if (AttributeTypes.FitsCsvText(name, out var declared))
         {
             asList = declared == AttributeType.List;
+            return true;
+        }
+
+        if (IsTimestampText(declared, AttributeType.String, cell))
+        {
             return true;
         }
 

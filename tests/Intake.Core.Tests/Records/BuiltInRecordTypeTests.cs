@@ -49,7 +49,7 @@ public sealed class BuiltInRecordTypeTests
         Assert.Equal(["j2", "j3"], json.Rejections.Select(rejection => rejection.ErrorId));
         Assert.All(csv.Rejections.Concat(json.Rejections), rejection => Assert.Equal((RecordErrorCodes.InvalidType, "seen_at"), (rejection.Code, rejection.Field)));
         Assert.Equal("Attribute seen_at with value [yesterday] is not of timestamp type: use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999.", csv.Rejections[1].Message);
-        Assert.Equal("Attribute seen_at with value [1709294400000] is not of timestamp type.", json.Rejections[0].Message);
+        Assert.Equal("Attribute seen_at with value [1709294400000] is not of timestamp type: use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999.", json.Rejections[0].Message);
     }
 
     [Fact]
