@@ -1,6 +1,7 @@
 using Intake.Core.Parsing;
 using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
+using nietras.SeparatedValues;
 
 namespace Intake.Benchmarks;
 
@@ -18,6 +19,25 @@ public static class ParseLoops
             for (var i = 0; i < row.Count; i++)
             {
                 sum += row[i].Length;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The same scan with Sep, the peer: every field of the same UTF-8 bytes, unescaped. Sep yields UTF-16 fields, so the
+    /// checksum counts characters; on the bench's ASCII data it equals <see cref="ScanCsv"/>'s byte count.
+    /// </summary>
+    public static long ScanCsvWithSep(byte[] csv)
+    {
+        using var reader = Sep.Reader(o => o with { HasHeader = true, Unescape = true }).From(new MemoryStream(csv, writable: false));
+        long sum = 0;
+        foreach (var row in reader)
+        {
+            for (var i = 0; i < row.ColCount; i++)
+            {
+                sum += row[i].Span.Length;
             }
         }
 
