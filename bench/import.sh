@@ -209,7 +209,16 @@ import_file() {
   elapsed=$(since "$start")
   written=$(echo "$body" | sed 's/.*"records_written":\([0-9]*\).*/\1/')
   rejected=$(echo "$body" | sed 's/.*"records_rejected":\([0-9]*\).*/\1/')
-  echo "$elapsed $status $written $rejected"
+  echo "$elapsed $status $written $rejected $(load_phases "$body")"
+}
+
+# load_phases IMPORT_JSON: "READING COMMITTING", the seconds the load spent reading the file (parse, validate, stage)
+# and merging and committing, from the load job's final history entry ("- -" if it has none).
+load_phases() {
+  local job phases
+  job=$(echo "$1" | sed -n 's/.*"dataset_load":"\([^"]*\)".*/\1/p')
+  phases=$([ -n "$job" ] && curl -sS "$BASE/v1/jobs/$job" | grep -o 'reading [0-9.]* s, committing [0-9.]* s' | tail -1)
+  if [ -n "$phases" ]; then echo "$phases" | awk '{ print $2, $5 }'; else echo "- -"; fi
 }
 
 create() {
@@ -224,14 +233,14 @@ note_status() { case "$2" in completed|completed_with_errors) ;; *) NOT_COMPLETE
 
 # timed_import LABEL DATASET FILE ROWS [curl args]: imports into a new dataset, prints a line, sets T (seconds).
 timed_import() {
-  local label=$1 dataset=$2 file=$3 rows=$4 result S W R
+  local label=$1 dataset=$2 file=$3 rows=$4 result S W R RD CM
   shift 4
   create "$dataset"
   settle "$INTAKE_DB"
   result=$(import_file "$dataset" "$file" "$@")
-  read -r T S W R <<<"$result"
+  read -r T S W R RD CM <<<"$result"
   note_status "$label" "$S"
-  echo "  Intake $label: $rows rows in ${T}s ($S, $W written, $R rejected) = $(rate "$rows" "$T") rows/s"
+  echo "  Intake $label: $rows rows in ${T}s ($S, $W written, $R rejected; load reading ${RD}s, merging and committing ${CM}s) = $(rate "$rows" "$T") rows/s"
 }
 
 # --- baselines: the store's own loader of the same CSV; each prints the seconds it took.
@@ -342,17 +351,17 @@ scaling() {
 # Ten imports of TEN_ROWS into one dataset (parts never share keys): the tenth against the first.
 ten_imports() {
   echo "== ten imports of $TEN_ROWS rows into one dataset"
-  local p first= last= total=0 result S W R
+  local p first= last= total=0 result S W R RD CM
   fresh_store ten; start_server; warm_up
   create ten
   for p in $(seq 0 9); do
     settle "$INTAKE_DB"
     result=$(import_file ten "$OUT/ten-$TEN_ROWS-$p.csv")
-    read -r T S W R <<<"$result"
+    read -r T S W R RD CM <<<"$result"
     note_status "ten-$((p + 1))" "$S"
     [ -z "$first" ] && first=$T
     last=$T; total=$((total + W))
-    echo "  import $((p + 1)): ${T}s ($S, $W written) = $(rate "$TEN_ROWS" "$T") rows/s; the dataset now holds $total rows"
+    echo "  import $((p + 1)): ${T}s ($S, $W written; reading ${RD}s, merging and committing ${CM}s) = $(rate "$TEN_ROWS" "$T") rows/s; the dataset now holds $total rows"
   done
   fact ten_first_s "$first"; fact ten_last_s "$last"; fact ten_total "$total"; fact rss_ten "$(stop_server)"
 }
