@@ -223,6 +223,7 @@ internal sealed class PostgresRecordSink : IRecordSink
 
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
+        _hashes.Dispose();
     }
 
     /// <summary>Appends the batch's rows to the COPY buffer (one batch at a time, so the buffer stays a few MiB).</summary>

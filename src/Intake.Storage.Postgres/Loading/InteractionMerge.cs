@@ -14,7 +14,7 @@ namespace Intake.Storage.Postgres.Loading;
 /// <remarks>
 /// Both questions are asked cheaply first, so a file of new events that repeats nothing, the usual load, costs
 /// one small query after its COPY: does a key hash repeat among the load's rows (the sink's sorted hashes tell,
-/// or for a very large load the database, through the BRIN index on the batch), and does the load's time range
+/// spilled to disk in sorted runs for a very large load), and does the load's time range
 /// meet the range of events the dataset held before (kept in <c>record_sets</c>). Only a yes runs the exact,
 /// set-based step behind it.
 /// </remarks>
@@ -24,13 +24,12 @@ internal sealed class InteractionMerge(NpgsqlConnection connection, LoadRequest 
 
     private bool Insert => request.Mode == WriteMode.Insert;
 
-    /// <param name="hashRepeated">Whether a key hash repeats among the load's rows, when the sink could tell; null to ask the database.</param>
-    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(bool? hashRepeated, CancellationToken cancellationToken)
+    /// <param name="hashRepeated">Whether a key hash repeats among the load's rows (the sink's <see cref="KeyHashes"/> tells).</param>
+    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(bool hashRepeated, CancellationToken cancellationToken)
     {
         var conflicts = new List<RecordRejection>();
         var removedFromLoad = 0L;
-        if (hashRepeated ?? await connection.ScalarAsync<bool>($"SELECT count(*) <> count(DISTINCT h) FROM {table} WHERE batch = @batch;", cancellationToken,
-                ("batch", request.BatchSeq)))
+        if (hashRepeated)
         {
             var repeats =
                 $"""
