@@ -183,13 +183,14 @@ warm_up() {
 # import costs is steadier than its wall time.
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVER_PID/stat"; }
 
-# stop_server: stops it, drops its store, and prints its peak RSS in MB.
+# stop_server: stops it (in this shell, so its port is free when it returns), drops its store, and sets RSS_MB to
+# its peak RSS.
 stop_server() {
   local kb
   kb=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
   if [ "$STORE" = postgres ]; then pg postgres -c "DROP DATABASE $INTAKE_DB" >&2; else rm -rf "${DATA:?}/$STORE_NAME"; fi
-  echo $((kb / 1024))
+  RSS_MB=$((kb / 1024))
 }
 
 # Uploads a file, waits for a final status; prints "seconds status written rejected". A request that fails
@@ -316,7 +317,7 @@ headline() {
     fresh_store "run$r"; start_server; warm_up
     timed_import interactions "interactions" "$INTERACTIONS" "$ROWS"; ti+=("$T")
     timed_import entities "entities" "$ENTITIES" "$ENTITY_ROWS"; te+=("$T")
-    rss+=("$(stop_server)")
+    stop_server; rss+=("$RSS_MB")
     tb+=("$(bare_baseline "$INTERACTIONS" "$ROWS")")
     if [ "$STORE" = sqlite ]; then
       echo "  sqlite3 .import, bare table: ${tb[-1]}s = $(rate "$ROWS" "${tb[-1]}") rows/s"
@@ -348,13 +349,13 @@ scaling() {
   for size in $SCALE; do
     fresh_store "s$size"; start_server; warm_up
     timed_import "interactions-$size" "scale" "$OUT/interactions-$size.csv" "$size"
-    fact "int_s_$size" "$T"; fact "rss_$size" "$(stop_server)"
+    stop_server; fact "int_s_$size" "$T"; fact "rss_$size" "$RSS_MB"
     fact "bare_s_$size" "$(bare_baseline "$OUT/interactions-$size.csv" "$size")"
     echo "  baseline $size: $(get "bare_s_$size")s = $(rate "$size" "$(get "bare_s_$size")") rows/s; Intake peak RSS $(get "rss_$size") MB"
   done
   fresh_store gz; start_server; warm_up
   timed_import "interactions-$ROWS.ndjson.gz" "gz" "$NDJSON_GZ" "$ROWS" -H 'Content-Type: application/x-ndjson' -H 'Content-Encoding: gzip'
-  fact gz_s "$T"; fact rss_gz "$(stop_server)"
+  stop_server; fact gz_s "$T"; fact rss_gz "$RSS_MB"
   echo "  Intake peak RSS $(get rss_gz) MB"
 }
 
@@ -373,7 +374,7 @@ ten_imports() {
     last=$T; total=$((total + W))
     echo "  import $((p + 1)): ${T}s ($S, $W written; reading ${RD}s, merging and committing ${CM}s) = $(rate "$TEN_ROWS" "$T") rows/s; the dataset now holds $total rows"
   done
-  fact ten_first_s "$first"; fact ten_last_s "$last"; fact ten_total "$total"; fact rss_ten "$(stop_server)"
+  fact ten_first_s "$first"; fact ten_last_s "$last"; fact ten_total "$total"; stop_server; fact rss_ten "$RSS_MB"
 }
 
 # PostgreSQL only: the same file with staged files in a directory instead of the database (Postgres:StagedFiles),
