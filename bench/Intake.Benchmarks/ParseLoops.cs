@@ -44,8 +44,11 @@ public static class ParseLoops
         return sum;
     }
 
-    /// <summary>Parses and validates a CSV as the record type its header names, batch by batch; returns the records accepted.</summary>
-    public static long MapCsv(byte[] csv)
+    /// <summary>
+    /// Parses and validates a CSV as the record type its header names, batch by batch, handing each batch to
+    /// <paramref name="each"/> before it is reused; returns the records accepted.
+    /// </summary>
+    public static long MapCsv(byte[] csv, Action<RecordBatch>? each)
     {
         using var reader = new CsvRowReader(new MemoryStream(csv, writable: false));
         var header = reader.ReadHeader();
@@ -59,11 +62,16 @@ public static class ParseLoops
             mapper.Map(row, writer);
             if (batch.IsFull)
             {
+                each?.Invoke(batch);
                 accepted += batch.Count;
                 batch.Reset();
             }
         }
 
+        each?.Invoke(batch);
         return accepted + batch.Count;
     }
+
+    /// <summary>Parses and validates a CSV as the record type its header names, batch by batch; returns the records accepted.</summary>
+    public static long MapCsv(byte[] csv) => MapCsv(csv, null);
 }

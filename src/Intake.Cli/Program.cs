@@ -37,6 +37,8 @@ internal static class Program
         root.Subcommands.Add(new ServeCommand(globals));
         root.Subcommands.Add(new DatasetsCommand(globals));
         root.Subcommands.Add(new ImportCommand(globals));
+        root.Subcommands.Add(new ApplyCommand(globals));
+        root.Subcommands.Add(new QualityCommand(globals));
         root.Subcommands.Add(new JobsCommand(globals));
         root.Subcommands.Add(new KeysCommand(globals));
         root.Subcommands.Add(new ExportCommand(globals));

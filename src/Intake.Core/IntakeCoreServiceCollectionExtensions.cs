@@ -42,6 +42,7 @@ public static class IntakeCoreServiceCollectionExtensions
         services.TryAddSingleton<WebhookDispatcher>();
         services.TryAddSingleton<DatasetService>();
         services.TryAddSingleton<RecordQueries>();
+        services.TryAddSingleton<Quality.QualityService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMaintenanceOperation, DeleteExpiredStagedFilesOperation>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMaintenanceOperation, DeleteExpiredJobsOperation>());
         return services;

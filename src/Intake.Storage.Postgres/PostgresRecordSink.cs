@@ -37,8 +37,9 @@ internal sealed class PostgresRecordSink : IRecordSink
     private long _inserted;
     private State _state;
 
-    private PostgresRecordSink(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadRequest request, int tables, int recordTypeId)
+    private PostgresRecordSink(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadRequest request, int tables, int recordTypeId, long version)
     {
+        DatasetVersion = version;
         _connection = connection;
         _transaction = transaction;
         _request = request;
@@ -50,6 +51,12 @@ internal sealed class PostgresRecordSink : IRecordSink
     public long Written { get; private set; }
 
     public long Rejected { get; private set; }
+
+    public long DatasetVersion { get; }
+
+    public long Repeated { get; private set; }
+
+    public PlannedChanges? Planned { get; private set; }
 
     private string Table => _interactions ? DatasetTables.Interactions(_tables) : DatasetTables.Entities(_tables);
 
@@ -63,6 +70,8 @@ internal sealed class PostgresRecordSink : IRecordSink
                 cancellationToken, ("name", request.RecordType.Name));
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dataset, 11));", cancellationToken, ("dataset", request.DatasetId));
+            var version = await connection.ScalarAsync<long>("SELECT version FROM record_sets WHERE dataset_id = @dataset;", cancellationToken,
+                ("dataset", request.DatasetId));
             if (request.RecordType.Kind == RecordKind.Entity)
             {
                 await connection.ExecuteAsync(
@@ -74,7 +83,7 @@ internal sealed class PostgresRecordSink : IRecordSink
             // and still commit its rejections and marker in the same transaction (one savepoint, one subtransaction).
             await connection.ExecuteAsync("SAVEPOINT load;", cancellationToken);
 
-            return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId);
+            return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId, version);
         }
         catch
         {
@@ -113,14 +122,40 @@ internal sealed class PostgresRecordSink : IRecordSink
         await EndCopyAsync(cancellationToken);
         _state = State.Merged;
 
+        // A plan classifies the records before the merge overwrites what they are compared with.
+        var plan = _request.Plan ? new PlanQuery(_connection, _request, Table, _recordTypeId, _minTimestamp, _maxTimestamp) : null;
+        if (plan is not null && Written > 0)
+        {
+            await plan.ClassifyAsync(cancellationToken);
+        }
+
         // Until the merge subtracts conflicts, every record sent is counted as written.
-        (_inserted, var conflicts) = Written == 0
-            ? (0L, [])
-            : _interactions
-                ? await new InteractionMerge(_connection, _request, Table, Written, _minTimestamp, _maxTimestamp).RunAsync(_hashes.AnyRepeated(), cancellationToken)
-                : await new EntityMerge(_connection, _request, Table, _recordTypeId).RunAsync(cancellationToken);
+        var conflicts = new List<RecordRejection>();
+        if (Written > 0 && _interactions)
+        {
+            var merge = new InteractionMerge(_connection, _request, Table, Written, _minTimestamp, _maxTimestamp);
+            (_inserted, conflicts) = await merge.RunAsync(_hashes.Repeats(), cancellationToken);
+            Repeated = merge.Repeats;
+        }
+        else if (Written > 0)
+        {
+            var merge = new EntityMerge(_connection, _request, Table, _recordTypeId);
+            (_inserted, conflicts) = await merge.RunAsync(Written, cancellationToken);
+            Repeated = merge.Repeats;
+        }
+
         Written -= conflicts.Count;
         Reject(conflicts);
+        if (plan is not null)
+        {
+            if (_request.Mode == WriteMode.Replace)
+            {
+                await plan.CountDeletionsAsync(cancellationToken);
+            }
+
+            Planned = plan.Build();
+        }
+
         return new LoadTotals(_read, Written, Rejected, 0, _request.RecordType.Name);
     }
 
@@ -150,13 +185,13 @@ internal sealed class PostgresRecordSink : IRecordSink
         var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
         await _connection.ExecuteAsync(
             """
-            INSERT INTO applied_loads (import_id, dataset_id, record_type, read, written, rejected, deleted, error_code, error_message)
-            VALUES (@import, @dataset, @type, @read, @written, @rejected, @deleted, @errorCode, @errorMessage);
+            INSERT INTO applied_loads (import_id, dataset_id, record_type, read, written, rejected, deleted, error_code, error_message, report)
+            VALUES (@import, @dataset, @type, @read, @written, @rejected, @deleted, @errorCode, @errorMessage, @report);
             """,
             cancellationToken,
             ("import", _request.ImportId), ("dataset", _request.DatasetId), ("type", totals.RecordType), ("read", totals.Read),
             ("written", totals.Written), ("rejected", totals.Rejected), ("deleted", totals.Deleted),
-            ("errorCode", decision.Failure?.Code), ("errorMessage", decision.Failure?.Message));
+            ("errorCode", decision.Failure?.Code), ("errorMessage", decision.Failure?.Message), ("report", decision.Report));
 
         // Checkpoint: the commit below is the single point at which the load (or, discarded, its rejections) becomes visible.
         cancellationToken.ThrowIfCancellationRequested();
@@ -177,7 +212,7 @@ internal sealed class PostgresRecordSink : IRecordSink
 
         await AttributeChanges.ApplyAsync(_connection, _request.DatasetId, _tables, attributeChanges, cancellationToken);
         await _connection.ExecuteAsync(
-            $"UPDATE record_sets SET {(_interactions ? "interactions = interactions" : "entities = entities")} + @delta WHERE dataset_id = @dataset;",
+            $"UPDATE record_sets SET {(_interactions ? "interactions = interactions" : "entities = entities")} + @delta, version = version + 1 WHERE dataset_id = @dataset;",
             cancellationToken, ("delta", _inserted - deleted), ("dataset", _request.DatasetId));
         return deleted;
     }

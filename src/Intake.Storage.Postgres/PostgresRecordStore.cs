@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Intake.Core.Quality;
 using Intake.Core.Records;
 using Intake.Core.Storage;
 using Intake.Storage.Relational;
@@ -98,6 +99,7 @@ public sealed class PostgresRecordStore : IRecordStore
                 """
                 INSERT INTO attribute_types (dataset_id, name, type) SELECT @dataset, name, type FROM unnest(@names, @types) AS d (name, type)
                 ON CONFLICT (dataset_id, name) DO UPDATE SET csv_text = false;
+                UPDATE record_sets SET version = version + 1 WHERE dataset_id = @dataset;
                 """,
                 cancellationToken, ("dataset", datasetId), ("names", names), ("types", wire));
             await transaction.CommitAsync(cancellationToken);
@@ -219,6 +221,25 @@ public sealed class PostgresRecordStore : IRecordStore
         }
     }
 
+    public async Task ReadIdsAsync(string datasetId, RecordKind kind, IdTally ids, CancellationToken cancellationToken)
+    {
+        if (await _tables.FindAsync(datasetId, create: false, cancellationToken) is not { } n)
+        {
+            return;
+        }
+
+        // The server removes the repeats (every interaction names two ids, mostly the same few): fewer rows to send.
+        await using var connection = await _dataSource.OpenAsync(cancellationToken);
+        await using var command = connection.Command(kind == RecordKind.Entity
+            ? $"SELECT id FROM {DatasetTables.Entities(n)};"
+            : $"SELECT source_id FROM {DatasetTables.Interactions(n)} UNION SELECT target_id FROM {DatasetTables.Interactions(n)};");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.AddId(reader.GetString(0));
+        }
+    }
+
     public async IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, long offset, int? limit,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -252,7 +273,7 @@ public sealed class PostgresRecordStore : IRecordStore
         var interactions = await connection.ExecuteAsync($"DELETE FROM {DatasetTables.Interactions(n)} WHERE batch = @batch;", cancellationToken,
             ("batch", batchSeq));
         await connection.ExecuteAsync(
-            "UPDATE record_sets SET entities = entities - @entities, interactions = interactions - @interactions WHERE dataset_id = @dataset;",
+            "UPDATE record_sets SET entities = entities - @entities, interactions = interactions - @interactions, version = version + 1 WHERE dataset_id = @dataset;",
             cancellationToken, ("entities", (long)entities), ("interactions", (long)interactions), ("dataset", datasetId));
         await transaction.CommitAsync(cancellationToken);
         return entities + interactions;
@@ -273,7 +294,7 @@ public sealed class PostgresRecordStore : IRecordStore
             $"""
             TRUNCATE {DatasetTables.Entities(n)}, {DatasetTables.Interactions(n)};
             DELETE FROM attribute_types WHERE dataset_id = @dataset;
-            UPDATE record_sets SET entities = 0, interactions = 0, min_ts = NULL, max_ts = NULL WHERE dataset_id = @dataset;
+            UPDATE record_sets SET entities = 0, interactions = 0, min_ts = NULL, max_ts = NULL, version = version + 1 WHERE dataset_id = @dataset;
             """,
             cancellationToken, ("dataset", datasetId));
         await transaction.CommitAsync(cancellationToken);

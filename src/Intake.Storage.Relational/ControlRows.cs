@@ -15,7 +15,7 @@ namespace Intake.Storage.Relational;
 /// </summary>
 public static class ControlRows
 {
-    public const string DatasetColumns = "id, name, description, created_at, updated_at";
+    public const string DatasetColumns = "id, name, description, created_at, updated_at, quality";
 
     public const string ImportColumns =
         """
@@ -53,7 +53,10 @@ public static class ControlRows
         JobStatusNames.TryParse(value, out var status) ? status : throw new InvalidDataException($"Unknown job status '{value}' in the store.");
 
     public static Dataset ReadDataset(DbDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.NullableString(2), FromEpoch(reader.GetInt64(3)), FromEpoch(reader.GetInt64(4)));
+        reader.GetString(0), reader.GetString(1), reader.NullableString(2), FromEpoch(reader.GetInt64(3)), FromEpoch(reader.GetInt64(4)))
+    {
+        Quality = Intake.Core.Quality.QualityThresholds.Parse(reader.NullableString(5)),
+    };
 
     public static ImportInfo ReadImport(DbDataReader reader) => new()
     {

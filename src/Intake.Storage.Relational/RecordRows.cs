@@ -28,11 +28,12 @@ public static class RecordRows
     public const string RejectionColumns = "line, error_id, code, message, field";
 
     /// <summary>The columns of <see cref="ReadAppliedLoad"/>, from <c>applied_loads</c>.</summary>
-    public const string AppliedLoadColumns = "record_type, read, written, rejected, deleted, error_code, error_message";
+    public const string AppliedLoadColumns = "record_type, read, written, rejected, deleted, error_code, error_message, report";
 
     public static AppliedLoad ReadAppliedLoad(DbDataReader reader) => new(
         new LoadTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(0)),
-        reader.IsDBNull(5) ? null : new JobError(reader.GetString(5), reader.GetString(6)));
+        reader.IsDBNull(5) ? null : new JobError(reader.GetString(5), reader.GetString(6)),
+        reader.IsDBNull(7) ? null : reader.GetString(7));
 
     public static RecordRejection ReadRejection(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.NullableString(4));

@@ -148,6 +148,61 @@ public abstract partial class RelationalJobStore
         return staged;
     }
 
+    public async Task<PlanApplication?> ApplyPlanAsync(string planId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+
+        // The plan's row is locked first, so two applies of one plan run one after the other and the second finds the first.
+        var plan = await connection.ScalarAsync<string>($"SELECT id FROM imports WHERE id = @id {LockRow};", cancellationToken, ("@id", planId));
+        var existing = await connection.ScalarAsync<string>("SELECT id FROM imports WHERE plan_id = @plan;", cancellationToken, ("@plan", planId));
+        if (existing is not null)
+        {
+            return new PlanApplication((await ReadImportAsync(connection, existing, cancellationToken))!, false);
+        }
+
+        var planned = plan is null ? null : await ReadImportAsync(connection, plan, cancellationToken);
+        if (planned is null || !planned.Request.Plan || planned.Status != JobStatus.Planned || planned.PayloadId is null)
+        {
+            return null;
+        }
+
+        var request = planned.Request with { Plan = false, PlanId = planId, IdempotencyKey = null };
+        var importId = Guid.CreateVersion7().ToString();
+        var loadJobId = Guid.CreateVersion7().ToString();
+        var orderSeq = await NextOrderSeqAsync(connection, cancellationToken);
+        var epoch = ToEpoch(now);
+        var seq = await connection.ScalarAsync<long>(
+            """
+            INSERT INTO imports (id, dataset_id, request, record_type, source_url, status, created_at, payload_id, payload_bytes, load_job_id, plan_id)
+            VALUES (@id, @dataset, @request, @recordType, CAST(@url AS TEXT), 'queued', @now, @payload, @bytes, @job, @plan)
+            RETURNING seq;
+            """,
+            cancellationToken,
+            ("@id", importId), ("@dataset", request.DatasetId), ("@request", SerializeRequest(request)), ("@recordType", request.RecordType),
+            ("@url", request.SourceUrl), ("@now", epoch), ("@payload", planned.PayloadId), ("@bytes", planned.PayloadBytes), ("@job", loadJobId),
+            ("@plan", planId));
+        foreach (var tag in request.Tags.Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync("INSERT INTO import_tags (tag, import_seq) VALUES (@tag, @seq);", cancellationToken, ("@tag", tag), ("@seq", seq));
+        }
+
+        await connection.ExecuteAsync(
+            "INSERT INTO jobs (id, kind, status, dataset_id, import_id, order_seq, queued_at) VALUES (@id, 'dataset_load', 'queued', @dataset, @import, @order, @now);",
+            cancellationToken, ("@id", loadJobId), ("@dataset", request.DatasetId), ("@import", importId), ("@order", orderSeq), ("@now", epoch));
+        await AddHistoryAsync(connection, loadJobId, JobStatus.Queued, now, $"applies plan {planId} from its staged file", cancellationToken);
+        await NotifyQueuedAsync(connection, cancellationToken);
+        var created = (await ReadImportAsync(connection, importId, cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return new PlanApplication(created, true);
+    }
+
+    public async Task<string?> FindPlanApplicationAsync(string planId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ScalarAsync<string>("SELECT id FROM imports WHERE plan_id = @plan;", cancellationToken, ("@plan", planId));
+    }
+
     public async Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

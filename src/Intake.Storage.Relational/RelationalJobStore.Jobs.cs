@@ -7,7 +7,7 @@ namespace Intake.Storage.Relational;
 
 public abstract partial class RelationalJobStore
 {
-    private const string FinalStatuses = "('completed', 'completed_with_errors', 'failed', 'canceled')";
+    private const string FinalStatuses = "('completed', 'completed_with_errors', 'failed', 'canceled', 'planned')";
 
     public async Task<Job> EnqueueAsync(JobKind kind, string datasetId, string? importId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -284,10 +284,14 @@ public abstract partial class RelationalJobStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         var payloads = new List<string>();
+        // A plan and the import applying it share one staged file: it goes only when every import using it is
+        // final and finished before the cutoff, so a plan stays appliable for the retention time after it finished
+        // and an apply's load (or its redelivery) never finds its file gone.
         await using (var select = connection.Command(
             $"""
-            SELECT payload_id FROM imports
+            SELECT payload_id FROM imports i
             WHERE payload_id IS NOT NULL AND finished_at < @cutoff AND status IN {FinalStatuses}
+              AND NOT EXISTS (SELECT 1 FROM imports o WHERE o.payload_id = i.payload_id AND (o.status NOT IN {FinalStatuses} OR o.finished_at >= @cutoff))
             ORDER BY seq LIMIT @limit {SkipLockedRows};
             """,
             ("@cutoff", ToEpoch(finishedBefore)), ("@limit", limit)))
@@ -295,7 +299,10 @@ public abstract partial class RelationalJobStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                payloads.Add(reader.GetString(0));
+                if (!payloads.Contains(reader.GetString(0)))
+                {
+                    payloads.Add(reader.GetString(0));
+                }
             }
         }
 

@@ -84,13 +84,15 @@ public abstract partial class RelationalJobStore(TimeProvider time) : IJobStore
         return Paged(items, page.Limit, d => d.Id);
     }
 
-    public async Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, string? quality, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await using (var connection = await OpenAsync(cancellationToken))
         {
             await connection.ExecuteAsync(
-                "UPDATE datasets SET name = coalesce(CAST(@name AS TEXT), name), description = coalesce(CAST(@description AS TEXT), description), updated_at = @now WHERE id = @id;",
-                cancellationToken, ("@id", id), ("@name", name), ("@description", description), ("@now", ToEpoch(now)));
+                "UPDATE datasets SET name = coalesce(CAST(@name AS TEXT), name), description = coalesce(CAST(@description AS TEXT), description), " +
+                "quality = coalesce(CAST(@quality AS TEXT), quality), updated_at = @now WHERE id = @id;",
+                cancellationToken, ("@id", id), ("@name", name), ("@description", description), ("@quality", quality), ("@now", ToEpoch(now)));
         }
 
         return await GetDatasetAsync(id, cancellationToken);

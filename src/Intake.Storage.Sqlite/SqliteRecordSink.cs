@@ -34,6 +34,7 @@ internal sealed class SqliteRecordSink : IRecordSink
     private long _inserted;
     private long _storedErrors;
     private List<RecordRejection> _conflicts = [];
+    private PlanClassifier? _plan;
     private State _state;
     private bool _revocable;
     private Action? _committed;
@@ -54,6 +55,12 @@ internal sealed class SqliteRecordSink : IRecordSink
 
     public long Rejected { get; private set; }
 
+    public long DatasetVersion { get; private init; }
+
+    public long Repeated { get; private set; }
+
+    public PlannedChanges? Planned { get; private set; }
+
     /// <summary>Opens the load's connection and transaction; the sink owns (and closes) the connection.</summary>
     public static SqliteRecordSink Open(string path, string stagingDirectory, LoadRequest request, int cacheMegabytes, Action committed)
     {
@@ -62,7 +69,9 @@ internal sealed class SqliteRecordSink : IRecordSink
         {
             // No checkpoint at commit: copying the load's WAL into the database (and syncing it) is left to
             // a background checkpoint, so the load is done when its commit is durable in the WAL.
-            connection.Execute($"PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{cacheMegabytes * 1024}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0");
+            // temp_store = FILE: the undo copy a revocable merge's savepoint keeps of every page it changes (the
+            // sub-journal) spills to a temporary file past 64 KiB instead of growing in memory with the merge.
+            connection.Execute($"PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{cacheMegabytes * 1024}; PRAGMA temp_store = FILE; PRAGMA wal_autocheckpoint = 0");
 
             // The load holds its dataset's write lock from here to the commit; loads of one dataset are
             // serialized by the scheduler anyway, and readers keep their WAL snapshot meanwhile.
@@ -79,7 +88,12 @@ internal sealed class SqliteRecordSink : IRecordSink
             using var recordType = connection.Prepare(
                 "INSERT INTO record_types (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
             recordType.Bind(1, request.RecordType.Name);
-            return new SqliteRecordSink(connection, path, request, recordType.ExecuteScalar(), stagingDirectory) { _committed = committed };
+            using var version = connection.Prepare("SELECT n FROM data_version");
+            var recordTypeId = recordType.ExecuteScalar();
+            return new SqliteRecordSink(connection, path, request, recordTypeId, stagingDirectory)
+            {
+                _committed = committed, DatasetVersion = version.ExecuteScalar(),
+            };
         }
         catch
         {
@@ -105,9 +119,11 @@ internal sealed class SqliteRecordSink : IRecordSink
         }
 
         // The merge is the first write to the dataset's records. A revocable one runs under a savepoint, so the
-        // decision can still undo it while the rejections stored before it stay. Only then: measured, a
-        // savepoint made the per-row path (keys that exist already) about 20 times slower (100,000 stored
-        // entities loaded again: 1.0 s without, 21 s with), so a merge that cannot be discarded takes none.
+        // decision can still undo it while the rejections stored before it stay. Only then, because keeping the
+        // undo copies every page the merge changes into the sub-journal once. (The savepoint once made the per-row
+        // path 20 times slower: each statement's own journal was truncated by walking the in-memory sub-journal
+        // from its start, quadratic in the merge; the merge's statements are OR FAIL now and keep no statement
+        // journal. See ADR 2.)
         if (revocable)
         {
             _connection.Execute("SAVEPOINT merge");
@@ -115,8 +131,19 @@ internal sealed class SqliteRecordSink : IRecordSink
 
         _revocable = revocable;
         _state = State.Merged;
+        using var plan = _plan = _request.Plan ? new PlanClassifier(_connection, _request.RecordType.Kind, _columns, _request.RecordType.Name, _request.BatchSeq) : null;
         _conflicts = await MergeStagedRecordsAsync(cancellationToken);
         Rejected += _conflicts.Count;
+        if (plan is not null)
+        {
+            if (_request.Mode == WriteMode.Replace)
+            {
+                plan.CountDeletions(_connection, _columns.RecordTypeId);
+            }
+
+            Planned = plan.Build();
+        }
+
         return new LoadTotals(_read, Written, Rejected, 0, _request.RecordType.Name);
     }
 
@@ -150,7 +177,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         var deleted = decision.Applies ? ApplyChanges(decision.AttributeChanges) : 0L;
         var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
         using (var marker = _connection.Prepare(
-            "INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted, error_code, error_message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))
+            "INSERT INTO applied_loads (import_id, record_type, read, written, rejected, deleted, error_code, error_message, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
         {
             marker.Bind(1, _request.ImportId);
             marker.Bind(2, totals.RecordType);
@@ -160,6 +187,7 @@ internal sealed class SqliteRecordSink : IRecordSink
             marker.Bind(6, totals.Deleted);
             marker.Bind(7, decision.Failure?.Code);
             marker.Bind(8, decision.Failure?.Message);
+            marker.Bind(9, decision.Report);
             marker.Execute();
         }
 
@@ -189,6 +217,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         counts.Bind(1, _inserted - deleted);
         counts.Bind(2, _request.RecordType.Kind.ToWire());
         counts.Execute();
+        _connection.Execute("UPDATE data_version SET n = n + 1");
         return deleted;
     }
 
@@ -228,14 +257,15 @@ internal sealed class SqliteRecordSink : IRecordSink
         {
             using var inserter = new RowInserter(_connection, _columns);
             using var insertIfAbsent = _connection.Prepare(
-                $"INSERT INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
+                $"INSERT OR FAIL INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
                 $"WHERE NOT EXISTS (SELECT 1 FROM {_columns.Table} WHERE {_columns.KeyMatch})");
-            using var update = _connection.Prepare($"UPDATE {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
+            using var update = _connection.Prepare($"UPDATE OR FAIL {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
             await foreach (var chunk in full.Reader.ReadAllAsync(cancellationToken))
             {
                 if (chunk.IsFullOfNewKeys)
                 {
                     inserter.InsertGroup(chunk.Records);
+                    _plan?.Inserted(chunk.Records, chunk.Count);
                     _inserted += chunk.Count;
                     Written += chunk.Count;
                 }
@@ -269,17 +299,20 @@ internal sealed class SqliteRecordSink : IRecordSink
         if (!mayExist)
         {
             inserter.Add(record);
+            _plan?.Inserted(record);
             _inserted++;
             Written++;
             return;
         }
 
         // The hash is known: the same key (or, rarely, a colliding one) may be stored already, possibly by a
-        // row still pending in the inserter.
+        // row still pending in the inserter. A plan reads the stored record first, before the update replaces it.
         inserter.Flush();
+        var planned = _plan is not null && _request.Mode != WriteMode.Insert && _plan.Probe(record);
         _columns.Bind(insertIfAbsent, 0, record);
         if (insertIfAbsent.Execute() == 1)
         {
+            _plan?.Inserted(record);
             _inserted++;
             Written++;
         }
@@ -291,6 +324,11 @@ internal sealed class SqliteRecordSink : IRecordSink
         {
             _columns.Bind(update, 0, record);
             update.Execute();
+            if (planned)
+            {
+                _plan!.Overwritten(record);
+            }
+
             Written++;
         }
     }
@@ -310,6 +348,7 @@ internal sealed class SqliteRecordSink : IRecordSink
                 var timestamp = _timeFirst ? record.Timestamp : 0;
                 var repeated = previous == (timestamp, record.Hash);
                 previous = (timestamp, record.Hash);
+                Repeated += repeated ? 1 : 0;
                 record.CopyTo(chunk.Records[chunk.Count]);
                 chunk.MayExist[chunk.Count] = repeated || existing.Contains(timestamp, RecordColumns.Stored(record.Hash));
                 if (++chunk.Count == MergedChunk.Size)

@@ -89,6 +89,9 @@ public abstract class ExportFailureTests : IAsyncLifetime
         public Task<AppliedLoad?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken) =>
             store.FindAppliedLoadAsync(datasetId, importId, cancellationToken);
 
+        public Task ReadIdsAsync(string datasetId, RecordKind kind, Intake.Core.Quality.IdTally ids, CancellationToken cancellationToken) =>
+            store.ReadIdsAsync(datasetId, kind, ids, cancellationToken);
+
         public Task<IReadOnlyDictionary<string, AttributeType>> GetAttributeTypesAsync(string datasetId, CancellationToken cancellationToken) =>
             store.GetAttributeTypesAsync(datasetId, cancellationToken);
 

@@ -20,6 +20,7 @@ internal sealed class ImportCommand : Command
     public readonly Option<long?> MaxErrors = new("--max-errors") { Description = "Fail the import, writing nothing, when more records than this are rejected" };
     public readonly Option<double?> MaxErrorRatio = new("--max-error-ratio") { Description = "Fail the import, writing nothing, when more than this share of the records (0 to 1) is rejected" };
     public readonly Option<bool> Wait = new("--wait", "-w") { Description = "Follow each load to its end; the exit status then tells how the imports ended" };
+    public readonly Option<bool> Plan = new("--plan") { Description = "Plan instead of load: check the whole file in --mode, write nothing, and show what it would change (intake apply then applies it)" };
 
     public ImportCommand(GlobalOptions globals)
         : base("import", Help.WithExample(
@@ -27,7 +28,8 @@ internal sealed class ImportCommand : Command
             "Exit status with --wait: 0 every import completed, 1 some completed with rejected records, 2 one failed or was canceled, " +
             "3 usage, 4 connection, key or server error, 130 interrupted.",
             "intake import products.csv --dataset shop --tags product-data --wait",
-            "intake import day1.ndjson.gz day2.ndjson.gz -d crm --record-type customer_record --wait --json"))
+            "intake import day1.ndjson.gz day2.ndjson.gz -d crm --record-type customer_record --wait --json",
+            "intake import catalog.csv -d shop --mode replace --plan --wait"))
     {
         Mode.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "upsert", "insert", "replace");
         Format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "csv", "json", "ndjson", "parquet");
@@ -57,6 +59,7 @@ internal sealed class ImportCommand : Command
         Options.Add(MaxErrors);
         Options.Add(MaxErrorRatio);
         Options.Add(Wait);
+        Options.Add(Plan);
         CommandAction.Set(this, globals, (result, context, cancellationToken) => new ImportRunner(context).RunAsync(Bind(result), cancellationToken));
     }
 
@@ -82,6 +85,7 @@ internal sealed class ImportCommand : Command
             TimestampUnit = result.GetValue(TimestampUnit),
             MaxErrors = result.GetValue(MaxErrors),
             MaxErrorRatio = result.GetValue(MaxErrorRatio),
+            Plan = result.GetValue(Plan),
         }, result.GetValue(Wait));
     }
 }

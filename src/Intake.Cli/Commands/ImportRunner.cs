@@ -24,7 +24,7 @@ internal sealed class ImportRunner(CliContext context)
                 {
                     var operation = await UploadAsync(client, view, file, settings, cancellationToken);
                     following = operation.Id;
-                    var import = settings.Wait ? await FollowAsync(view, file, operation, cancellationToken) : operation.Value!;
+                    var import = settings.Wait ? await FollowAsync(view, file.Name, file.Length, operation, cancellationToken) : operation.Value!;
                     following = null;
                     outcomes.Add((file, import));
                 }
@@ -37,14 +37,37 @@ internal sealed class ImportRunner(CliContext context)
             throw;
         }
 
-        WriteOutcomes(outcomes, settings.Wait);
-        if (!settings.Wait)
+        return Conclude(outcomes, settings.Wait);
+    }
+
+    /// <summary><c>intake apply</c>: applies a plan and, when asked, follows the import that applies it.</summary>
+    public async Task<ExitCode> ApplyAsync(string planId, bool wait, CancellationToken cancellationToken)
+    {
+        using var client = context.CreateClient();
+        var operation = await client.Imports.ApplyAsync(planId, cancellationToken);
+        var import = operation.Value!;
+        var file = new FileInfo(import.FileName ?? $"plan-{planId}");
+        if (wait)
+        {
+            await ProgressView.RunAsync(context, async view =>
+                import = await FollowAsync(view, file.Name, import.Progress.BytesTotal ?? 0, operation, cancellationToken));
+        }
+
+        return Conclude([(file, import)], wait);
+    }
+
+    private ExitCode Conclude(List<(FileInfo File, Import Import)> outcomes, bool waited)
+    {
+        WriteOutcomes(outcomes, waited);
+        if (!waited)
         {
             return ExitCode.Ok;
         }
 
+        // A plan ends planned: like completed, with its rejections counted the same way.
         return outcomes.Any(o => o.Import.Status == ImportStatus.Failed || o.Import.Status == ImportStatus.Canceled) ? ExitCode.ImportFailed
-            : outcomes.Any(o => o.Import.Status == ImportStatus.CompletedWithErrors) ? ExitCode.Rejected
+            : outcomes.Any(o => o.Import.Status == ImportStatus.CompletedWithErrors || (o.Import.Status == ImportStatus.Planned && o.Import.Progress.RecordsRejected > 0))
+                ? ExitCode.Rejected
             : ExitCode.Ok;
     }
 
@@ -59,14 +82,14 @@ internal sealed class ImportRunner(CliContext context)
         return operation;
     }
 
-    private static async Task<Import> FollowAsync(ProgressView view, FileInfo file, ImportOperation operation, CancellationToken cancellationToken)
+    private static async Task<Import> FollowAsync(ProgressView view, string name, long size, ImportOperation operation, CancellationToken cancellationToken)
     {
-        var stage = view.AddStage($"load {file.Name}: queued", file.Length);
+        var stage = view.AddStage($"load {name}: queued", size);
         var report = new SyncProgress<ImportProgress>(snapshot =>
         {
             var counts = snapshot.Counts;
             var rate = snapshot.RecordsPerSecond is { } perSecond ? $", {perSecond:N0} records/s" : "";
-            stage.Update(counts.BytesRead, counts.BytesTotal ?? file.Length, $"load {file.Name}: {Describe(snapshot.Import)}{rate}");
+            stage.Update(counts.BytesRead, counts.BytesTotal ?? size, $"load {name}: {Describe(snapshot.Import)}{rate}");
         });
 
         Import import;
@@ -79,7 +102,7 @@ internal sealed class ImportRunner(CliContext context)
             import = failed.Import;
         }
 
-        stage.Finish($"load {file.Name}: {Describe(import)}");
+        stage.Finish($"load {name}: {Describe(import)}");
         return import;
     }
 
@@ -106,6 +129,7 @@ internal sealed class ImportRunner(CliContext context)
         }
 
         context.Out.Write(table);
+        WritePlans(outcomes);
         var errors = outcomes.SelectMany(o => (o.Import.Errors ?? []).Take(ErrorsShownPerImport).Select(e => (o.File, Error: e))).ToList();
         if (errors.Count == 0)
         {
@@ -120,6 +144,34 @@ internal sealed class ImportRunner(CliContext context)
         }
 
         context.Out.Write(rejected);
+    }
+
+    /// <summary>What each finished plan would do, with its sample updates, and how to apply it.</summary>
+    private void WritePlans(List<(FileInfo File, Import Import)> outcomes)
+    {
+        var plans = outcomes.Where(o => o.Import.Planned is not null).ToList();
+        if (plans.Count == 0)
+        {
+            return;
+        }
+
+        var table = Tables.Create("file", "plan", "mode", "insert", "update", "unchanged", "delete", "rejected");
+        foreach (var (file, import) in plans)
+        {
+            var planned = import.Planned!;
+            Tables.AddRow(table, file.Name, import.Id, import.Mode, planned.Insert, planned.Update, planned.Unchanged, planned.Delete, planned.Rejected);
+        }
+
+        context.Out.Write(table);
+        foreach (var (file, import) in plans)
+        {
+            foreach (var update in import.Planned!.Samples.Update)
+            {
+                context.Out.WriteLine($"{file.Name}: update {update.Before.GetRawText()} -> {update.After.GetRawText()}", Style.Plain);
+            }
+
+            context.Out.WriteLine($"apply with: intake apply {import.Id} --wait", Style.Plain);
+        }
     }
 
     /// <summary>Reports on the caller's thread, in order; <see cref="Progress{T}"/> would post to the thread pool and reorder.</summary>

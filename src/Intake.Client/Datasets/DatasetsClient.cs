@@ -41,6 +41,10 @@ public class DatasetsClient
     public virtual Task<Job> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
         Connection.SendJsonAsync<Job>(HttpMethod.Delete, $"/v1/datasets/{Query.Escape(id)}", null, cancellationToken);
 
+    /// <summary>The data-quality figures of the dataset's current records, computed now (one pass over them).</summary>
+    public virtual Task<DatasetQuality> GetQualityAsync(string id, CancellationToken cancellationToken = default) =>
+        Connection.GetAsync<DatasetQuality>($"/v1/datasets/{Query.Escape(id)}/quality", cancellationToken);
+
     /// <summary>The dataset's record types and attribute types.</summary>
     public virtual Task<DatasetSchema> GetSchemaAsync(string id, CancellationToken cancellationToken = default) =>
         Connection.GetAsync<DatasetSchema>($"/v1/datasets/{Query.Escape(id)}/schema", cancellationToken);

@@ -60,6 +60,15 @@ public sealed record Import
     /// <summary>The ids of the import's <c>file_upload</c> and <c>dataset_load</c> jobs.</summary>
     public ImportJobs? Jobs { get; init; }
 
+    /// <summary>Whether the import is a plan (it writes nothing; <see cref="Mode"/> is the mode it plans for).</summary>
+    public bool Plan { get; init; }
+
+    /// <summary>For an import that applies a plan, the plan's id.</summary>
+    public string? PlanId { get; init; }
+
+    /// <summary>A finished plan's result (in <see cref="ImportsClient.GetAsync"/>); null otherwise.</summary>
+    public PlannedChanges? Planned { get; init; }
+
     /// <summary>Fields this version of the client does not model (for example <c>warnings</c>), as the server sent them.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? Extra { get; init; }
@@ -92,6 +101,20 @@ public sealed record ImportError(IntakeErrorCode Code, string Message);
 
 /// <summary>One rejected record: the physical line it starts on, its key (or <c>line:N</c>), the code, the message and the field.</summary>
 public sealed record RecordError(long Line, string ErrorId, string Code, string Message, string? Field);
+
+/// <summary>
+/// What applying a plan would do: records inserted, updated (a field changed), left unchanged, deleted (replace) and
+/// rejected, up to five samples of each (records as the export writes them), and whether it was applied or until when it can be.
+/// </summary>
+public sealed record PlannedChanges(long Insert, long Update, long Unchanged, long Delete, long Rejected, long DatasetVersion,
+    PlannedSamples Samples, string? AppliedBy, DateTimeOffset? AppliableUntil);
+
+/// <summary>Sample records of a plan by kind; an update has the record before and after.</summary>
+public sealed record PlannedSamples(IReadOnlyList<JsonElement> Insert, IReadOnlyList<PlannedUpdate> Update, IReadOnlyList<JsonElement> Unchanged,
+    IReadOnlyList<JsonElement> Delete);
+
+/// <summary>A sample update: the stored record (or the file's earlier record of the key) and the file's record.</summary>
+public sealed record PlannedUpdate(JsonElement Before, JsonElement After);
 
 /// <summary>The jobs an import is made of.</summary>
 public sealed record ImportJobs(string? FileUpload, string? DatasetLoad);

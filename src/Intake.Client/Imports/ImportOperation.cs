@@ -80,7 +80,7 @@ public class ImportOperation
         // The live stream leaves the error list out; the final import carries the first errors.
         var final = await _client!.Imports.GetAsync(Id, cancellationToken).ConfigureAwait(false);
         _last = final;
-        return final.Status == ImportStatus.Completed || final.Status == ImportStatus.CompletedWithErrors
+        return final.Status == ImportStatus.Completed || final.Status == ImportStatus.CompletedWithErrors || final.Status == ImportStatus.Planned
             ? new ImportResult(final)
             : throw new ImportFailedException(final);
     }

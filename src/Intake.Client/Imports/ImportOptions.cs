@@ -9,6 +9,12 @@ public sealed record ImportOptions
     /// <summary><c>upsert</c> (default), <c>insert</c> or <c>replace</c>.</summary>
     public string? Mode { get; init; }
 
+    /// <summary>
+    /// Plan instead of load: the server reads and checks the whole file in <see cref="Mode"/>, writes nothing, and
+    /// reports what it would change (<see cref="Import.Planned"/>); <see cref="ImportsClient.ApplyAsync"/> applies it.
+    /// </summary>
+    public bool Plan { get; init; }
+
     /// <summary>Tags of the import; none means <c>default</c>.</summary>
     public IReadOnlyList<string>? Tags { get; init; }
 

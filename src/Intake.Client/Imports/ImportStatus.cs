@@ -5,7 +5,7 @@ namespace Intake.Client;
 
 /// <summary>
 /// The status of an import or a job (<c>queued</c>, <c>processing</c>, <c>completed</c>,
-/// <c>completed_with_errors</c>, <c>failed</c>, <c>canceled</c>). A readonly struct so a status added by a
+/// <c>completed_with_errors</c>, <c>failed</c>, <c>canceled</c>, <c>planned</c>). A readonly struct so a status added by a
 /// later server still round-trips.
 /// </summary>
 [JsonConverter(typeof(WireValueConverter<ImportStatus>))]
@@ -41,8 +41,11 @@ public readonly struct ImportStatus : IEquatable<ImportStatus>, IWireValue<Impor
     /// <summary>Canceled by a user; nothing written.</summary>
     public static ImportStatus Canceled { get; } = new("canceled");
 
+    /// <summary>A plan that read its whole file and wrote nothing; <see cref="Import.Planned"/> says what applying it would do.</summary>
+    public static ImportStatus Planned { get; } = new("planned");
+
     /// <summary>Whether the status can no longer change.</summary>
-    public bool IsFinal => this == Completed || this == CompletedWithErrors || this == Failed || this == Canceled;
+    public bool IsFinal => this == Completed || this == CompletedWithErrors || this == Failed || this == Canceled || this == Planned;
 
 #pragma warning disable CS1591
     public static bool operator ==(ImportStatus left, ImportStatus right) => left.Equals(right);

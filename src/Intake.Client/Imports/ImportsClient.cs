@@ -118,9 +118,25 @@ public class ImportsClient
         return (await Connection.GetAsync<PageDto<Import>>(query.ToString(), cancellationToken).ConfigureAwait(false)).ToPage();
     });
 
+    /// <summary>A finished load's data-quality figures, its warnings, and the previous load's figures to compare with.</summary>
+    public virtual Task<ImportQuality> GetQualityAsync(string id, CancellationToken cancellationToken = default) =>
+        Connection.GetAsync<ImportQuality>($"/v1/imports/{Query.Escape(id)}/quality", cancellationToken);
+
     /// <summary>Every stored error of an import in line order, streamed as the server sends them (never buffered whole).</summary>
     public virtual IAsyncEnumerable<RecordError> GetErrorsAsync(string id, CancellationToken cancellationToken = default) =>
         Connection.StreamNdjsonAsync<RecordError>($"/v1/imports/{Query.Escape(id)}/errors", cancellationToken);
+
+    /// <summary>
+    /// Applies a finished plan: the server queues a new import that loads the plan's staged file in its mode (no second
+    /// upload) and returns it to follow. Applying a plan again returns the same import. Refused with <c>not_a_plan</c>,
+    /// <c>plan_not_appliable</c> or <c>plan_expired</c>.
+    /// </summary>
+    public virtual async Task<ImportOperation> ApplyAsync(string planId, CancellationToken cancellationToken = default)
+    {
+        var import = await Connection.SendJsonAsync<Import>(HttpMethod.Post, $"/v1/imports/{Query.Escape(planId)}/apply", null, cancellationToken)
+            .ConfigureAwait(false);
+        return new ImportOperation(_client!, import);
+    }
 
     /// <summary>Cancels a queued or processing import and returns it once canceled; a finished one throws with <c>illegal_transition</c>.</summary>
     public virtual Task<Import> CancelAsync(string id, CancellationToken cancellationToken = default) =>
@@ -165,7 +181,7 @@ public class ImportsClient
     }
 
     private static string ImportQuery(string path, ImportOptions options) => new Query(path)
-        .Add("recordType", options.RecordType).Add("mode", options.Mode).Add("tags", options.Tags).Add("format", options.Format)
+        .Add("recordType", options.RecordType).Add("mode", options.Mode).Add("plan", options.Plan ? "true" : null).Add("tags", options.Tags).Add("format", options.Format)
         .Add("delimiter", options.Delimiter).Add("timestampUnit", options.TimestampUnit)
         .Add("maxErrors", options.MaxErrors).Add("maxErrorRatio", options.MaxErrorRatio).ToString();
 

@@ -65,9 +65,26 @@ public sealed partial class DatasetService(IJobStore jobs, IRecordStore records,
 
     public Task<Page<Dataset>> ListAsync(PageRequest page, CancellationToken cancellationToken) => jobs.ListDatasetsAsync(page, cancellationToken);
 
-    public async Task<Dataset> UpdateAsync(string id, string? name, string? description, CancellationToken cancellationToken) =>
-        await jobs.UpdateDatasetAsync(id, name, description, time.GetUtcNow(), cancellationToken)
-        ?? throw new IntakeException(ErrorCodes.DatasetNotFound, $"Dataset '{id}' does not exist.");
+    /// <param name="quality">New quality settings replacing the old ones (an empty object clears them); null leaves them.</param>
+    public async Task<Dataset> UpdateAsync(string id, string? name, string? description, System.Text.Json.JsonElement? quality,
+        CancellationToken cancellationToken)
+    {
+        string? settings = null;
+        if (quality is { ValueKind: not System.Text.Json.JsonValueKind.Null } json)
+        {
+            try
+            {
+                settings = Quality.QualityThresholds.Read(json).Serialize();
+            }
+            catch (System.Text.Json.JsonException exception)
+            {
+                throw new IntakeException(ErrorCodes.InvalidRequest, $"The dataset's 'quality' settings are not valid: {exception.Message}");
+            }
+        }
+
+        return await jobs.UpdateDatasetAsync(id, name, description, settings, time.GetUtcNow(), cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.DatasetNotFound, $"Dataset '{id}' does not exist.");
+    }
 
     /// <summary>Queues a <c>clear_data</c> job: the dataset's records go, the dataset stays.</summary>
     public Task<Job> ClearAsync(string id, CancellationToken cancellationToken) => EnqueueAsync(JobKind.ClearData, id, cancellationToken);

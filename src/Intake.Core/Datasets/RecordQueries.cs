@@ -11,6 +11,9 @@ namespace Intake.Core.Datasets;
 /// </summary>
 public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
 {
+    /// <summary>A finished plan: its report, its rejections, the import applying it if any, and the import ids of the stored records it shows.</summary>
+    public sealed record PlanView(LoadReport Report, long Rejected, string? AppliedBy, IReadOnlyDictionary<long, string> BatchIds);
+
     /// <summary>
     /// An export: the records to stream, the import id of each batch seq they carry, and the dataset's attribute types
     /// as they were just before the records were read (typed formats give each typed attribute a column).
@@ -63,6 +66,24 @@ public sealed class RecordQueries(IJobStore jobs, IRecordStore records)
     /// <summary>The stored rejections of an import already read (the status poll reads it once, not twice).</summary>
     public IAsyncEnumerable<RecordRejection> ErrorsOf(ImportInfo import, long offset, int? limit, CancellationToken cancellationToken) =>
         records.ReadErrorsAsync(import.DatasetId, import.Id, offset, limit, cancellationToken);
+
+    /// <summary>What a plan found, read from its load's marker; null until the plan has finished (or for another import).</summary>
+    public async Task<PlanView?> PlanAsync(ImportInfo plan, CancellationToken cancellationToken)
+    {
+        if (!plan.Request.Plan || plan.Status != JobStatus.Planned)
+        {
+            return null;
+        }
+
+        var marker = await records.FindAppliedLoadAsync(plan.DatasetId, plan.Id, cancellationToken);
+        if (LoadReport.Parse(marker?.Report) is not { } report)
+        {
+            return null;
+        }
+
+        var batches = await jobs.VisibleBatchesAsync(plan.DatasetId, [], cancellationToken);
+        return new PlanView(report, marker!.Totals.Rejected, await jobs.FindPlanApplicationAsync(plan.Id, cancellationToken), batches);
+    }
 
     private async Task RequireDatasetAsync(string datasetId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Intake.Core.Jobs;
 using Intake.Core.Parsing;
+using Intake.Core.Quality;
 using Intake.Core.Records;
 using Intake.Core.Scheduling;
 using Intake.Core.Storage;
@@ -23,6 +24,8 @@ public sealed class ImportLoader(
     IOptions<WorkerOptions> workerOptions,
     IFaultInjector faults,
     IntakeMetrics metrics,
+    QualityService quality,
+    IOptions<QualityOptions> qualityOptions,
     TimeProvider time)
 {
     // One batch being filled, one waiting, one being written: enough to keep both threads busy.
@@ -33,10 +36,12 @@ public sealed class ImportLoader(
     {
         // Checkpoint: a load that committed (applied or discarded) but whose job was not marked final (a crash in
         // between) is redelivered; its marker makes the redo a no-op that reports the committed outcome.
+        var plan = import.Request.Plan;
         var applied = await records.FindAppliedLoadAsync(import.DatasetId, import.Id, cancellationToken);
         if (applied is not null)
         {
-            return LoadOutcome.From(applied.Totals, applied.Failure);
+            var report = LoadReport.Parse(applied.Report);
+            return LoadOutcome.From(applied.Totals, applied.Failure, plan) with { Report = report, Warnings = report?.Warnings ?? [] };
         }
 
         var options = limits.Value;
@@ -50,19 +55,24 @@ public sealed class ImportLoader(
         var budget = new ErrorBudget(import.Request.MaxErrors, import.Request.MaxErrorRatio);
 
         await using var sink = await records.OpenSinkAsync(
-            new LoadRequest(import.DatasetId, import.Id, import.Seq, parser.RecordType, import.Request.Mode, options.MaxStoredErrors),
+            new LoadRequest(import.DatasetId, import.Id, import.Seq, parser.RecordType, import.Request.Mode, options.MaxStoredErrors, plan),
             cancellationToken);
 
         // "Now" is the load's start, so a redelivered load can only accept more recent times, never fewer.
         var eventTimes = options.EventTimes(import.Request.TimestampUnit, time.GetUtcNow());
         var progress = new ProgressState(import.PayloadBytes);
+        var collecting = time.GetTimestamp();
+        var collector = new TimedCollector(qualityOptions.Value.LoadReports
+            ? await quality.StartLoadAsync(import.DatasetId, parser.RecordType.Kind, time.GetUtcNow(), cancellationToken)
+            : null, time);
+        collector.Spent += time.GetElapsedTime(collecting);
         using var reporting = new CancellationTokenSource();
         var reporter = ReportProgressAsync(job.Id, progress, sink, reporting.Token);
         var started = time.GetTimestamp();
         try
         {
             var failure = await ReadAsync(job.Id, parser, source, sink, new RecordWriterSetup(attributeTypes, import.DatasetId, eventTimes), progress, budget,
-                cancellationToken);
+                collector, cancellationToken);
             var read = time.GetElapsedTime(started);
 
             // Checkpoint: apply or discard is decided here, where every fact is known (the merge has counted what
@@ -70,14 +80,33 @@ public sealed class ImportLoader(
             // a discarded load commits its rejections and its marker, never a record, a deletion or an attribute type.
             // A budget the reading's rejections exceed already needs no merge; only insert mode's refusals of stored keys,
             // found by the merge, can still exceed it, so only then must a merge that wrote records stay revocable.
+            // A plan's merge always is: it is discarded whatever it finds, after counting it.
             failure ??= budget.Check(sink.Rejected, progress.RecordsRead);
+            LoadReport report;
             LoadTotals committed;
             using (IntakeMetrics.Activities.StartActivity("commit"))
             {
-                failure ??= LoadOutcome.Judge(await sink.MergeAsync(budget.IsSet && import.Request.Mode == WriteMode.Insert, cancellationToken), budget);
+                failure ??= LoadOutcome.Judge(await sink.MergeAsync(plan || (budget.IsSet && import.Request.Mode == WriteMode.Insert), cancellationToken), budget);
+                report = new LoadReport
+                {
+                    DatasetVersion = sink.DatasetVersion, Plan = failure is null ? sink.Planned : null,
+                    Warnings = await CompareWithPlanAsync(import, sink.DatasetVersion, cancellationToken),
+                };
+                if (failure is null && collector.Collector is not null)
+                {
+                    collecting = time.GetTimestamp();
+                    var (figures, crossed, previous) = await quality.FinishLoadAsync(import, collector.Collector, parser.RecordType.Kind,
+                        attributeTypes.All, sink.Repeated, cancellationToken);
+                    report = report with { Quality = figures, PreviousImportId = previous, Warnings = [.. report.Warnings, .. crossed] };
+                    collector.Spent += time.GetElapsedTime(collecting);
+                }
+
                 await faults.BeforeCommitAsync(job.Id, cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                committed = await sink.CommitAsync(failure is null ? LoadDecision.Apply(attributeTypes.Changes) : LoadDecision.Discard(failure), cancellationToken);
+                var decision = failure is not null ? LoadDecision.Discard(failure, report.Serialize())
+                    : plan ? LoadDecision.Planned(report.Serialize())
+                    : LoadDecision.Apply(attributeTypes.Changes, report.Serialize());
+                committed = await sink.CommitAsync(decision, cancellationToken);
             }
 
             // Checkpoint: committed. A crash from here until the final status is stored redoes nothing (the marker).
@@ -89,9 +118,10 @@ public sealed class ImportLoader(
                     $"The file holds no records{(source.Format == FileFormat.Csv ? " after its header" : "")}, so nothing was written."));
             }
 
-            return LoadOutcome.From(committed, failure) with
+            return LoadOutcome.From(committed, failure, plan) with
             {
-                Reading = read, Committing = time.GetElapsedTime(started) - read, Warnings = warnings, Kind = parser.RecordType.Kind,
+                Reading = read, Committing = time.GetElapsedTime(started) - read, Quality = collector.Spent, Report = report,
+                Warnings = [.. warnings, .. report.Warnings], Kind = parser.RecordType.Kind,
             };
         }
         finally
@@ -102,12 +132,39 @@ public sealed class ImportLoader(
     }
 
     /// <summary>
+    /// For an import that applies a plan: a warning when the dataset changed between the plan and this load (its
+    /// data version differs), saying that the file was checked again against the dataset as it is now.
+    /// </summary>
+    private async Task<IReadOnlyList<ImportWarning>> CompareWithPlanAsync(ImportInfo import, long? loadedVersion, CancellationToken cancellationToken)
+    {
+        if (import.Request.PlanId is not { } planId || loadedVersion is not { } version)
+        {
+            return [];
+        }
+
+        var planned = await records.FindAppliedLoadAsync(import.DatasetId, planId, cancellationToken);
+        var planVersion = LoadReport.Parse(planned?.Report)?.DatasetVersion;
+        if (planVersion == version)
+        {
+            return [];
+        }
+
+        var changes = LoadReport.Parse(planned?.Report)?.Plan;
+        var expected = changes is null ? "" :
+            $" The plan expected {changes.Inserts:N0} inserts, {changes.Updates:N0} updates, {changes.Unchanged:N0} unchanged, " +
+            $"{changes.Deletes:N0} deletions and {planned!.Totals.Rejected:N0} rejections; this import's own counts are what happened.";
+        return [new ImportWarning(ImportWarning.DatasetChangedSincePlan,
+            $"The dataset changed after plan {planId} was made (data version {planVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, " +
+            $"now {version.ToString(System.Globalization.CultureInfo.InvariantCulture)}), so the file was validated again against it." + expected)];
+    }
+
+    /// <summary>
     /// Hands the file to the sink; returns null, or why the file failed (unreadable, over a limit, or over the
     /// error budget's count). Such a failure stops reading, keeps the rejections seen so far,
     /// and leaves the sink ready to be discarded; a cancel or an unexpected error propagates.
     /// </summary>
     private async Task<JobError?> ReadAsync(string jobId, RecordParser parser, ImportSource source, IRecordSink sink, RecordWriterSetup setup,
-        ProgressState progress, ErrorBudget budget, CancellationToken cancellationToken)
+        ProgressState progress, ErrorBudget budget, TimedCollector collector, CancellationToken cancellationToken)
     {
         using var producing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var full = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(BatchesInFlight - 1) { SingleReader = true, SingleWriter = true });
@@ -126,7 +183,10 @@ public sealed class ImportLoader(
             using var writing = IntakeMetrics.Activities.StartActivity("write");
             await foreach (var batch in full.Reader.ReadAllAsync(cancellationToken))
             {
+                // The counting reads the batch while the sink stages it; neither changes its records.
+                var counting = collector.AddAsync(batch, cancellationToken);
                 await sink.WriteAsync(batch, cancellationToken);
+                await counting;
                 progress.Update(batch.SourceBytesRead, batch.RecordsRead);
                 metrics.RecordsRead(batch.RecordsRead);
                 batch.Reset();
@@ -218,6 +278,21 @@ public sealed class ImportLoader(
         {
             // The load ended.
         }
+    }
+
+    /// <summary>The load's quality collector (null when load reports are off), timing the work it does.</summary>
+    private sealed class TimedCollector(QualityCollector? collector, TimeProvider time)
+    {
+        public QualityCollector? Collector => collector;
+
+        public TimeSpan Spent { get; set; }
+
+        public Task AddAsync(RecordBatch batch, CancellationToken cancellationToken) => collector is null ? Task.CompletedTask : Task.Run(() =>
+        {
+            var started = time.GetTimestamp();
+            collector.Add(batch);
+            Spent += time.GetElapsedTime(started);
+        }, cancellationToken);
     }
 
     private sealed record RecordWriterSetup(AttributeTypeMap AttributeTypes, string DatasetId, EventTimeRules EventTimes);

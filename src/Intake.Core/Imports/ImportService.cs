@@ -148,6 +148,38 @@ public sealed class ImportService(
     public Task<ImportInfo?> GetAsync(string importId, CancellationToken cancellationToken) => jobs.GetImportAsync(importId, cancellationToken);
 
     /// <summary>
+    /// Applies a plan: queues a new import that loads the plan's staged file (no second upload) in the plan's mode,
+    /// with its tags and options, after every import of the dataset accepted before. Applying a plan again returns
+    /// the import that applies it (Created false). Refused with <c>not_a_plan</c>, <c>plan_not_appliable</c> (not
+    /// <c>planned</c>: still running, failed or canceled) or <c>plan_expired</c> (its file was removed by retention).
+    /// </summary>
+    public async Task<PlanApplication> ApplyAsync(string planId, CancellationToken cancellationToken)
+    {
+        var plan = await jobs.GetImportAsync(planId, cancellationToken)
+            ?? throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{planId}' does not exist.");
+        if (!plan.Request.Plan)
+        {
+            throw new IntakeException(ErrorCodes.NotAPlan, $"Import '{planId}' is not a plan; only an import made with mode=plan or plan=true can be applied.");
+        }
+
+        var application = await jobs.ApplyPlanAsync(planId, time.GetUtcNow(), cancellationToken);
+        if (application is not null)
+        {
+            signal.Notify();
+            return application;
+        }
+
+        plan = (await jobs.GetImportAsync(planId, cancellationToken))!;
+        throw plan.Status != JobStatus.Planned
+            ? new IntakeException(ErrorCodes.PlanNotAppliable,
+                $"Plan '{planId}' is {plan.Status.ToWire()}; only a plan that ended planned can be applied" +
+                (plan.Status.IsFinal() ? "." : "; wait for it to finish."))
+            : new IntakeException(ErrorCodes.PlanExpired,
+                $"Plan '{planId}' can no longer be applied: its staged file was removed after the retention time " +
+                "(Retention:StagedFileDays after the plan finished). Upload the file again.");
+    }
+
+    /// <summary>
     /// Cancels a queued or processing import. A queued one is canceled at once; a processing one is stopped
     /// by its worker (here, or on another node through the store) and nothing it wrote stays. Returns the
     /// import as it stands after a short wait; <c>illegal_transition</c> if it had finished already.

@@ -12,8 +12,14 @@ public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals T
     /// <summary>Time the store took to merge, decide and commit what it was handed.</summary>
     public TimeSpan Committing { get; init; }
 
+    /// <summary>Time spent on the load's quality report: reading the other kind's ids, counting the records, building it.</summary>
+    public TimeSpan Quality { get; init; }
+
+    /// <summary>What the load kept with its marker: the data version it saw, a plan's changes, its quality report.</summary>
+    public LoadReport? Report { get; init; }
+
     /// <summary>What the load noticed without refusing the file, for its import.</summary>
-    public IReadOnlyList<ImportWarning>? Warnings { get; init; }
+    public IReadOnlyList<ImportWarning> Warnings { get; init; } = [];
 
     /// <summary>The kind of records the file held; null for a redo that found the load committed already.</summary>
     public Records.RecordKind? Kind { get; init; }
@@ -33,8 +39,14 @@ public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals T
     /// completed with errors. A marker without a reason and with nothing written but rejections (written before
     /// failed loads kept their reason) is a file whose every record was rejected.
     /// </summary>
-    public static LoadOutcome From(LoadTotals committed, JobError? failure)
+    public static LoadOutcome From(LoadTotals committed, JobError? failure, bool plan = false)
     {
+        if (plan)
+        {
+            // A plan's commit wrote nothing, so its totals cannot tell "every record rejected"; the loader judged that.
+            return failure is not null ? new(JobStatus.Failed, failure, committed) : new(JobStatus.Planned, null, committed);
+        }
+
         failure ??= committed.Written == 0 && committed.Rejected > 0 ? Judge(committed, ErrorBudget.None) : null;
         return failure is not null
             ? new(JobStatus.Failed, failure, committed)

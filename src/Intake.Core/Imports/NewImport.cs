@@ -40,4 +40,13 @@ public sealed record NewImport
 
     /// <summary>Largest share of rejected records (0 to 1) allowed; null for no limit.</summary>
     public double? MaxErrorRatio { get; init; }
+
+    /// <summary>
+    /// A plan: the load reads and checks the whole file like a real one and reports what it would change, but
+    /// writes nothing; <see cref="Mode"/> is the mode it plans for. It ends <c>planned</c>.
+    /// </summary>
+    public bool Plan { get; init; }
+
+    /// <summary>For an import that applies a plan: the plan's id (its staged file is loaded again).</summary>
+    public string? PlanId { get; init; }
 }

@@ -78,6 +78,11 @@ public static class ErrorCodes
     public const string UploadTokenUsed = "upload_token_used";
     public const string UploadTokenMismatch = "upload_token_mismatch";
 
+    // Plans (issue 9): applying an import that is not an appliable plan.
+    public const string NotAPlan = "not_a_plan";
+    public const string PlanNotAppliable = "plan_not_appliable";
+    public const string PlanExpired = "plan_expired";
+
     // Import failures (the job's error).
     public const string FileTooLarge = "file_too_large";
     public const string TooManyRecords = "too_many_records";
@@ -124,6 +129,9 @@ public static class ErrorCodes
         new(StoreUnavailable, ErrorKind.Unavailable, "The store is not reachable."),
         new(InternalError, ErrorKind.Internal, "An unexpected error occurred."),
         new(UnknownParameter, ErrorKind.Invalid, "The request has a parameter or field this endpoint does not take."),
+        new(NotAPlan, ErrorKind.Conflict, "The import is not a plan."),
+        new(PlanNotAppliable, ErrorKind.Conflict, "The plan cannot be applied: it has not finished, or failed, or was canceled."),
+        new(PlanExpired, ErrorKind.Conflict, "The plan's staged file was removed by retention; upload the file again."),
         new(MalformedMultipart, ErrorKind.Invalid, "The multipart body cannot be read."),
         new(UrlTooLong, ErrorKind.UriTooLong, "The request URL is longer than the server accepts."),
         new(TooManyTags, ErrorKind.Invalid, "More tags than the server accepts."),

@@ -1,6 +1,10 @@
 namespace Intake.Core.Jobs;
 
-/// <summary>The life cycle of every job and import (DESIGN.md 2.6). Final states never change again.</summary>
+/// <summary>
+/// The life cycle of every job and import (DESIGN.md 2.6). Final states never change again. <see cref="Planned"/>
+/// ends a plan (an import with <c>plan</c> set), which writes nothing: its load ran through the whole file and
+/// reported what it would change; applying it is a new import.
+/// </summary>
 public enum JobStatus
 {
     Queued,
@@ -9,6 +13,7 @@ public enum JobStatus
     CompletedWithErrors,
     Failed,
     Canceled,
+    Planned,
 }
 
 public static class JobStatusNames
@@ -21,6 +26,7 @@ public static class JobStatusNames
         JobStatus.CompletedWithErrors => "completed_with_errors",
         JobStatus.Failed => "failed",
         JobStatus.Canceled => "canceled",
+        JobStatus.Planned => "planned",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 

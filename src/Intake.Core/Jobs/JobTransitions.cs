@@ -14,9 +14,11 @@ public static class JobTransitions
         [JobStatus.CompletedWithErrors] = [JobStatus.Processing],
         [JobStatus.Failed] = [JobStatus.Queued, JobStatus.Processing],
         [JobStatus.Canceled] = [JobStatus.Queued, JobStatus.Processing],
+        [JobStatus.Planned] = [JobStatus.Processing],
     };
 
     // Queued <- Processing is re-delivery: a job whose worker died (or shut down) goes back to the queue.
+    // Planned <- Processing only: a plan's load ends there as a completed one would, having written nothing.
 
     /// <summary>The statuses a job may be in for a move to <paramref name="next"/> to be legal.</summary>
     public static IReadOnlyList<JobStatus> AllowedFrom(JobStatus next) => s_allowedFrom[next];

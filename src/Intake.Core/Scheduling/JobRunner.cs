@@ -44,10 +44,16 @@ public sealed class JobRunner(
             ResolvedRecordType = totals.RecordType,
             Warnings = outcome.Warnings,
             RecordKind = outcome.Kind,
-            Reason = $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : "") +
-                $" (reading {outcome.Reading.TotalSeconds:F2} s, committing {outcome.Committing.TotalSeconds:F2} s)",
+            Reason = Describe(totals, outcome.Report?.Plan) + $" (reading {outcome.Reading.TotalSeconds:F2} s, committing {outcome.Committing.TotalSeconds:F2} s" +
+                $", quality report {outcome.Quality.TotalSeconds:F2} s)" +
+                string.Concat(outcome.Warnings.Select(w => "; " + w.Message)),
         };
     }
+
+    private static string Describe(LoadTotals totals, PlannedChanges? plan) => plan is null
+        ? $"read {totals.Read}, loaded {totals.Written}, rejected {totals.Rejected}" + (totals.Deleted > 0 ? $", deleted {totals.Deleted}" : "")
+        : $"plan: read {totals.Read}, would insert {plan.Inserts}, update {plan.Updates}, leave {plan.Unchanged} unchanged, delete {plan.Deletes}; " +
+          $"rejected {totals.Rejected}; nothing written";
 
     private async Task<JobResult> FetchAsync(Job job, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public interface IJobStore
 
     Task<Page<Dataset>> ListDatasetsAsync(PageRequest page, CancellationToken cancellationToken);
 
-    Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<Dataset?> UpdateDatasetAsync(string id, string? name, string? description, string? quality, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Removes the dataset row and its imports; called by the delete-dataset job after the records are gone.</summary>
     Task RemoveDatasetAsync(string id, CancellationToken cancellationToken);
@@ -45,6 +45,17 @@ public interface IJobStore
     Task<ImportInfo?> CompleteUploadAsync(string importId, string payloadId, long payloadBytes, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<ImportInfo?> GetImportAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: records an import that applies the plan <paramref name="planId"/> (the plan's request
+    /// without its plan flag, its staged file, <c>plan_id</c> set) and queues its <c>dataset_load</c> job at the end of
+    /// the dataset's order. Only a plan whose status is <c>planned</c> and whose file is still staged is applied;
+    /// one applied already returns the import that applies it (Created false). Null when the plan cannot be applied.
+    /// </summary>
+    Task<PlanApplication?> ApplyPlanAsync(string planId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The import that applies a plan, if one was created.</summary>
+    Task<string?> FindPlanApplicationAsync(string planId, CancellationToken cancellationToken);
 
     Task<Page<ImportInfo>> ListImportsAsync(ImportFilter filter, PageRequest page, CancellationToken cancellationToken);
 
@@ -111,6 +122,9 @@ public interface IJobStore
     /// </summary>
     Task<IReadOnlyList<PurgedImport>> PurgeFinishedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>The import that applies a plan, and whether this call created it.</summary>
+public sealed record PlanApplication(ImportInfo Import, bool Created);
 
 /// <summary>An import whose job records were purged.</summary>
 public sealed record PurgedImport(string DatasetId, string ImportId);

@@ -22,6 +22,22 @@ public interface IRecordSink : IAsyncDisposable
     long Rejected { get; }
 
     /// <summary>
+    /// The dataset's data version when the sink opened (under the load's lock, so nothing changed it since):
+    /// every applied load, clear, batch delete and attribute type declaration adds one. A plan keeps it, so
+    /// its apply can tell whether the dataset changed in between.
+    /// </summary>
+    long DatasetVersion { get; }
+
+    /// <summary>
+    /// Accepted records whose key repeats an earlier record of the load (duplicates within the file), once the merge
+    /// has run; a repeat is found by its key hash, so two keys sharing a 64-bit hash would count as one.
+    /// </summary>
+    long Repeated { get; }
+
+    /// <summary>A plan's classified changes, once its merge has run; null for a load that is not a plan.</summary>
+    PlannedChanges? Planned { get; }
+
+    /// <summary>
     /// Stages the batch's accepted records, keeps its rejections and counts the records it read. The batch may
     /// be reused once this returns.
     /// </summary>

@@ -36,6 +36,14 @@ public interface IRecordStore
     /// <summary>Streams current records in key order; the enumeration holds a read snapshot until disposed.</summary>
     IAsyncEnumerable<StoredRecord> ExportAsync(string datasetId, ExportQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds the ids of the dataset's current records to <paramref name="ids"/> (<see cref="Quality.IdTally.AddId"/>), in
+    /// no order, repeats allowed: for <see cref="RecordKind.Entity"/> every entity's id, for
+    /// <see cref="RecordKind.Interaction"/> every interaction's source and target id (a load's quality report
+    /// checks its records against the other kind). Reads the UTF-8 bytes where the store can, without a string per id.
+    /// </summary>
+    Task ReadIdsAsync(string datasetId, RecordKind kind, Quality.IdTally ids, CancellationToken cancellationToken);
+
     /// <summary>Streams the stored rejections of an import in line order, skipping the first <paramref name="offset"/>; <paramref name="limit"/> null reads to the end.</summary>
     IAsyncEnumerable<RecordRejection> ReadErrorsAsync(string datasetId, string importId, long offset, int? limit, CancellationToken cancellationToken);
 

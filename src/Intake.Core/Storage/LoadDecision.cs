@@ -3,13 +3,18 @@ using Intake.Core.Records;
 
 namespace Intake.Core.Storage;
 
-/// <summary>What a sink's commit does with the load: apply it, or discard it and record why.</summary>
+/// <summary>
+/// What a sink's commit does with the load: apply it, or discard it and record why (a failure, or a plan,
+/// which is always discarded). <see cref="Report"/> is kept with the marker either way.
+/// </summary>
 public sealed record LoadDecision
 {
-    private LoadDecision(JobError? failure, IReadOnlyList<AttributeTypeChange> attributeChanges)
+    private LoadDecision(bool applies, JobError? failure, IReadOnlyList<AttributeTypeChange> attributeChanges, string? report)
     {
+        Applies = applies;
         Failure = failure;
         AttributeChanges = attributeChanges;
+        Report = report;
     }
 
     /// <summary>Why the load is discarded; null when it is applied.</summary>
@@ -18,9 +23,17 @@ public sealed record LoadDecision
     /// <summary>Attribute types first seen, confirmed or widened in this load, committed only when it is applied.</summary>
     public IReadOnlyList<AttributeTypeChange> AttributeChanges { get; }
 
-    public bool Applies => Failure is null;
+    public bool Applies { get; }
 
-    public static LoadDecision Apply(IReadOnlyList<AttributeTypeChange> attributeChanges) => new(null, attributeChanges);
+    /// <summary>A JSON document the loader keeps with the applied-load marker (<see cref="AppliedLoad.Report"/>); null for none.</summary>
+    public string? Report { get; }
 
-    public static LoadDecision Discard(JobError failure) => new(failure ?? throw new ArgumentNullException(nameof(failure)), []);
+    public static LoadDecision Apply(IReadOnlyList<AttributeTypeChange> attributeChanges, string? report = null) =>
+        new(true, null, attributeChanges, report);
+
+    public static LoadDecision Discard(JobError failure, string? report = null) =>
+        new(false, failure ?? throw new ArgumentNullException(nameof(failure)), [], report);
+
+    /// <summary>A plan that ran to its end: discarded like a failure, without one.</summary>
+    public static LoadDecision Planned(string report) => new(false, null, [], report);
 }

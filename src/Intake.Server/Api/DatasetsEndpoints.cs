@@ -2,6 +2,7 @@ using Intake.Server.Security;
 using Intake.Core.Security;
 using Intake.Core.Datasets;
 using Intake.Core.Jobs;
+using Intake.Core.Quality;
 using Intake.Core.Records;
 using Intake.Core.Storage;
 using Intake.Server.Api.Contracts;
@@ -23,6 +24,8 @@ public static class DatasetsEndpoints
         api.MapPost("/{id}/clear", ClearDatasetAsync).WithName("ClearDataset").WithSummary("Queue a clear_data job; the dataset stays.").RequireScope(ApiKeyScopes.Admin);
         api.MapGet("/{id}/counts", CountByTypeAsync).WithName("CountDatasetRecordsByType")
             .WithSummary("Current records per entity type and per interaction type (reads the records: slower on large datasets).");
+        api.MapGet("/{id}/quality", GetDatasetQualityAsync).WithName("GetDatasetQuality")
+            .WithSummary("Data-quality figures of the dataset's current records, computed now (one pass over them).");
         api.MapGet("/{id}/schema", GetSchemaAsync).WithName("GetDatasetSchema").WithSummary("Record types and attribute types of a dataset.");
         api.MapPatch("/{id}/schema", DeclareAttributesAsync).WithName("DeclareAttributeTypes").WithSummary("Declare attribute types.").RequireScope(ApiKeyScopes.Admin);
         api.MapPut("/{id}/schema/record-types/{name}", DefineRecordTypeAsync).WithName("DefineRecordType")
@@ -71,7 +74,7 @@ public static class DatasetsEndpoints
     }
 
     public static async Task<Ok<DatasetDto>> UpdateDatasetAsync(string id, UpdateDatasetRequest request, DatasetService datasets, CancellationToken cancellationToken) =>
-        TypedResults.Ok(DatasetDto.From(await datasets.UpdateAsync(id, request.Name, request.Description, cancellationToken)));
+        TypedResults.Ok(DatasetDto.From(await datasets.UpdateAsync(id, request.Name, request.Description, request.Quality, cancellationToken)));
 
     public static async Task<Accepted<JobDto>> DeleteDatasetAsync(string id, DatasetService datasets, CancellationToken cancellationToken)
     {
@@ -83,6 +86,13 @@ public static class DatasetsEndpoints
     {
         var job = await datasets.ClearAsync(id, cancellationToken);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobDto.From(job));
+    }
+
+    public static async Task<Ok<DatasetQualityDto>> GetDatasetQualityAsync(string id, QualityService quality, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var computedAt = time.GetUtcNow();
+        return TypedResults.Ok(new DatasetQualityDto(id, computedAt, await quality.ForDatasetAsync(id, cancellationToken)));
     }
 
     public static async Task<Ok<SchemaDto>> GetSchemaAsync(string id, DatasetService datasets, IRecordStore records, RecordTypeRegistry recordTypes,

@@ -3,12 +3,15 @@ using Intake.Core.Security;
 using Intake.Core.Datasets;
 using Intake.Core.Imports;
 using Intake.Core.Jobs;
+using Intake.Core.Quality;
 using Intake.Core.Storage;
 using Intake.Server.Api.Contracts;
 using Intake.Server.Api.Events;
 using Intake.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Intake.Core.Scheduling;
 
 namespace Intake.Server.Api;
 
@@ -21,7 +24,7 @@ public static class ImportsEndpoints
     {
         app.MapPost("/v1/datasets/{id}/imports", CreateImportAsync).WithTags("Imports").WithName("CreateImport")
             .WithSummary("Import a file sent as the body (or a multipart file), or {url, …} to fetch one.").DisableAntiforgery()
-            .TakesQuery("recordType", "mode", "tags", "format", "delimiter", "timestampUnit", "maxErrors", "maxErrorRatio");
+            .TakesQuery("recordType", "mode", "plan", "tags", "format", "delimiter", "timestampUnit", "maxErrors", "maxErrorRatio");
 
         var api = app.MapGroup("/v1/imports").WithTags("Imports").TakesQuery();
         api.MapGet("/", ListImportsAsync).WithName("ListImports").WithSummary("List imports, newest first.")
@@ -30,9 +33,13 @@ public static class ImportsEndpoints
         api.MapGet("/{id}/events", StreamEventsAsync).WithName("StreamImportEvents").IsStatusPolling()
             .WithSummary("Live progress as Server-Sent Events: a snapshot, status changes, progress with rate and ETA, a final event.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        api.MapGet("/{id}/quality", GetImportQualityAsync).WithName("GetImportQuality")
+            .WithSummary("Data-quality figures of a finished load, its warnings, and the previous load's figures to compare with.");
         api.MapGet("/{id}/errors", StreamErrorsAsync).WithName("StreamImportErrors")
             .WithSummary("The stored errors of an import in line order, as NDJSON or CSV (format=csv or Accept: text/csv); offset and limit page them.")
             .TakesQuery("offset", "limit", "format");
+        api.MapPost("/{id}/apply", ApplyPlanAsync).WithName("ApplyPlan")
+            .WithSummary("Apply a plan: a new import loads the plan's staged file in its mode, with no second upload.");
         api.MapPost("/{id}/cancel", CancelImportAsync).WithName("CancelImport").WithSummary("Cancel a queued or processing import.");
         api.MapPost("/{id}/archive", ArchiveImportAsync).WithName("ArchiveImport").WithSummary("Leave the import's records out of reads.");
         api.MapPost("/{id}/unarchive", UnarchiveImportAsync).WithName("UnarchiveImport").WithSummary("Bring an archived import's records back.");
@@ -44,13 +51,15 @@ public static class ImportsEndpoints
         string id, HttpRequest request, ImportService imports, CancellationToken cancellationToken,
         [FromQuery] string? recordType = null, [FromQuery] string? mode = null, [FromQuery] string? format = null, [FromQuery] string? delimiter = null,
         [FromQuery] string? timestampUnit = null,
-        [FromQuery] string? maxErrors = null, [FromQuery] string? maxErrorRatio = null)
+        [FromQuery] string? maxErrors = null, [FromQuery] string? maxErrorRatio = null, [FromQuery] string? plan = null)
     {
+        var (writeMode, planned) = QueryValues.ModeAndPlan(mode, plan);
         var template = new NewImport
         {
             DatasetId = id,
             RecordType = recordType ?? "auto",
-            Mode = QueryValues.Mode(mode),
+            Mode = writeMode,
+            Plan = planned,
             Tags = QueryValues.Tags(request.Query["tags"]),
             Format = QueryValues.Format(format),
             Delimiter = QueryValues.Delimiter(delimiter),
@@ -68,7 +77,8 @@ public static class ImportsEndpoints
             {
                 SourceUrl = urlRequest.Url,
                 RecordType = urlRequest.RecordType ?? template.RecordType,
-                Mode = urlRequest.Mode is null ? template.Mode : QueryValues.Mode(urlRequest.Mode),
+                Mode = urlRequest.Mode is null ? template.Mode : QueryValues.ModeAndPlan(urlRequest.Mode, null).Mode,
+                Plan = template.Plan || urlRequest.Plan == true || string.Equals(urlRequest.Mode, "plan", StringComparison.OrdinalIgnoreCase),
                 Tags = urlRequest.Tags is { Count: > 0 } tags ? tags : template.Tags,
                 Format = QueryValues.Format(urlRequest.Format) ?? template.Format,
                 Delimiter = urlRequest.Delimiter is null ? template.Delimiter : QueryValues.Delimiter(urlRequest.Delimiter),
@@ -108,7 +118,7 @@ public static class ImportsEndpoints
     }
 
     public static async Task<Results<Ok<ImportDto>, ProblemHttpResult>> GetImportAsync(string id, ImportService imports, RecordQueries queries,
-        CancellationToken cancellationToken)
+        IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
     {
         var import = await imports.GetAsync(id, cancellationToken);
         if (import is null)
@@ -121,7 +131,26 @@ public static class ImportsEndpoints
         var errors = import.Status is JobStatus.Queued or JobStatus.Processing || import.Progress.RecordsRejected == 0
             ? []
             : await queries.ErrorsOf(import, 0, ErrorsInStatus, cancellationToken).ToListAsync(cancellationToken);
-        return TypedResults.Ok(ImportDto.From(import, errors));
+        return TypedResults.Ok(ImportDto.From(import, errors, await PlannedAsync(import, queries, retention.Value, cancellationToken)));
+    }
+
+    /// <summary>A finished plan's result; it can be applied while its file is staged, until the staged-file retention after it finished.</summary>
+    private static async Task<PlannedDto?> PlannedAsync(ImportInfo import, RecordQueries queries, RetentionOptions retention, CancellationToken cancellationToken)
+    {
+        if (await queries.PlanAsync(import, cancellationToken) is not { } plan)
+        {
+            return null;
+        }
+
+        var until = plan.AppliedBy is null && import.PayloadId is not null ? import.FinishedAt?.AddDays(retention.StagedFileDays) : null;
+        return PlannedDto.From(import, plan.Report, plan.Rejected, plan.AppliedBy, until, plan.BatchIds);
+    }
+
+    public static async Task<Results<Accepted<ImportDto>, Ok<ImportDto>>> ApplyPlanAsync(string id, ImportService imports, CancellationToken cancellationToken)
+    {
+        var application = await imports.ApplyAsync(id, cancellationToken);
+        var import = ImportDto.From(application.Import);
+        return application.Created ? TypedResults.Accepted($"/v1/imports/{import.Id}", import) : TypedResults.Ok(import);
     }
 
     public static async Task<Results<ProgressEventStream, ProblemHttpResult>> StreamEventsAsync(string id, HttpRequest request, ProgressFeeds feeds,
@@ -132,6 +161,9 @@ public static class ImportsEndpoints
             ? Problems.Result(ErrorCodes.ImportNotFound, $"Import '{id}' does not exist.")
             : new ProgressEventStream(feeds, ct => feeds.ReadImportAsync(id, ct), first, ProgressEventStream.LastEventId(request));
     }
+
+    public static async Task<Ok<ImportQualityDto>> GetImportQualityAsync(string id, QualityService quality, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ImportQualityDto.From(await quality.ForImportAsync(id, cancellationToken)));
 
     public static async Task<Results<NdjsonResult<RecordErrorDto>, ErrorsCsvResult>> StreamErrorsAsync(string id, HttpRequest request,
         RecordQueries queries, CancellationToken cancellationToken, long? offset = null, int? limit = null, string? format = null)

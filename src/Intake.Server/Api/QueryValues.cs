@@ -12,10 +12,34 @@ internal static class QueryValues
     public static IReadOnlyList<string> Tags(StringValues values) =>
         ImportTags.Normalize(values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
 
+    /// <summary>
+    /// The write mode and whether the import is a plan: <c>mode=plan</c> plans an upsert, <c>plan=true</c> plans
+    /// the mode given beside it. <c>mode=plan</c> with <c>plan=false</c> contradicts itself and is refused.
+    /// </summary>
+    public static (WriteMode Mode, bool Plan) ModeAndPlan(string? mode, string? plan)
+    {
+        var planned = plan switch
+        {
+            null => (bool?)null,
+            _ when bool.TryParse(plan, out var flag) => flag,
+            "1" => true,
+            "0" => false,
+            _ => throw new IntakeException(ErrorCodes.InvalidRequest, $"plan '{plan}' must be true or false."),
+        };
+        if (string.Equals(mode, "plan", StringComparison.OrdinalIgnoreCase))
+        {
+            return planned == false
+                ? throw new IntakeException(ErrorCodes.InvalidRequest, "mode=plan asks for a plan, and plan=false for none; leave one out.")
+                : (WriteMode.Upsert, true);
+        }
+
+        return (Mode(mode), planned ?? false);
+    }
+
     public static WriteMode Mode(string? value) =>
         value is null ? WriteMode.Upsert
         : WriteModeNames.TryParse(value, out var mode) ? mode
-        : throw new IntakeException(ErrorCodes.InvalidRequest, $"Mode '{value}' is not one of upsert, insert, replace.");
+        : throw new IntakeException(ErrorCodes.InvalidRequest, $"Mode '{value}' is not one of upsert, insert, replace (or plan).");
 
     /// <summary>The delimiter option; null (sniff it) when not given.</summary>
     public static char? Delimiter(string? value) => value switch

@@ -10,7 +10,19 @@ internal static class RecordJson
     /// <summary>Records are written with the same escaping as every response (docs/decisions.md).</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Core.Text.JsonTextEncoder.Instance };
 
-    public static void Write(Utf8JsonWriter writer, StoredRecord record, string batchId)
+    /// <summary>The record as a JSON element, for a response that embeds a few records (a plan's samples).</summary>
+    public static JsonElement ToElement(StoredRecord record, string? batchId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, record, batchId);
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+    }
+
+    public static void Write(Utf8JsonWriter writer, StoredRecord record, string? batchId)
     {
         writer.WriteStartObject();
         writer.WriteString("kind", record.Kind.ToWire());

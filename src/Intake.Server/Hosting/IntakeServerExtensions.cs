@@ -72,6 +72,7 @@ internal static class IntakeServerExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UrlImportOptions>().BindConfiguration("UrlImports").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Intake.Core.Quality.QualityOptions>().BindConfiguration("Quality");
         services.AddOptions<SqliteOptions>().BindConfiguration("Sqlite");
         services.AddOptions<RetentionOptions>().BindConfiguration("Retention").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration("Security").ValidateDataAnnotations().ValidateOnStart();

@@ -14,7 +14,10 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
 {
     private bool Insert => request.Mode == WriteMode.Insert;
 
-    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Records of the load whose key repeats an earlier one's, once <see cref="RunAsync"/> has run.</summary>
+    public long Repeats { get; private set; }
+
+    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(long staged, CancellationToken cancellationToken)
     {
         // A temporary table is never analyzed by autovacuum; without statistics the planner guesses its size.
         await connection.ExecuteAsync("ANALYZE stage;", cancellationToken);
@@ -29,7 +32,7 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
                 request.BatchSeq, cancellationToken);
 
         // DISTINCT ON picks one row per key (ON CONFLICT may touch a row once per statement); the order says which.
-        var inserted = await connection.ScalarAsync<long>(
+        await using var command = connection.Command(
             $"""
             WITH merged AS (
                 INSERT INTO {table} AS t (type, id, name, media_url, attrs, record_type, batch)
@@ -37,9 +40,18 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
                 ORDER BY type, id, line {(Insert ? "ASC" : "DESC")}
                 ON CONFLICT (type, id) DO {(Insert ? "NOTHING" : "UPDATE SET name = excluded.name, media_url = excluded.media_url, attrs = excluded.attrs, record_type = excluded.record_type, batch = excluded.batch")}
                 RETURNING (xmax = 0) AS added)
-            SELECT count(*) FILTER (WHERE added) FROM merged;
+            SELECT count(*) FILTER (WHERE added), count(*) FROM merged;
             """,
-            cancellationToken, ("recordType", recordTypeId), ("batch", request.BatchSeq));
+            ("recordType", recordTypeId), ("batch", request.BatchSeq));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (inserted, merged) = (reader.GetInt64(0), reader.GetInt64(1));
+        await reader.DisposeAsync();
+
+        // Upsert merges one row per key; insert mode merges only new keys, so it counts the repeats apart.
+        Repeats = Insert
+            ? await connection.ScalarAsync<long>("SELECT count(*) - count(DISTINCT (type, id)) FROM stage;", cancellationToken)
+            : staged - merged;
         return (inserted, conflicts);
     }
 }

@@ -24,12 +24,17 @@ internal sealed class InteractionMerge(NpgsqlConnection connection, LoadRequest 
 
     private bool Insert => request.Mode == WriteMode.Insert;
 
-    /// <param name="hashRepeated">Whether a key hash repeats among the load's rows (the sink's <see cref="KeyHashes"/> tells).</param>
-    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(bool hashRepeated, CancellationToken cancellationToken)
+    /// <summary>Records of the load whose key hash repeats an earlier one's, once <see cref="RunAsync"/> has run.</summary>
+    public long Repeats { get; private set; }
+
+    /// <param name="hashRepeats">How many key hashes repeat among the load's rows, when the sink could tell; null to ask the database.</param>
+    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(long? hashRepeats, CancellationToken cancellationToken)
     {
         var conflicts = new List<RecordRejection>();
         var removedFromLoad = 0L;
-        if (hashRepeated)
+        Repeats = hashRepeats ?? await connection.ScalarAsync<long>($"SELECT count(*) - count(DISTINCT h) FROM {table} WHERE batch = @batch;", cancellationToken,
+            ("batch", request.BatchSeq));
+        if (Repeats > 0)
         {
             var repeats =
                 $"""

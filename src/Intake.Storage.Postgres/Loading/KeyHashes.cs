@@ -20,7 +20,6 @@ internal sealed class KeyHashes(int capacity = KeyHashes.Capacity) : IDisposable
     private readonly List<FileStream> _runs = [];
     private ulong[] _hashes = new ulong[Math.Min(1 << 16, capacity)];
     private int _count;
-    private bool _repeatedInRun;
 
     public void Add(ulong hash)
     {
@@ -40,28 +39,23 @@ internal sealed class KeyHashes(int capacity = KeyHashes.Capacity) : IDisposable
     }
 
     /// <summary>True if a hash repeats (a repeated key, or rarely two keys with one hash), false if none does.</summary>
-    public bool AnyRepeated()
+    public bool AnyRepeated() => Repeats() > 0;
+
+    /// <summary>How many hashes repeat an earlier one (records whose key repeats, or rarely shares a hash).</summary>
+    public long Repeats()
     {
         var held = SortHeld();
-        if (_repeatedInRun)
-        {
-            return true;
-        }
-
-        if (_runs.Count == 0)
-        {
-            return false;
-        }
 
         // A k-way merge of the sorted runs and the sorted hashes still held: a repeat is two equal neighbours.
         var sources = _runs.Select(run => new RunCursor(run)).Append(new RunCursor(held)).Where(cursor => cursor.HasValue).ToList();
         var queue = new PriorityQueue<RunCursor, ulong>(sources.Select(cursor => (cursor, cursor.Value)));
         ulong? previous = null;
+        var repeats = 0L;
         while (queue.TryDequeue(out var cursor, out var value))
         {
             if (previous == value)
             {
-                return true;
+                repeats++;
             }
 
             previous = value;
@@ -71,7 +65,7 @@ internal sealed class KeyHashes(int capacity = KeyHashes.Capacity) : IDisposable
             }
         }
 
-        return false;
+        return repeats;
     }
 
     public void Dispose()
@@ -95,16 +89,10 @@ internal sealed class KeyHashes(int capacity = KeyHashes.Capacity) : IDisposable
         _count = 0;
     }
 
-    /// <summary>Sorts the hashes held, notes a repeat among them, and returns them.</summary>
+    /// <summary>Sorts the hashes held and returns them.</summary>
     private ArraySegment<ulong> SortHeld()
     {
-        var held = _hashes.AsSpan(0, _count);
-        held.Sort();
-        for (var i = 1; i < held.Length && !_repeatedInRun; i++)
-        {
-            _repeatedInRun = held[i] == held[i - 1];
-        }
-
+        _hashes.AsSpan(0, _count).Sort();
         return new ArraySegment<ulong>(_hashes, 0, _count);
     }
 

@@ -248,5 +248,20 @@ internal static class Schema
             PRIMARY KEY (delivery_id, attempt)
         );
         """,
+        """
+        -- An import that applies a plan names it; one apply per plan.
+        ALTER TABLE imports ADD COLUMN plan_id text;
+        CREATE UNIQUE INDEX imports_plan ON imports (plan_id) WHERE plan_id IS NOT NULL;
+
+        -- What the load kept with its marker (a JSON document: the data version it saw, a plan's changes), and the
+        -- data version: one more for every change to a dataset's records or attribute types (applied load, clear,
+        -- batch delete, declared types), so an apply can tell whether the dataset changed since its plan.
+        ALTER TABLE applied_loads ADD COLUMN report text;
+        ALTER TABLE record_sets ADD COLUMN version bigint NOT NULL DEFAULT 0;
+        """,
+        """
+        -- A dataset's quality settings (timestamp floor, thresholds) as a JSON document; null for none.
+        ALTER TABLE datasets ADD COLUMN quality text;
+        """,
     ];
 }

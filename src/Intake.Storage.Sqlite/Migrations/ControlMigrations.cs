@@ -175,5 +175,14 @@ internal static class ControlMigrations
             PRIMARY KEY (delivery_id, attempt)
         ) WITHOUT ROWID;
         """,
+        """
+        -- An import that applies a plan names it; one apply per plan.
+        ALTER TABLE imports ADD COLUMN plan_id TEXT;
+        CREATE UNIQUE INDEX imports_plan ON imports (plan_id) WHERE plan_id IS NOT NULL;
+        """,
+        """
+        -- A dataset's quality settings (timestamp floor, thresholds) as a JSON document; null for none.
+        ALTER TABLE datasets ADD COLUMN quality TEXT;
+        """,
     ];
 }

@@ -85,5 +85,17 @@ internal static class DatasetMigrations
         -- A string attribute typed only by CSV text cells, which a list may widen (AttributeTypeMap).
         ALTER TABLE attribute_types ADD COLUMN csv_text INTEGER NOT NULL DEFAULT 0;
         """,
+        """
+        -- What the load kept with its marker (a JSON document: the data version it saw, a plan's changes).
+        ALTER TABLE applied_loads ADD COLUMN report TEXT;
+
+        -- The data version: one more for every change to the records or attribute types (applied load, clear,
+        -- batch delete, declared types), so an apply can tell whether the dataset changed since its plan.
+        CREATE TABLE data_version (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            n INTEGER NOT NULL
+        );
+        INSERT INTO data_version (id, n) VALUES (1, 0);
+        """,
     ];
 }

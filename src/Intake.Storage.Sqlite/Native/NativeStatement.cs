@@ -95,6 +95,47 @@ internal sealed unsafe class NativeStatement : IDisposable
         return false;
     }
 
+    /// <summary>Steps a query once: true on a row (read it with the column readers), false (and reset) when done.</summary>
+    public bool Step()
+    {
+        var result = SqliteNative.Step(_statement);
+        if (result == SqliteNative.Row)
+        {
+            return true;
+        }
+
+        SqliteNative.Reset(_statement);
+        if (result != SqliteNative.Done)
+        {
+            Check(result);
+        }
+
+        return false;
+    }
+
+    /// <summary>Resets a query stepped to a row without reading it to its end.</summary>
+    public void Reset() => SqliteNative.Reset(_statement);
+
+    public bool IsNull(int column) => SqliteNative.ColumnType(_statement, column) == SqliteNative.NullColumn;
+
+    public long Int64(int column) => SqliteNative.ColumnInt64(_statement, column);
+
+    public double? Double(int column) => IsNull(column) ? null : SqliteNative.ColumnDouble(_statement, column);
+
+    /// <summary>A text column of the current row as UTF-8 bytes, valid until the next step; empty for null.</summary>
+    public ReadOnlySpan<byte> Utf8(int column)
+    {
+        var text = SqliteNative.ColumnText(_statement, column);
+        return text == null ? default : new ReadOnlySpan<byte>(text, SqliteNative.ColumnBytes(_statement, column));
+    }
+
+    /// <summary>A text column of the current row as a string (copied), or null.</summary>
+    public string? Text(int column)
+    {
+        var text = SqliteNative.ColumnText(_statement, column);
+        return text == null ? null : Encoding.UTF8.GetString(text, SqliteNative.ColumnBytes(_statement, column));
+    }
+
     /// <summary>Runs the statement and returns the first column of its first row as an integer.</summary>
     public long ExecuteScalar()
     {

@@ -82,5 +82,23 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Library, EntryPoint = "sqlite3_busy_timeout")]
     public static partial int BusyTimeout(IntPtr db, int milliseconds);
 
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_double")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial double ColumnDouble(IntPtr statement, int column);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_text")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial byte* ColumnText(IntPtr statement, int column);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_bytes")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int ColumnBytes(IntPtr statement, int column);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_type")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int ColumnType(IntPtr statement, int column);
+
+    public const int NullColumn = 5;
+
     public static string Message(IntPtr db) => Marshal.PtrToStringUTF8(ErrorMessage(db)) ?? "unknown SQLite error";
 }

@@ -16,6 +16,9 @@ public sealed class JobTransitionsTests
     [InlineData(JobStatus.Completed, JobStatus.Canceled, false)]
     [InlineData(JobStatus.Canceled, JobStatus.Queued, false)]
     [InlineData(JobStatus.Failed, JobStatus.Processing, false)]
+    [InlineData(JobStatus.Processing, JobStatus.Planned, true)]
+    [InlineData(JobStatus.Queued, JobStatus.Planned, false)]
+    [InlineData(JobStatus.Planned, JobStatus.Queued, false)]
     public void Only_the_table_moves_are_legal(JobStatus from, JobStatus to, bool legal) =>
         Assert.Equal(legal, JobTransitions.IsAllowed(from, to));
 
@@ -31,7 +34,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void Statuses_and_kinds_have_stable_wire_names()
     {
-        Assert.Equal(["queued", "processing", "completed", "completed_with_errors", "failed", "canceled"], Enum.GetValues<JobStatus>().Select(s => s.ToWire()));
+        Assert.Equal(["queued", "processing", "completed", "completed_with_errors", "failed", "canceled", "planned"], Enum.GetValues<JobStatus>().Select(s => s.ToWire()));
         Assert.Equal(["file_upload", "dataset_load", "clear_data", "delete_batch", "delete_dataset"], Enum.GetValues<JobKind>().Select(k => k.ToWire()));
     }
 

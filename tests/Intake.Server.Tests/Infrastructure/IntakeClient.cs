@@ -115,7 +115,7 @@ public sealed class IntakeClient(HttpClient http)
     public async Task<JsonObject> CountsAsync(string dataset) =>
         (await http.GetFromJsonAsync<JsonObject>($"/v1/datasets/{dataset}"))!["counts"]!.AsObject();
 
-    public static bool IsFinal(string status) => status is "completed" or "completed_with_errors" or "failed" or "canceled";
+    public static bool IsFinal(string status) => status is "completed" or "completed_with_errors" or "failed" or "canceled" or "planned";
 
     public static byte[] Gzip(string text)
     {

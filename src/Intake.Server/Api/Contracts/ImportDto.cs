@@ -27,9 +27,12 @@ public sealed record ImportDto(
     IReadOnlyList<RecordErrorDto>? Errors,
     ImportJobsDto Jobs,
     IReadOnlyList<ImportWarningDto> Warnings,
-    DateTimeOffset? DeletedAt)
+    DateTimeOffset? DeletedAt,
+    bool Plan,
+    string? PlanId,
+    PlannedDto? Planned)
 {
-    public static ImportDto From(ImportInfo import, IReadOnlyList<RecordRejection>? errors = null) => new(
+    public static ImportDto From(ImportInfo import, IReadOnlyList<RecordRejection>? errors = null, PlannedDto? planned = null) => new(
         import.Id,
         import.DatasetId,
         import.Status.ToWire(),
@@ -52,7 +55,10 @@ public sealed record ImportDto(
         errors?.Select(RecordErrorDto.From).ToList(),
         new ImportJobsDto(import.FileUploadJobId, import.DatasetLoadJobId),
         import.Warnings.Select(w => new ImportWarningDto(w.Code, w.Message)).ToList(),
-        import.DeletedAt);
+        import.DeletedAt,
+        import.Request.Plan,
+        import.Request.PlanId,
+        planned);
 }
 
 public sealed record ProgressDto(long BytesRead, long? BytesTotal, double? Percent, long RecordsRead, long RecordsWritten, long RecordsRejected)
@@ -81,4 +87,4 @@ public sealed record ImportWarningDto(string Code, string Message);
 
 public sealed record UrlImportRequest(string? Url, string? Format, string? RecordType, string? Mode, IReadOnlyList<string>? Tags, string? Delimiter,
     string? TimestampUnit = null,
-    long? MaxErrors = null, double? MaxErrorRatio = null);
+    long? MaxErrors = null, double? MaxErrorRatio = null, bool? Plan = null);

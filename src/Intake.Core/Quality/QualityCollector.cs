@@ -1,0 +1,288 @@
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using Intake.Core.Records;
+
+namespace Intake.Core.Quality;
+
+/// <summary>
+/// Computes a <see cref="QualityReport"/> in one pass over records: a load's accepted records, batch by batch as
+/// the load hands them to its store, or a dataset's records read back (entities first, then interactions). Ids
+/// are kept as 64-bit hashes in bounded tables (<see cref="IdTally"/>), so memory does not grow with the records.
+/// Orphans need the dataset's entity ids and cold entities the ids its interactions name: a load is given the
+/// other kind's ids by the store (<see cref="UseEntityIds"/>, <see cref="UseEndpointIds"/>); a dataset pass
+/// collects them itself. Not thread-safe.
+/// </summary>
+public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
+{
+    private const int MaxAttributes = 1000;
+    private readonly long _now = now.ToUnixTimeMilliseconds();
+    private readonly long? _floor = floor?.ToUnixTimeMilliseconds();
+    private readonly List<InteractionType> _interactionTypes = [];
+    private readonly List<EntityType> _entityTypes = [];
+    private readonly List<Attribute> _attributes = [];
+    private readonly IdTally _sources = new();
+    private readonly IdTally _targets = new();
+    private IdTally? _entityIds;
+    private IdTally? _endpointIds;
+    private bool _collectEntityIds = true;
+    private int _nextAttribute;
+    private long _interactions;
+    private long _entities;
+    private long _orphans;
+    private long _future;
+    private long _beforeFloor;
+    private long _minTimestamp = long.MaxValue;
+    private long _maxTimestamp = long.MinValue;
+
+    /// <summary>The dataset's entity ids, read from the store, for an interaction load's orphans.</summary>
+    public void UseEntityIds(IdTally ids)
+    {
+        _entityIds = ids;
+        _collectEntityIds = false;
+    }
+
+    /// <summary>The ids the dataset's interactions name (sources and targets), read from the store, for an entity load's cold entities.</summary>
+    public void UseEndpointIds(IdTally ids) => _endpointIds = ids;
+
+    /// <summary>The hash ids are kept by; stores use it to hand ids over.</summary>
+    public static ulong Hash(ReadOnlySpan<byte> id) => IdTally.Hash(id);
+
+    public void Add(RecordBatch batch)
+    {
+        var kind = batch.RecordType?.Kind ?? RecordKind.Entity;
+        foreach (ref readonly var slot in batch.Slots)
+        {
+            if (kind == RecordKind.Entity)
+            {
+                AddEntity(batch.Text(slot.Type), batch.Text(slot.Id), slot.Attributes.IsNull ? default : batch.Text(slot.Attributes));
+            }
+            else
+            {
+                AddInteraction(batch.Text(slot.Type), batch.Text(slot.Id), batch.Text(slot.TargetId), slot.Timestamp,
+                    slot.Attributes.IsNull ? default : batch.Text(slot.Attributes));
+            }
+        }
+    }
+
+    /// <summary>A record read back. A dataset pass must add every entity before the first interaction.</summary>
+    public void Add(Storage.StoredRecord record)
+    {
+        var attributes = record.AttributesJson is null ? default : Encoding.UTF8.GetBytes(record.AttributesJson);
+        if (record.Kind == RecordKind.Entity)
+        {
+            AddEntity(Encoding.UTF8.GetBytes(record.Type), Encoding.UTF8.GetBytes(record.Id), attributes);
+        }
+        else
+        {
+            AddInteraction(Encoding.UTF8.GetBytes(record.Type), Encoding.UTF8.GetBytes(record.Id), Encoding.UTF8.GetBytes(record.TargetId ?? ""),
+                record.Timestamp ?? 0, attributes);
+        }
+    }
+
+    private void AddEntity(ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ReadOnlySpan<byte> attributes)
+    {
+        _entities++;
+        var hash = Hash(id);
+        var entry = Find(_entityTypes, type, static name => new EntityType(name));
+        entry.Count++;
+        entry.Distinct.Add(XxHash3.HashToUInt64(id, unchecked((long)entry.Seed)));
+        entry.Ids.Add(hash);
+        if (_collectEntityIds)
+        {
+            (_entityIds ??= new IdTally()).Add(hash);
+        }
+
+        AddAttributes(RecordKind.Entity, attributes);
+    }
+
+    private void AddInteraction(ReadOnlySpan<byte> type, ReadOnlySpan<byte> source, ReadOnlySpan<byte> target, long timestamp, ReadOnlySpan<byte> attributes)
+    {
+        _interactions++;
+        var entry = Find(_interactionTypes, type, static name => new InteractionType(name));
+        entry.Count++;
+        var sourceHash = Hash(source);
+        var targetHash = Hash(target);
+        entry.Sources.Add(sourceHash);
+        entry.Targets.Add(targetHash);
+        var entities = _entityIds;
+        var orphanSource = CountOrphan(_sources, sourceHash, entities);
+        var orphanTarget = CountOrphan(_targets, targetHash, entities);
+        if (orphanSource || orphanTarget)
+        {
+            _orphans++;
+            entry.Orphans++;
+            entry.OrphanSources += orphanSource ? 1 : 0;
+            entry.OrphanTargets += orphanTarget ? 1 : 0;
+        }
+
+        _minTimestamp = Math.Min(_minTimestamp, timestamp);
+        _maxTimestamp = Math.Max(_maxTimestamp, timestamp);
+        _future += timestamp > _now ? 1 : 0;
+        _beforeFloor += timestamp < _floor ? 1 : 0;
+        AddAttributes(RecordKind.Interaction, attributes);
+    }
+
+    /// <summary>Counts an interaction's end; whether it matches no entity (every end does when the dataset has none).</summary>
+    private static bool CountOrphan(IdTally ends, ulong id, IdTally? entities)
+    {
+        if (entities is null)
+        {
+            ends.Add(id);
+            return true;
+        }
+
+        return !ends.AddAndCheck(id, entities);
+    }
+
+    private void AddAttributes(RecordKind kind, ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = AttributeValues.PropertyName(ref reader);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            var attribute = FindAttribute(kind, name);
+            if (attribute is not null)
+            {
+                attribute.Present++;
+                attribute.Values.Add(Hash(json[start..(int)reader.BytesConsumed]));
+            }
+        }
+    }
+
+    private Attribute? FindAttribute(RecordKind kind, ReadOnlySpan<byte> name)
+    {
+        // Records of a file mostly list their attributes in one order: the one after the last found comes first.
+        for (var n = 0; n < _attributes.Count; n++)
+        {
+            var i = (_nextAttribute + n) % _attributes.Count;
+            var attribute = _attributes[i];
+            if (attribute.Kind == kind && name.SequenceEqual(attribute.Name))
+            {
+                _nextAttribute = i + 1;
+                return attribute;
+            }
+        }
+
+        if (_attributes.Count >= MaxAttributes)
+        {
+            return null;
+        }
+
+        var added = new Attribute(kind, name.ToArray());
+        _attributes.Add(added);
+        return added;
+    }
+
+    private static T Find<T>(List<T> types, ReadOnlySpan<byte> name, Func<byte[], T> create) where T : Named
+    {
+        foreach (var type in types)
+        {
+            if (name.SequenceEqual(type.Name))
+            {
+                return type;
+            }
+        }
+
+        var added = create(name.ToArray());
+        types.Add(added);
+        return added;
+    }
+
+    /// <param name="attributeTypes">The dataset's attribute types, to name each attribute's type.</param>
+    /// <param name="kind">The kind a load read; null for a dataset's records.</param>
+    /// <param name="duplicates">Records whose key repeats an earlier one of the same load (null for a dataset: keys are unique there).</param>
+    public QualityReport Build(IReadOnlyDictionary<string, AttributeType> attributeTypes, RecordKind? kind, long? duplicates)
+    {
+        static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 6);
+        var endpoints = _endpointIds;
+        var orphansKnown = _entityIds is not { Overflowed: true };
+        bool Cold(ulong id) => endpoints is not null ? !endpoints.Contains(id) : !_sources.Contains(id) && !_targets.Contains(id);
+        var coldKnown = !(endpoints?.Overflowed ?? false) && !_sources.Overflowed && !_targets.Overflowed;
+        var entityTypes = _entityTypes.Select(t =>
+        {
+            long? cold = coldKnown && !t.Ids.Overflowed ? t.Ids.Keys().LongCount(Cold) : null;
+            return new EntityTypeFigures(Encoding.UTF8.GetString(t.Name), t.Count, t.Distinct.Estimate(), cold);
+        }).OrderBy(t => t.Type, StringComparer.Ordinal).ToList();
+        var coldTotal = entityTypes.All(t => t.Cold is not null) ? entityTypes.Sum(t => t.Cold!.Value) : (long?)null;
+        ActivityFigures? Activity(IdTally tally) => tally.Overflowed ? null : new ActivityFigures(tally.AtLeast(1), tally.AtLeast(2), tally.AtLeast(5));
+        long? Known(long value) => orphansKnown ? value : null;
+        double? KnownShare(long part, long whole) => orphansKnown ? Share(part, whole) : null;
+        var records = _entities + _interactions;
+        return new QualityReport
+        {
+            Kind = kind?.ToWire(),
+            Records = records,
+            Duplicates = duplicates,
+            DuplicateShare = duplicates is { } d ? Share(d, records) : null,
+            Entities = _entities == 0 ? null : new EntityFigures(_entities, coldTotal, coldTotal is { } c ? Share(c, _entities) : null, entityTypes),
+            Interactions = _interactions == 0 ? null : new InteractionFigures(
+                _interactions, Known(_orphans), KnownShare(_orphans, _interactions),
+                _interactionTypes.Select(t => new InteractionTypeFigures(Encoding.UTF8.GetString(t.Name), t.Count, Known(t.Orphans),
+                    KnownShare(t.Orphans, t.Count), Known(t.OrphanSources), Known(t.OrphanTargets), t.Sources.Estimate(), t.Targets.Estimate()))
+                    .OrderBy(t => t.Type, StringComparer.Ordinal).ToList(),
+                Activity(_sources), Activity(_targets),
+                new TimeFigures(
+                    DateTimeOffset.FromUnixTimeMilliseconds(_minTimestamp), DateTimeOffset.FromUnixTimeMilliseconds(_maxTimestamp),
+                    _future, _floor is null ? null : _beforeFloor, _floor is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null)),
+            Attributes = _attributes.Select(a =>
+            {
+                var name = Encoding.UTF8.GetString(a.Name);
+                var of = a.Kind == RecordKind.Entity ? _entities : _interactions;
+                return new AttributeFigures(name, a.Kind.ToWire(), attributeTypes.TryGetValue(name, out var type) ? type.ToWire() : null, a.Present,
+                    Share(a.Present, of), a.Values.Estimate());
+            }).OrderBy(a => a.Kind, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private abstract class Named(byte[] name)
+    {
+        public byte[] Name { get; } = name;
+    }
+
+    private sealed class InteractionType(byte[] name) : Named(name)
+    {
+        public long Count;
+        public long Orphans;
+        public long OrphanSources;
+        public long OrphanTargets;
+        public readonly HyperLogLog Sources = new();
+        public readonly HyperLogLog Targets = new();
+    }
+
+    private sealed class EntityType(byte[] name) : Named(name)
+    {
+        public long Count;
+        public readonly ulong Seed = 0x9E3779B97F4A7C15UL;
+        public readonly HyperLogLog Distinct = new();
+        public readonly IdTally Ids = new();
+    }
+
+    private sealed class Attribute(RecordKind kind, byte[] name)
+    {
+        public RecordKind Kind { get; } = kind;
+
+        public byte[] Name { get; } = name;
+
+        public long Present;
+        public readonly HyperLogLog Values = new();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using Intake.Core.Imports;
+using Intake.Core.Quality;
+using Intake.Core.Records;
+using Intake.Core.Storage;
+
+namespace Intake.Core.Tests.Quality;
+
+public sealed class QualityCollectorTests
+{
+    private static readonly DateTimeOffset s_now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static ulong Hash(string id) => QualityCollector.Hash(Encoding.UTF8.GetBytes(id));
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(100_000)]
+    [InlineData(1_000_000)]
+    public void The_distinct_estimate_stays_within_four_standard_errors(int distinct)
+    {
+        var estimate = new HyperLogLog();
+        for (var i = 0; i < distinct; i++)
+        {
+            estimate.Add(Hash($"id-{i}"));
+            estimate.Add(Hash($"id-{i}"));
+        }
+
+        Assert.InRange(estimate.Estimate(), distinct * (1 - 4 * HyperLogLog.StandardError), distinct * (1 + 4 * HyperLogLog.StandardError));
+    }
+
+    [Fact]
+    public void An_id_tally_counts_occurrences_and_past_its_capacity_says_so()
+    {
+        var tally = new IdTally();
+        for (var i = 0; i < 7; i++)
+        {
+            tally.Add(Hash("often"));
+        }
+
+        tally.Add(Hash("twice"));
+        tally.Add(Hash("twice"));
+        tally.Add(Hash("once"));
+        Assert.Equal((3L, 2L, 1L, 7), (tally.AtLeast(1), tally.AtLeast(2), tally.AtLeast(5), tally.CountOf(Hash("often"))));
+        Assert.False(tally.Contains(Hash("never")));
+
+        for (var i = 0; i < IdTally.Capacity; i++)
+        {
+            tally.Add((ulong)i << 8);
+        }
+
+        Assert.True(tally.Overflowed);
+    }
+
+    [Fact]
+    public void Orphans_are_left_out_rather_than_guessed_when_the_entity_ids_overflowed()
+    {
+        var entities = new IdTally();
+        for (var i = 0; i <= IdTally.Capacity; i++)
+        {
+            entities.Add((ulong)(i + 1) << 8);
+        }
+
+        var collector = new QualityCollector(s_now, null);
+        collector.UseEntityIds(entities);
+        collector.Add(Interaction("u1", "i1", s_now.AddDays(-1)));
+        var report = collector.Build(new Dictionary<string, AttributeType>(), RecordKind.Interaction, 0);
+
+        Assert.Null(report.Interactions!.Orphans);
+        Assert.Null(report.Interactions.ByType[0].Orphans);
+        Assert.Equal(1, report.Interactions.Count);
+    }
+
+    [Fact]
+    public void Thresholds_warn_for_each_crossed_one_and_only_those()
+    {
+        var collector = new QualityCollector(s_now, new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        collector.UseEntityIds(new IdTally());
+        collector.Add(Interaction("u1", "i1", s_now.AddHours(1)));
+        collector.Add(Interaction("u1", "i2", new DateTimeOffset(2019, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var report = collector.Build(new Dictionary<string, AttributeType>(), RecordKind.Interaction, 1);
+
+        var warnings = new QualityThresholds
+        {
+            MaxOrphanShare = 0.5, MinInteractions = 2, MaxDuplicateShare = 0.5, MaxFutureEvents = 0, MaxBeforeFloor = 1, MaxColdShare = 0,
+        }.Check(report);
+
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.Equal(ImportWarning.QualityThresholdCrossed, w.Code));
+        Assert.Contains("orphan", warnings[0].Message);
+        Assert.Contains("future", warnings[1].Message);
+        Assert.Empty(new QualityThresholds().Check(report));
+    }
+
+    private static StoredRecord Interaction(string source, string target, DateTimeOffset at) =>
+        new(RecordKind.Interaction, "view", source, target, at.ToUnixTimeMilliseconds(), null, null, null, null, "interaction", 1);
+}
