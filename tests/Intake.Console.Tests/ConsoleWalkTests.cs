@@ -51,6 +51,55 @@ public sealed class ConsoleWalkTests(Browser browser) : ConsoleTest(browser, new
     }
 
     [Fact]
+    public async Task Load_Data_plans_first_shows_the_counts_and_samples_writes_nothing_and_applies_the_plan()
+    {
+        await Api.CreateDatasetAsync("plan", "Plan first");
+        await Api.ImportAsync("plan", "id,type,name,metadata,media_url\nsku-1,product,Apple,\"{\"\"price\"\": 1.5}\",\nsku-2,product,Pear,\"{\"\"price\"\": 2.5}\",\n");
+        var page = await NewPageAsync();
+        await page.GotoAsync("/console#/datasets/plan/load");
+        var directory = Directory.CreateTempSubdirectory("intake-console-");
+        var path = Path.Combine(directory.FullName, "next.csv");
+        await File.WriteAllTextAsync(path,
+            "id,type,name,metadata,media_url\n" +
+            "sku-1,product,Apple,\"{\"\"price\"\": 1.5}\",\n" +
+            "sku-2,product,Pear,\"{\"\"price\"\": 2.75}\",\n" +
+            "sku-3,product,Plum,\"{\"\"price\"\": 3.5}\",\n" +
+            "sku-4,product,Fig,\"{\"\"price\"\": \"\"dear\"\"}\",\n");
+        try
+        {
+            await page.GetByLabel("File").SetInputFilesAsync(path);
+            await page.GetByLabel("Plan first").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload and plan" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Plan ready" })).ToContainTextAsync("nothing was written");
+            foreach (var (kind, count) in new[] { ("insert", "1"), ("update", "1"), ("unchanged", "1"), ("delete", "0"), ("rejected", "1") })
+            {
+                await Expect(page.Locator($"[data-stat='plan-{kind}'] .value")).ToHaveTextAsync(count);
+            }
+
+            var update = page.GetByRole(AriaRole.Region, new() { Name = "Samples: update", Exact = true });
+            await Expect(update.Locator("tbody tr td").First).ToContainTextAsync(new System.Text.RegularExpressions.Regex("\"price\":2\\.5[,}]"));
+            await Expect(update.Locator("tbody tr td").Nth(1)).ToContainTextAsync("\"price\":2.75");
+            await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Samples: insert", Exact = true })).ToContainTextAsync("sku-3");
+            await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Rejected records", Exact = true })).ToContainTextAsync("InvalidType");
+            Assert.Equal(2, (long)(await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/plan"))!["counts"]!["total"]!);
+            await Accessibility.AssertNoSeriousViolationsAsync(page, "Load Data with a plan");
+            await Screenshots.TakeAsync(page, "load-data-plan");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Apply", Exact = true }).ClickAsync();
+            await Expect(page.GetByText("Applied by import")).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Load completed with errors" })).ToContainTextAsync("3 written, 1 rejected");
+            Assert.Equal(3, (long)(await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/plan"))!["counts"]!["total"]!);
+            var pear = await Api.Http.GetFromJsonAsync<JsonObject>("/v1/datasets/plan/entities/product/sku-2");
+            Assert.Equal(2.75, (double)pear!["attributes"]!["price"]!);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Logs_filter_by_job_type_status_and_dataset_then_reset()
     {
         await Api.CreateDatasetAsync("orders", "Web orders");

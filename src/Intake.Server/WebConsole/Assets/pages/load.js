@@ -1,8 +1,10 @@
 // Load Data: pick a file, send it with a real progress bar (bytes, rate, time left), then follow the load live
 // (records read, written, rejected; rate; ETA) to its final counts and first rejected records. The file is
 // streamed by the browser from disk; the load runs on the server, so closing the tab after the upload does not stop it.
+// With "Plan first" the server reads the whole file and writes nothing; the page shows what the load would change,
+// with samples, and Apply queues the real load of the same staged file.
 import * as api from '../api.js';
-import { h, fill, num, bytes, duration, pill, table, errorSlot, showError } from '../dom.js';
+import { h, fill, num, bytes, duration, pill, when, table, errorSlot, showError } from '../dom.js';
 import { RateMeter } from '../chart.js';
 
 const DELIMITERS = [['', 'Default (comma)'], [',', 'Comma ,'], [';', 'Semicolon ;'], ['tab', 'Tab'], ['|', 'Pipe |']];
@@ -27,7 +29,9 @@ export async function renderLoad(main, ctx) {
   const mode = h('select', { id: 'load-mode', name: 'mode' }, MODES.map(([value, label]) => h('option', { value }, label)));
   const tags = h('input', { type: 'text', id: 'load-tags', name: 'tags', autocomplete: 'off', placeholder: 'product-data, spring' });
   const delimiter = h('select', { id: 'load-delimiter', name: 'delimiter' }, DELIMITERS.map(([value, label]) => h('option', { value }, label)));
+  const plan = h('input', { type: 'checkbox', id: 'load-plan', name: 'plan' });
   const start = h('button.primary', { type: 'submit' }, 'Upload and load');
+  plan.addEventListener('change', () => { start.textContent = plan.checked ? 'Upload and plan' : 'Upload and load'; });
   const form = h('form.panel', { 'aria-label': 'Load Data' },
     error,
     h('div.field', h('label', { for: 'load-file' }, 'File'), file,
@@ -37,6 +41,7 @@ export async function renderLoad(main, ctx) {
       h('div.field', h('label', { for: 'load-mode' }, 'Mode'), mode),
       h('div.field', h('label', { for: 'load-tags' }, 'Tags'), tags, h('span.hint', 'Comma-separated; none means "default".')),
       h('div.field', h('label', { for: 'load-delimiter' }, 'CSV delimiter'), delimiter)),
+    h('div.field', h('label.check', plan, ' Plan first: show what this load would change and write nothing, then Apply')),
     start);
   const progress = h('section', { 'aria-label': 'Progress' });
   fill(main,
@@ -54,9 +59,13 @@ export async function renderLoad(main, ctx) {
     error.hidden = true;
     start.disabled = true;
     try {
-      const query = { recordType: recordType.value, mode: mode.value, tags: tags.value.trim() || undefined, delimiter: delimiter.value || undefined };
+      const query = {
+        recordType: recordType.value, mode: mode.value, plan: plan.checked ? 'true' : undefined,
+        tags: tags.value.trim() || undefined, delimiter: delimiter.value || undefined,
+      };
       const imported = await sendFile(progress, path, query, chosen, ctx.signal);
-      await followLoad(progress, imported, ctx.signal);
+      const final = await followLoad(progress, imported, ctx.signal);
+      if (final?.status === 'planned') showPlan(progress, final, ctx);
     } catch (e) {
       if (ctx.signal.aborted) return;
       showError(error, e);
@@ -96,13 +105,14 @@ async function sendFile(holder, path, query, file, signal) {
 }
 
 async function followLoad(holder, imported, signal) {
+  const planning = imported.plan === true;
   const status = h('span');
   const bar = h('progress', { id: 'load-bar', max: 100 });
   const figures = h('div.stats');
   const eta = h('span');
   const meter = new RateMeter();
   const result = h('div');
-  holder.append(h('h2', 'Load'),
+  holder.append(h('h2', planning ? 'Plan' : 'Load'),
     h('p', 'Import ', h('code', imported.id), ' ', status, ' ', h('a', { href: `#/jobs/${imported.jobs.file_upload}` }, 'File Upload log')),
     h('div.progress', h('label', { for: 'load-bar' }, 'Bytes read by the loader'), bar, h('div.figures', eta)),
     figures, meter.el, result);
@@ -121,24 +131,83 @@ async function followLoad(holder, imported, signal) {
   };
   show(imported);
   const final = await api.follow(`/imports/${imported.id}`, show, signal);
-  if (!final) return;
+  if (!final) return null;
   const full = await api.get(`/imports/${imported.id}`, undefined, signal);
   show(full);
   bar.value = 100;
   eta.textContent = '';
   const loadJob = full.jobs.dataset_load;
   fill(result,
-    h(`div.alert.${full.status === 'completed' ? 'success' : full.status === 'completed_with_errors' ? 'warning' : 'error'}`, { role: 'status' },
-      `Load ${statusSentence(full)}: ${num(full.progress.records_written)} written, ${num(full.progress.records_rejected)} rejected.`,
+    h(`div.alert.${{ completed: 'success', completed_with_errors: 'warning', planned: 'info' }[full.status] || 'error'}`, { role: 'status' },
+      full.status === 'planned'
+        ? `Plan ready: nothing was written. ${num(full.progress.records_rejected)} rejected.`
+        : `Load ${statusSentence(full)}: ${num(full.progress.records_written)} written, ${num(full.progress.records_rejected)} rejected.`,
       full.error ? [' ', full.error.message, ' ', h('code.code', `(${full.error.code})`)] : null,
       loadJob ? [' ', h('a', { href: `#/jobs/${loadJob}` }, 'Open the Log View')] : null),
+    full.warnings?.length
+      ? full.warnings.map((w) => h('div.alert.warning', w.message, ' ', h('code.code', `(${w.code})`)))
+      : null,
     full.errors?.length
       ? [h('h3', 'First rejected records'), rejectedTable(full.errors.slice(0, 10))]
       : null);
+  return full;
+}
+
+const CHANGES = [
+  ['insert', 'Insert', 'New keys'],
+  ['update', 'Update', 'Held keys with a changed field'],
+  ['unchanged', 'Unchanged', 'Held keys, every field the same'],
+  ['delete', 'Delete', 'Records replace mode would delete'],
+  ['rejected', 'Rejected', 'Records refused, as in a load'],
+];
+
+/** A finished plan: what applying it would change, a few samples of each kind, and Apply. */
+function showPlan(holder, plan, ctx) {
+  const planned = plan.planned;
+  if (!planned) return;
+  const error = errorSlot();
+  const section = h('section', { 'aria-labelledby': 'plan-title' });
+  const sampleJson = (record) => h('code', record ? JSON.stringify(record) : '–');
+  const sampleTables = CHANGES.filter(([kind]) => planned.samples?.[kind]?.length).map(([kind, label]) => {
+    const samples = planned.samples[kind];
+    const rows = kind === 'update'
+      ? table('Samples: update', ['Before', 'After'], samples.map((u) => h('tr', h('td.json', sampleJson(u.before)), h('td.json', sampleJson(u.after)))))
+      : table(`Samples: ${kind}`, ['Record'], samples.map((r) => h('tr', h('td.json', sampleJson(r)))));
+    return [h('h4', `${label}: ${num(samples.length)} of ${num(planned[kind])}`), rows];
+  });
+  const actions = h('div.toolbar');
+  if (planned.applied_by) {
+    actions.append(h('p', 'Applied by import ', h('code', planned.applied_by), '.'));
+  } else if (ctx.can('write')) {
+    const apply = h('button.primary', { type: 'button' }, 'Apply');
+    apply.addEventListener('click', async () => {
+      apply.disabled = true;
+      error.hidden = true;
+      try {
+        const load = await api.post(`/imports/${encodeURIComponent(plan.id)}/apply`);
+        fill(actions, h('p', 'Applied by import ', h('code', load.id), '.'));
+        const target = h('div');
+        section.append(target);
+        await followLoad(target, load, ctx.signal);
+      } catch (e) {
+        if (ctx.signal.aborted) return;
+        showError(error, e);
+        apply.disabled = false;
+      }
+    });
+    actions.append(apply, planned.appliable_until ? h('span.muted', 'Appliable until ', when(planned.appliable_until)) : null);
+  }
+  fill(section,
+    h('h2', { id: 'plan-title' }, 'What applying this plan would change'),
+    h('div.stats', CHANGES.map(([name, label, hint]) => h('div.card', { 'data-stat': `plan-${name}` },
+      h('div.label', label), h('div.value', num(planned[name])), h('div.hint', hint)))),
+    sampleTables.length ? [h('h3', 'Samples'), sampleTables] : null,
+    error, actions);
+  holder.append(section);
 }
 
 const statusSentence = (data) => ({
-  completed: 'completed', completed_with_errors: 'completed with errors', failed: 'failed', canceled: 'canceled',
+  completed: 'completed', completed_with_errors: 'completed with errors', failed: 'failed', canceled: 'canceled', planned: 'planned',
 }[data.status] || data.status);
 
 function stat(label, value, name) {
