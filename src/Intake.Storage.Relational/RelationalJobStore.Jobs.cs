@@ -122,7 +122,7 @@ public abstract partial class RelationalJobStore
 
         // Checkpoint: the webhook deliveries this transition owes commit with it (the outbox), so a crash after the
         // commit still sends them, and one before it sends nothing about a change that did not happen.
-        await AddWebhookDeliveriesAsync(connection, jobId, next, now, cancellationToken);
+        await AddWebhookDeliveriesAsync(connection, jobId, next, details, now, cancellationToken);
         if (next == JobStatus.Queued || next.IsFinal())
         {
             // A requeued job, or a finished one that may unblock its dataset's next job.
@@ -273,7 +273,7 @@ public abstract partial class RelationalJobStore
             ("@errorCode", details.Error?.Code), ("@errorMessage", details.Error?.Message));
         await AddHistoryAsync(connection, jobId, next, clock, details.Reason ?? details.Error?.Message, cancellationToken);
         await SyncImportAsync(connection, jobId, next, details, clock, cancellationToken);
-        await AddWebhookDeliveriesAsync(connection, jobId, next, clock, cancellationToken);
+        await AddWebhookDeliveriesAsync(connection, jobId, next, details, clock, cancellationToken);
         await NotifyQueuedAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

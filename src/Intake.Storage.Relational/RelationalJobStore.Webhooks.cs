@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Storage;
 using Intake.Core.Webhooks;
@@ -166,9 +167,11 @@ public abstract partial class RelationalJobStore : IWebhookStore
 
     /// <summary>
     /// The outbox: inside the transaction of a job's final transition, a delivery for every webhook that subscribes to
-    /// what it means — <c>job.failed</c> for a failed job, <c>import.{status}</c> when the job ended its import.
+    /// what it means — <c>job.failed</c> for a failed job, <c>import.{status}</c> when the job ended its import, and
+    /// <c>import.quality_warning</c> when that load also crossed one of its dataset's quality thresholds.
     /// </summary>
-    private async Task AddWebhookDeliveriesAsync(DbConnection connection, string jobId, JobStatus next, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task AddWebhookDeliveriesAsync(DbConnection connection, string jobId, JobStatus next, JobTransitionDetails details, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         if (!next.IsFinal())
         {
@@ -190,6 +193,10 @@ public abstract partial class RelationalJobStore : IWebhookStore
         if (endedImport is not null)
         {
             events.Add(WebhookEvents.ForImport(next));
+            if (details.Warnings?.Any(warning => warning.Code == ImportWarning.QualityThresholdCrossed) == true)
+            {
+                events.Add(WebhookEvents.ImportQualityWarning);
+            }
         }
 
         if (next == JobStatus.Failed)

@@ -131,6 +131,32 @@ public abstract class WebhooksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_load_that_crosses_a_quality_threshold_sends_import_quality_warning_beside_its_completion()
+    {
+        _gate.Open();
+        var (webhookId, secret) = await CreateWebhookAsync(["import.quality_warning"]);
+        await _client.CreateDatasetAsync("hooks-quality");
+        await _client.CreateDatasetAsync("hooks-no-thresholds");
+        using (var set = await _client.Http.PatchAsJsonAsync("/v1/datasets/hooks-quality", new { quality = new { min_interactions = 10 } }))
+        {
+            await IntakeClient.ExpectAsync(set, HttpStatusCode.OK);
+        }
+
+        const string events = "type,source_id,target_id,timestamp,metadata\nclick,u1,i1,2024-03-01T12:00:00Z,\nclick,u2,i1,2024-03-01T12:05:00Z,\n";
+        var crossed = await _client.ImportAsync("hooks-quality", events);
+        var plain = await _client.ImportAsync("hooks-no-thresholds", events);
+
+        Assert.Equal(["completed", "completed"], new[] { crossed, plain }.Select(i => (string)i["status"]!));
+        Assert.Contains(crossed["warnings"]!.AsArray(), w => (string)w!["code"]! == "quality_threshold_crossed");
+        var delivery = (await _receiver.WaitForAsync(r => r.Any(x => x.Event == "import.quality_warning"))).Single();
+        Assert.True(delivery.IsSignedWith(secret));
+        Assert.Equal((string)crossed["id"]!, (string)delivery.Json["data"]!["id"]!);
+        Assert.Contains(delivery.Json["data"]!["warnings"]!.AsArray(), w => (string)w!["code"]! == "quality_threshold_crossed");
+        var deliveries = await WaitForDeliveriesAsync(webhookId, d => d.Count >= 1 && d.All(x => (string)x["status"]! == "delivered"));
+        Assert.Equal([(string)crossed["id"]!], deliveries.Select(d => (string)d["import_id"]!));
+    }
+
+    [Fact]
     public async Task Unknown_events_short_secrets_and_private_targets_are_refused()
     {
         foreach (var (body, code) in new (object, string)[]

@@ -11,7 +11,7 @@ public static class WebhookEvents
     public const string ImportCanceled = "import.canceled";
     public const string JobFailed = "job.failed";
 
-    /// <summary>Reserved for the data-quality checks: accepted in subscriptions, not sent yet.</summary>
+    /// <summary>Sent beside <see cref="ImportCompleted"/> or <see cref="ImportCompletedWithErrors"/> when the load crossed a quality threshold of its dataset.</summary>
     public const string ImportQualityWarning = "import.quality_warning";
 
     /// <summary>Sent by <c>POST /v1/webhooks/{id}/ping</c> to that webhook only, whatever it subscribes to.</summary>

@@ -143,6 +143,15 @@ internal sealed partial class ReadmeScript
         }
 
         await using var query = connection.CreateCommand();
+        if (sql.StartsWith("COPY ", StringComparison.Ordinal))
+        {
+            // A COPY writes a file for a later step; DuckDB resolves its relative name against the process's directory.
+            query.CommandText = CopyTargetPattern().Replace(sql, match => $"TO '{Path.Combine(directory, match.Groups["file"].Value).Replace("'", "''", StringComparison.Ordinal)}'");
+            await query.ExecuteNonQueryAsync();
+            var written = CopyTargetPattern().Match(sql).Groups["file"].Value;
+            return File.Exists(Path.Combine(directory, written)) ? $"wrote {written}" : throw new InvalidOperationException($"The README's DuckDB COPY wrote no file:\n{sql}");
+        }
+
         query.CommandText = sql;
         await using var reader = await query.ExecuteReaderAsync();
         var rows = new List<string>();
@@ -267,11 +276,14 @@ internal sealed partial class ReadmeScript
     [GeneratedRegex("^(\\d{3}) ")]
     private static partial Regex StatusPattern();
 
-    [GeneratedRegex("\"status\":\"(completed|completed_with_errors|failed|error|canceled)\"")]
+    [GeneratedRegex("\"status\":\"(completed|completed_with_errors|failed|error|canceled|planned)\"")]
     private static partial Regex FinalStatus();
 
     [GeneratedRegex("<[a-zA-Z_ ]+>")]
     private static partial Regex PlaceholderPattern();
+
+    [GeneratedRegex(@"TO '(?<file>[^'/]+)'")]
+    private static partial Regex CopyTargetPattern();
 
     [GeneratedRegex("^duckdb -c \"(?<sql>[^\"]*)\"$")]
     private static partial Regex DuckDbPattern();
