@@ -14,6 +14,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private const int KeptOutputLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private volatile bool _listening;
 
     private ServerProcess(Process process, Uri address)
     {
@@ -42,6 +43,23 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
         string entryAssembly = "Intake.Server.dll", IReadOnlyDictionary<string, string>? environment = null, string listenHost = "127.0.0.1",
         string? workingDirectory = null, string hostEnvironment = "Testing")
+    {
+        // A free port can be taken by another process between the probe and the server's bind; the server then exits
+        // with "address already in use" and is started again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(dataDirectory, settings, entryAssembly, environment, listenHost, workingDirectory, hostEnvironment);
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnFreePortAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings,
+        string entryAssembly, IReadOnlyDictionary<string, string>? environment, string listenHost, string? workingDirectory, string hostEnvironment)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -77,7 +95,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             await server.WaitUntilReadyAsync();
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException or PortTakenException)
         {
             await server.DisposeAsync();
             throw;
@@ -164,6 +182,11 @@ public sealed class ServerProcess : IAsyncDisposable
             return;
         }
 
+        if (line.Contains("Now listening on: ", StringComparison.Ordinal))
+        {
+            _listening = true;
+        }
+
         lock (_output)
         {
             _output.Enqueue(line);
@@ -182,7 +205,16 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready:\n{RecentOutput}");
+                throw RecentOutput.Contains("address already in use", StringComparison.Ordinal)
+                    ? new PortTakenException()
+                    : new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready:\n{RecentOutput}");
+            }
+
+            // Until this server says it listens, an answer on the port may come from whoever took it first.
+            if (!_listening)
+            {
+                await Task.Delay(50);
+                continue;
             }
 
             try
@@ -203,6 +235,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
         throw new TimeoutException($"The server did not become ready within 60 s:\n{RecentOutput}");
     }
+
+    private sealed class PortTakenException : Exception;
 
     private static int FreePort()
     {
