@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Intake.Console.Tests.Infrastructure;
 using Intake.Server.Tests.Infrastructure;
 
@@ -16,5 +18,11 @@ public sealed class PostgresSmokeTests(Browser browser) : ConsoleTest(browser, n
         var importId = await walk.LoadDataAsync("Orders", ConsoleWalk.ProductsCsv, "orders.csv", read: 8, written: 6, rejected: 2);
         await walk.CheckLogViewAsync(importId, received: 8, loaded: 6, rejected: 2);
         await walk.ClearDataAsync(id, "Orders");
+
+        // What the console showed is what the store holds: the load's figures as the API reports them.
+        var import = (await Api.Http.GetFromJsonAsync<JsonObject>($"/v1/imports/{importId}"))!;
+        Assert.Equal(("completed_with_errors", 8L, 6L, 2L),
+            ((string)import["status"]!, (long)import["progress"]!["records_read"]!, (long)import["progress"]!["records_written"]!,
+             (long)import["progress"]!["records_rejected"]!));
     }
 }
