@@ -63,7 +63,7 @@ public sealed class ImportLoader(
         var progress = new ProgressState(import.PayloadBytes);
         var collecting = time.GetTimestamp();
         var collector = new TimedCollector(qualityOptions.Value.LoadReports
-            ? await quality.StartLoadAsync(import.DatasetId, parser.RecordType.Kind, time.GetUtcNow(), cancellationToken)
+            ? await quality.StartLoadAsync(import.DatasetId, parser.RecordType.Kind, sink.DatasetVersion, time.GetUtcNow(), cancellationToken)
             : null, time);
         collector.Spent += time.GetElapsedTime(collecting);
         using var reporting = new CancellationTokenSource();
@@ -107,6 +107,10 @@ public sealed class ImportLoader(
                     : plan ? LoadDecision.Planned(report.Serialize())
                     : LoadDecision.Apply(attributeTypes.Changes, report.Serialize());
                 committed = await sink.CommitAsync(decision, cancellationToken);
+                if (collector.Load is { } load)
+                {
+                    quality.EndLoad(load, decision.Applies, import.Request.Mode);
+                }
             }
 
             // Checkpoint: committed. A crash from here until the final status is stored redoes nothing (the marker).
@@ -281,16 +285,18 @@ public sealed class ImportLoader(
     }
 
     /// <summary>The load's quality collector (null when load reports are off), timing the work it does.</summary>
-    private sealed class TimedCollector(QualityCollector? collector, TimeProvider time)
+    private sealed class TimedCollector(QualityService.LoadQuality? load, TimeProvider time)
     {
-        public QualityCollector? Collector => collector;
+        public QualityService.LoadQuality? Load => load;
+
+        public QualityCollector? Collector => load?.Collector;
 
         public TimeSpan Spent { get; set; }
 
-        public Task AddAsync(RecordBatch batch, CancellationToken cancellationToken) => collector is null ? Task.CompletedTask : Task.Run(() =>
+        public Task AddAsync(RecordBatch batch, CancellationToken cancellationToken) => load is null ? Task.CompletedTask : Task.Run(() =>
         {
             var started = time.GetTimestamp();
-            collector.Add(batch);
+            load.Collector.Add(batch);
             Spent += time.GetElapsedTime(started);
         }, cancellationToken);
     }

@@ -21,6 +21,9 @@ public sealed class IdTally
 
     public int Count => _count;
 
+    /// <summary>The memory its table holds.</summary>
+    public long Bytes => _slots.Length * (long)sizeof(ulong);
+
     public bool Overflowed { get; private set; }
 
     /// <summary>The hash ids are kept by (xxHash3 of the id's UTF-8 bytes).</summary>
@@ -135,6 +138,28 @@ public sealed class IdTally
                 yield return slot & ~0xFFUL;
             }
         }
+    }
+
+    /// <summary>
+    /// Adds every id <paramref name="other"/> holds, once each (the counts of this tally then mean nothing: it is for
+    /// membership). False when either tally overflowed, so the union misses ids.
+    /// </summary>
+    public bool UnionWith(IdTally other)
+    {
+        if (other.Overflowed)
+        {
+            return false;
+        }
+
+        foreach (var slot in other._slots)
+        {
+            if (slot != 0)
+            {
+                Add(slot & ~0xFFUL);
+            }
+        }
+
+        return !Overflowed;
     }
 
     /// <summary>The slot key of a hash: its low byte cleared for the count, and never zero (zero is an empty slot).</summary>

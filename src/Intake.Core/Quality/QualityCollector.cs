@@ -45,6 +45,12 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     /// <summary>The ids the dataset's interactions name (sources and targets), read from the store, for an entity load's cold entities.</summary>
     public void UseEndpointIds(IdTally ids) => _endpointIds = ids;
 
+    /// <summary>
+    /// The ids the records added so far name, as the dataset will hold them once they are written: an entity load's
+    /// entity ids (none if <see cref="UseEntityIds"/> was called), an interaction load's sources and targets.
+    /// </summary>
+    public IEnumerable<IdTally> IdsNamed(RecordKind kind) => kind == RecordKind.Entity ? [_entityIds ?? new IdTally()] : [_sources, _targets];
+
     /// <summary>The hash ids are kept by; stores use it to hand ids over.</summary>
     public static ulong Hash(ReadOnlySpan<byte> id) => IdTally.Hash(id);
 

@@ -9,4 +9,11 @@ public sealed class QualityOptions
     /// the reports cost (<c>bench/quality.sh</c>).
     /// </summary>
     public bool LoadReports { get; set; } = true;
+
+    /// <summary>
+    /// Memory for the id sets kept between loads (default 64 MiB): the entity ids and the ids interactions name, of
+    /// the datasets loaded most recently, so that a dataset's next load checks against them without reading its
+    /// records again. 0 keeps none.
+    /// </summary>
+    public int KeptIdMegabytes { get; set; } = 64;
 }

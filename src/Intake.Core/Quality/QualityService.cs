@@ -3,6 +3,7 @@ using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Records;
 using Intake.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Intake.Core.Quality;
 
@@ -11,10 +12,15 @@ namespace Intake.Core.Quality;
 /// reads, plus the ids of the other kind read once from the store), read a finished load's report back beside the
 /// previous load's, and compute a dataset's on demand in one pass over its visible records. Thread-safe.
 /// </summary>
-public sealed class QualityService(IJobStore jobs, IRecordStore records, RecordQueries queries, TimeProvider time)
+public sealed class QualityService(IJobStore jobs, IRecordStore records, RecordQueries queries, IOptions<QualityOptions> options, TimeProvider time)
 {
+    private readonly KeptIdSets _kept = new(options.Value.KeptIdMegabytes * 1024L * 1024);
+
     /// <summary>How many earlier imports of the dataset are looked through for the previous load of the same kind.</summary>
     private const int PreviousSearchLimit = 200;
+
+    /// <summary>A load's collector, and the id sets it was started with (<see cref="EndLoad"/> keeps them for the next load).</summary>
+    public sealed record LoadQuality(QualityCollector Collector, KeptIdSets.DatasetState State, RecordKind Kind, IdTally CheckedAgainst, IdTally? Own);
 
     /// <summary>A finished load's report beside the previous load's, and the warnings it raised.</summary>
     public sealed record ImportQuality(ImportInfo Import, QualityReport? Report, IReadOnlyList<ImportWarning> Warnings, string? PreviousImportId,
@@ -22,24 +28,68 @@ public sealed class QualityService(IJobStore jobs, IRecordStore records, RecordQ
 
     /// <summary>
     /// A collector for a load of <paramref name="kind"/>, given the ids of the other kind as the dataset holds them
-    /// now: an interaction load's orphans need the entity ids, an entity load's cold entities the interactions' ids.
+    /// at <paramref name="datasetVersion"/> (the sink's, under the load's lock): an interaction load's orphans need
+    /// the entity ids, an entity load's cold entities the interactions' ids. The ids come from the sets kept by the
+    /// dataset's previous load when it left the dataset in this state, and are read from the store otherwise.
     /// </summary>
-    public async Task<QualityCollector> StartLoadAsync(string datasetId, RecordKind kind, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<LoadQuality> StartLoadAsync(string datasetId, RecordKind kind, long datasetVersion, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var dataset = await jobs.GetDatasetAsync(datasetId, cancellationToken);
+        var state = new KeptIdSets.DatasetState(datasetId, dataset?.CreatedAt ?? default, datasetVersion);
         var collector = new QualityCollector(now, dataset?.Quality?.TimestampFloor);
-        var ids = new IdTally();
-        await records.ReadIdsAsync(datasetId, kind == RecordKind.Entity ? RecordKind.Interaction : RecordKind.Entity, ids, cancellationToken);
+        var other = kind == RecordKind.Entity ? RecordKind.Interaction : RecordKind.Entity;
+        var checkedAgainst = _kept.Take(state, other);
+        if (checkedAgainst is null)
+        {
+            checkedAgainst = new IdTally();
+            await records.ReadIdsAsync(datasetId, other, checkedAgainst, cancellationToken);
+        }
+
+        // The load's own kind is kept only to be added to; a dataset without records of it needs no read.
+        var own = _kept.Take(state, kind);
+        if (own is null && await HoldsNoneAsync(datasetId, kind, cancellationToken))
+        {
+            own = new IdTally();
+        }
+
         if (kind == RecordKind.Interaction)
         {
-            collector.UseEntityIds(ids);
+            collector.UseEntityIds(checkedAgainst);
         }
         else
         {
-            collector.UseEndpointIds(ids);
+            collector.UseEndpointIds(checkedAgainst);
         }
 
-        return collector;
+        return new LoadQuality(collector, state, kind, checkedAgainst, own);
+    }
+
+    private async Task<bool> HoldsNoneAsync(string datasetId, RecordKind kind, CancellationToken cancellationToken)
+    {
+        var counts = await records.CountAsync(datasetId, cancellationToken);
+        return (kind == RecordKind.Entity ? counts.Entities : counts.Interactions) == 0;
+    }
+
+    /// <summary>
+    /// Keeps the load's id sets for the dataset's next load, once the load committed: as they were if it was not
+    /// applied (a plan, a failure), with the load's own ids added if it was. A replace load's deletions are not
+    /// known here, so its own kind's set is dropped.
+    /// </summary>
+    public void EndLoad(LoadQuality load, bool applied, WriteMode mode)
+    {
+        var other = load.Kind == RecordKind.Entity ? RecordKind.Interaction : RecordKind.Entity;
+        var state = applied ? load.State.Next() : load.State;
+        _kept.Put(state, other, load.CheckedAgainst);
+        if (load.Own is not { } own || (applied && mode == WriteMode.Replace))
+        {
+            return;
+        }
+
+        if (!applied || load.Collector.IdsNamed(load.Kind).All(own.UnionWith))
+        {
+            _kept.Put(state, load.Kind, own);
+        }
     }
 
     /// <summary>
