@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Intake.Core.Quality;
 
 /// <summary>
@@ -89,6 +93,20 @@ public sealed class IdTally
                 member = (slot & MemberBit) != 0;
                 return slot;
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks the processor to fetch the slot where <paramref name="hash"/> starts probing, ahead of its
+    /// <see cref="Add(ulong)"/>: a table of a few megabytes lives out of cache, and a load's report tallied two ids
+    /// per event at the cost of a memory round trip each. A hint only: a slot that moved meanwhile costs nothing.
+    /// </summary>
+    public unsafe void Prefetch(ulong hash)
+    {
+        if (Sse.IsSupported)
+        {
+            var index = (int)(Key(hash) >> 8) & (_slots.Length - 1);
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), index)));
         }
     }
 

@@ -1,6 +1,5 @@
 using System.IO.Hashing;
 using System.Text;
-using System.Text.Json;
 using Intake.Core.Records;
 
 namespace Intake.Core.Quality;
@@ -16,6 +15,9 @@ namespace Intake.Core.Quality;
 public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
 {
     private const int MaxAttributes = 1000;
+
+    /// <summary>How many records ahead a tally's slot is prefetched: enough for a memory round trip, not so many that the lines are evicted again.</summary>
+    private const int PrefetchAhead = 8;
     private readonly long _now = now.ToUnixTimeMilliseconds();
     private readonly long? _floor = floor?.ToUnixTimeMilliseconds();
     private readonly List<InteractionType> _interactionTypes = [];
@@ -26,7 +28,10 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     private IdTally? _entityIds;
     private IdTally? _endpointIds;
     private bool _collectEntityIds = true;
-    private int _nextAttribute;
+    private ulong[] _hashes = [];
+    private EntityType? _lastEntityType;
+    private readonly List<(byte[] Spelling, Attribute Attribute)> _spellings = [];
+    private int _nextSpelling;
     private long _interactions;
     private long _entities;
     private long _orphans;
@@ -56,18 +61,77 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
 
     public void Add(RecordBatch batch)
     {
-        var kind = batch.RecordType?.Kind ?? RecordKind.Entity;
-        foreach (ref readonly var slot in batch.Slots)
+        var slots = batch.Slots;
+        if (batch.RecordType?.Kind is RecordKind.Interaction)
         {
-            if (kind == RecordKind.Entity)
+            AddInteractions(batch, slots);
+            return;
+        }
+
+        AddEntities(batch, slots);
+    }
+
+    /// <summary>A batch's entities, prefetched as <see cref="AddInteractions"/> does (into the last record's type, mostly the next one's too).</summary>
+    private void AddEntities(RecordBatch batch, ReadOnlySpan<RecordSlot> slots)
+    {
+        var hashes = Hashes(slots.Length);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            hashes[i] = Hash(batch.Text(slots[i].Id));
+        }
+
+        if (_collectEntityIds)
+        {
+            _entityIds ??= new IdTally();
+        }
+
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (i + PrefetchAhead < slots.Length)
             {
-                AddEntity(batch.Text(slot.Type), batch.Text(slot.Id), slot.Attributes.IsNull ? default : batch.Text(slot.Attributes));
+                _entityIds?.Prefetch(hashes[i + PrefetchAhead]);
+                _lastEntityType?.Ids.Prefetch(hashes[i + PrefetchAhead]);
             }
-            else
+
+            ref readonly var slot = ref slots[i];
+            AddEntity(batch.Text(slot.Type), batch.Text(slot.Id), hashes[i], slot.Attributes.IsNull ? default : batch.Text(slot.Attributes));
+        }
+    }
+
+    private Span<ulong> Hashes(int count)
+    {
+        if (_hashes.Length < count)
+        {
+            _hashes = new ulong[count];
+        }
+
+        return _hashes.AsSpan(0, count);
+    }
+
+    /// <summary>
+    /// A batch's interactions, their ids hashed first so that each tally's slot is fetched a few records before it
+    /// is counted (<see cref="IdTally.Prefetch"/>): the counting then rarely waits for memory.
+    /// </summary>
+    private void AddInteractions(RecordBatch batch, ReadOnlySpan<RecordSlot> slots)
+    {
+        var hashes = Hashes(2 * slots.Length);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            hashes[2 * i] = Hash(batch.Text(slots[i].Id));
+            hashes[(2 * i) + 1] = Hash(batch.Text(slots[i].TargetId));
+        }
+
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (i + PrefetchAhead < slots.Length)
             {
-                AddInteraction(batch.Text(slot.Type), batch.Text(slot.Id), batch.Text(slot.TargetId), slot.Timestamp,
-                    slot.Attributes.IsNull ? default : batch.Text(slot.Attributes));
+                _sources.Prefetch(hashes[2 * (i + PrefetchAhead)]);
+                _targets.Prefetch(hashes[(2 * (i + PrefetchAhead)) + 1]);
             }
+
+            ref readonly var slot = ref slots[i];
+            AddInteraction(batch.Text(slot.Type), hashes[2 * i], hashes[(2 * i) + 1], slot.Timestamp,
+                slot.Attributes.IsNull ? default : batch.Text(slot.Attributes));
         }
     }
 
@@ -77,20 +141,20 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
         var attributes = record.AttributesJson is null ? default : Encoding.UTF8.GetBytes(record.AttributesJson);
         if (record.Kind == RecordKind.Entity)
         {
-            AddEntity(Encoding.UTF8.GetBytes(record.Type), Encoding.UTF8.GetBytes(record.Id), attributes);
+            var id = Encoding.UTF8.GetBytes(record.Id);
+            AddEntity(Encoding.UTF8.GetBytes(record.Type), id, Hash(id), attributes);
         }
         else
         {
-            AddInteraction(Encoding.UTF8.GetBytes(record.Type), Encoding.UTF8.GetBytes(record.Id), Encoding.UTF8.GetBytes(record.TargetId ?? ""),
+            AddInteraction(Encoding.UTF8.GetBytes(record.Type), Hash(Encoding.UTF8.GetBytes(record.Id)), Hash(Encoding.UTF8.GetBytes(record.TargetId ?? "")),
                 record.Timestamp ?? 0, attributes);
         }
     }
 
-    private void AddEntity(ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ReadOnlySpan<byte> attributes)
+    private void AddEntity(ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ulong hash, ReadOnlySpan<byte> attributes)
     {
         _entities++;
-        var hash = Hash(id);
-        var entry = Find(_entityTypes, type, static name => new EntityType(name));
+        var entry = _lastEntityType = Find(_entityTypes, type, static name => new EntityType(name));
         entry.Count++;
         entry.Distinct.Add(XxHash3.HashToUInt64(id, unchecked((long)entry.Seed)));
         entry.Ids.Add(hash);
@@ -102,13 +166,11 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
         AddAttributes(RecordKind.Entity, attributes);
     }
 
-    private void AddInteraction(ReadOnlySpan<byte> type, ReadOnlySpan<byte> source, ReadOnlySpan<byte> target, long timestamp, ReadOnlySpan<byte> attributes)
+    private void AddInteraction(ReadOnlySpan<byte> type, ulong sourceHash, ulong targetHash, long timestamp, ReadOnlySpan<byte> attributes)
     {
         _interactions++;
         var entry = Find(_interactionTypes, type, static name => new InteractionType(name));
         entry.Count++;
-        var sourceHash = Hash(source);
-        var targetHash = Hash(target);
         entry.Sources.Add(sourceHash);
         entry.Targets.Add(targetHash);
         var entities = _entityIds;
@@ -143,24 +205,10 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
 
     private void AddAttributes(RecordKind kind, ReadOnlySpan<byte> json)
     {
-        if (json.IsEmpty)
+        var members = new JsonObjectMembers(json);
+        while (members.Next(out var name, out var value))
         {
-            return;
-        }
-
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = AttributeValues.PropertyName(ref reader);
-            reader.Read();
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            if (reader.TokenType == JsonTokenType.Null)
+            if (value[0] == 'n')
             {
                 continue;
             }
@@ -169,33 +217,54 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
             if (attribute is not null)
             {
                 attribute.Present++;
-                attribute.Values.Add(Hash(json[start..(int)reader.BytesConsumed]));
+                attribute.Values.Add(Hash(value));
             }
         }
     }
 
-    private Attribute? FindAttribute(RecordKind kind, ReadOnlySpan<byte> name)
+    /// <summary>The attribute a name is spelled as in the JSON (escapes left in); every spelling of one name finds the same attribute.</summary>
+    private Attribute? FindAttribute(RecordKind kind, ReadOnlySpan<byte> spelling)
     {
         // Records of a file mostly list their attributes in one order: the one after the last found comes first.
-        for (var n = 0; n < _attributes.Count; n++)
+        for (var n = 0; n < _spellings.Count; n++)
         {
-            var i = (_nextAttribute + n) % _attributes.Count;
-            var attribute = _attributes[i];
-            if (attribute.Kind == kind && name.SequenceEqual(attribute.Name))
+            var i = (_nextSpelling + n) % _spellings.Count;
+            var known = _spellings[i];
+            if (known.Attribute.Kind == kind && spelling.SequenceEqual(known.Spelling))
             {
-                _nextAttribute = i + 1;
-                return attribute;
+                _nextSpelling = i + 1;
+                return known.Attribute;
             }
         }
 
-        if (_attributes.Count >= MaxAttributes)
+        var name = JsonObjectMembers.Unescape(spelling);
+        Attribute? attribute = null;
+        foreach (var existing in _attributes)
         {
-            return null;
+            if (existing.Kind == kind && name.SequenceEqual(existing.Name))
+            {
+                attribute = existing;
+                break;
+            }
         }
 
-        var added = new Attribute(kind, name.ToArray());
-        _attributes.Add(added);
-        return added;
+        if (attribute is null)
+        {
+            if (_attributes.Count >= MaxAttributes)
+            {
+                return null;
+            }
+
+            attribute = new Attribute(kind, name.ToArray());
+            _attributes.Add(attribute);
+        }
+
+        if (_spellings.Count < 2 * MaxAttributes)
+        {
+            _spellings.Add((spelling.ToArray(), attribute));
+        }
+
+        return attribute;
     }
 
     private static T Find<T>(List<T> types, ReadOnlySpan<byte> name, Func<byte[], T> create) where T : Named

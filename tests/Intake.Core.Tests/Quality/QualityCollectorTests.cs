@@ -91,6 +91,71 @@ public sealed class QualityCollectorTests
         Assert.Empty(new QualityThresholds().Check(report));
     }
 
+    [Fact]
+    public void Attribute_names_spelled_with_escapes_are_one_attribute_and_nulls_are_not_present()
+    {
+        var collector = new QualityCollector(s_now, null);
+        collector.UseEntityIds(new IdTally());
+        collector.Add(Interaction("u1", "i1", s_now.AddDays(-1)) with { AttributesJson = """{"color":"red","size":null}""" });
+        collector.Add(Interaction("u1", "i2", s_now.AddDays(-1)) with { AttributesJson = """{ "co\u006cor" : "blue" , "size": [1, {"a": "}"}] }""" });
+        collector.Add(Interaction("u2", "i2", s_now.AddDays(-1)) with { AttributesJson = """{"color":"red"}""" });
+        var report = collector.Build(new Dictionary<string, AttributeType>(), RecordKind.Interaction, 0);
+
+        Assert.Equal(["color 3 2", "size 1 1"], report.Attributes.Select(a => $"{a.Name} {a.Present} {a.DistinctValues}"));
+    }
+
+    [Fact]
+    public void An_id_tally_takes_the_union_of_another_and_refuses_one_that_overflowed()
+    {
+        var kept = new IdTally();
+        kept.Add(Hash("a"));
+        var loaded = new IdTally();
+        loaded.Add(Hash("b"));
+        loaded.Add(Hash("b"));
+
+        Assert.True(kept.UnionWith(loaded));
+        Assert.True(kept.Contains(Hash("a")) && kept.Contains(Hash("b")));
+        Assert.Equal(2, kept.Count);
+
+        var overflowed = new IdTally();
+        for (var i = 0; i <= IdTally.Capacity; i++)
+        {
+            overflowed.Add((ulong)(i + 1) << 8);
+        }
+
+        Assert.False(kept.UnionWith(overflowed));
+    }
+
+    [Fact]
+    public void Kept_id_sets_are_given_out_once_for_exactly_their_state_and_the_oldest_go_first()
+    {
+        var ids = new IdTally();
+        ids.Add(Hash("a"));
+        var kept = new KeptIdSets(2 * ids.Bytes);
+        var state = new KeptIdSets.DatasetState("d", s_now, 3);
+        kept.Put(state, RecordKind.Entity, ids);
+
+        Assert.Null(kept.Take(state.Next(), RecordKind.Entity));                              // another version: dropped
+        Assert.Null(kept.Take(state, RecordKind.Entity));
+        kept.Put(state, RecordKind.Entity, ids);
+        Assert.Null(kept.Take(state with { CreatedAt = s_now.AddTicks(1) }, RecordKind.Entity));  // another dataset of that id
+        kept.Put(state, RecordKind.Entity, ids);
+        Assert.Null(kept.Take(state, RecordKind.Interaction));
+        Assert.Same(ids, kept.Take(state, RecordKind.Entity));
+        Assert.Null(kept.Take(state, RecordKind.Entity));                                    // taken: one load at a time
+
+        var other = new IdTally();
+        other.Add(Hash("b"));
+        var third = new IdTally();
+        third.Add(Hash("c"));
+        kept.Put(state, RecordKind.Entity, ids);
+        kept.Put(state, RecordKind.Interaction, other);
+        kept.Put(state with { DatasetId = "e" }, RecordKind.Entity, third);                // past the bytes: the oldest goes
+        Assert.Null(kept.Take(state, RecordKind.Entity));
+        Assert.Same(other, kept.Take(state, RecordKind.Interaction));
+        Assert.Same(third, kept.Take(state with { DatasetId = "e" }, RecordKind.Entity));
+    }
+
     private static StoredRecord Interaction(string source, string target, DateTimeOffset at) =>
         new(RecordKind.Interaction, "view", source, target, at.ToUnixTimeMilliseconds(), null, null, null, null, "interaction", 1);
 }
