@@ -28,6 +28,7 @@ public static class IntakeCoreServiceCollectionExtensions
         services.TryAddSingleton<RecordTypeRegistry>();
         services.TryAddSingleton<JobSignal>();
         services.TryAddSingleton<RunningJobs>();
+        services.TryAddSingleton<LiveImports>();
         services.TryAddSingleton<IFaultInjector, NoFaults>();
         services.TryAddSingleton<UrlFetcher>();
         services.TryAddSingleton<ImportLoader>();

@@ -1,4 +1,5 @@
 using System.Net;
+using Intake.Core.Imports;
 using Intake.Core.Scheduling;
 using Intake.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,50 @@ public abstract class CancelTests : IAsyncLifetime
         var after = await _client.ImportAsync("cancel", Csv);
         Assert.Equal("completed", (string)after["status"]!);
         Assert.Equal(2, (long)(await _client.CountsAsync("cancel"))["total"]!);
+    }
+
+    [Fact]
+    public async Task A_poll_of_a_load_on_this_node_is_answered_from_memory_yet_shows_an_archive_at_once_and_canceled_as_soon_as_the_cancel_answers()
+    {
+        await _client.CreateDatasetAsync("poll");
+        var id = (string)(await _client.UploadAsync("poll", Csv))["id"]!;
+        await _gate.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        var live = _factory.Services.GetRequiredService<LiveImports>();
+
+        // The load reports its first batch's progress and reads the import back; from then on this node answers polls from memory.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (live.Find(id) is not { Progress.RecordsRead: 2 } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(2, live.Find(id)?.Progress.RecordsRead);
+        var polled = await _client.GetImportAsync(id);
+        Assert.Equal("processing", (string)polled["status"]!);
+        Assert.Equal(2, (long)polled["progress"]!["records_read"]!);
+
+        // An archive through this node shows in the next poll, not half a second later.
+        using (var archived = await _client.Http.PostAsync($"/v1/imports/{id}/archive", null))
+        {
+            await IntakeClient.ExpectAsync(archived, HttpStatusCode.OK);
+        }
+
+        Assert.True((bool)(await _client.GetImportAsync(id))["archived"]!);
+        Assert.True(live.Find(id)?.Archived);
+        using (var unarchived = await _client.Http.PostAsync($"/v1/imports/{id}/unarchive", null))
+        {
+            await IntakeClient.ExpectAsync(unarchived, HttpStatusCode.OK);
+        }
+
+        Assert.False((bool)(await _client.GetImportAsync(id))["archived"]!);
+
+        // The entry is gone before the final status is stored: once the cancel answers, no poll says processing.
+        Assert.Equal("canceled", (string)(await CancelAsync(id))["status"]!);
+        Assert.Null(live.Find(id));
+        var canceled = await _client.GetImportAsync(id);
+        Assert.Equal("canceled", (string)canceled["status"]!);
+        Assert.Equal("canceled_by_user", (string)canceled["error"]!["code"]!);
+        Assert.Equal(0, (long)(await _client.CountsAsync("poll"))["total"]!);
     }
 
     [Fact]

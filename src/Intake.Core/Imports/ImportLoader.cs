@@ -26,6 +26,7 @@ public sealed class ImportLoader(
     IntakeMetrics metrics,
     QualityService quality,
     IOptions<QualityOptions> qualityOptions,
+    LiveImports live,
     TimeProvider time)
 {
     // One batch being filled, one waiting, one being written: enough to keep both threads busy.
@@ -67,7 +68,8 @@ public sealed class ImportLoader(
             : null, time);
         collector.Spent += time.GetElapsedTime(collecting);
         using var reporting = new CancellationTokenSource();
-        var reporter = ReportProgressAsync(job.Id, progress, sink, reporting.Token);
+        using var shown = live.Track(import);
+        var reporter = ReportProgressAsync(job.Id, import.Id, progress, sink, shown, reporting.Token);
         var started = time.GetTimestamp();
         try
         {
@@ -259,8 +261,12 @@ public sealed class ImportLoader(
     private static RecordBatch Take(ChannelReader<RecordBatch> free, CancellationToken cancellationToken) =>
         free.TryRead(out var batch) ? batch : free.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Reports progress every half second until the load ends, through the commit (whose merge advances the written count).</summary>
-    private async Task ReportProgressAsync(string jobId, ProgressState progress, IRecordSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports progress every half second until the load ends, through the commit (whose merge advances the written count),
+    /// and reads the import back for the status polls this node answers from memory (<see cref="LiveImports"/>).
+    /// </summary>
+    private async Task ReportProgressAsync(string jobId, string importId, ProgressState progress, IRecordSink sink, LiveImports.Scope shown,
+        CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_progressInterval, time);
         try
@@ -270,6 +276,7 @@ public sealed class ImportLoader(
                 try
                 {
                     await jobs.ReportProgressAsync(jobId, progress.Snapshot(sink), cancellationToken);
+                    shown.Set(await jobs.GetImportAsync(importId, cancellationToken));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

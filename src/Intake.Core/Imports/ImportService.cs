@@ -22,6 +22,7 @@ public sealed class ImportService(
     ImportAdmission admission,
     IntakeMetrics metrics,
     IOptions<LimitsOptions> limits,
+    LiveImports live,
     TimeProvider time)
 {
     /// <summary>The tag of imports that name none.</summary>
@@ -145,7 +146,9 @@ public sealed class ImportService(
         return import;
     }
 
-    public Task<ImportInfo?> GetAsync(string importId, CancellationToken cancellationToken) => jobs.GetImportAsync(importId, cancellationToken);
+    /// <summary>The import as a status poll sees it: from memory while this node loads it (<see cref="LiveImports"/>), else from the store.</summary>
+    public async Task<ImportInfo?> GetAsync(string importId, CancellationToken cancellationToken) =>
+        live.Find(importId) ?? await jobs.GetImportAsync(importId, cancellationToken);
 
     /// <summary>
     /// Applies a plan: queues a new import that loads the plan's staged file (no second upload) in the plan's mode,
@@ -250,7 +253,9 @@ public sealed class ImportService(
             throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
         }
 
-        return (await jobs.GetImportAsync(importId, cancellationToken))!;
+        var import = (await jobs.GetImportAsync(importId, cancellationToken))!;
+        live.Refresh(import);
+        return import;
     }
 
     /// <summary>Queues a <c>delete_batch</c> job that removes the records this import last wrote.</summary>
