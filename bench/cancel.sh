@@ -15,13 +15,7 @@ FILE="$OUT/interactions-$ROWS.csv"
 [ -f "$FILE" ] || bench/generate.sh interactions "$ROWS" "$FILE"
 [ -f "$OUT/warmup-interactions.csv" ] || head -n 20001 "$FILE" > "$OUT/warmup-interactions.csv"
 
-free_port() {
-  local port
-  for port in $(shuf -i 20000-60000 -n 50); do
-    ss -ltnH "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
-  done
-  return 1
-}
+. bench/lib.sh
 
 WORK=$(mktemp -d)
 PG_DIR=$(mktemp -d)
@@ -30,6 +24,7 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   .ci/postgres.sh stop "$PG_DIR" >/dev/null 2>&1 || true
+  if [ -n "${KEEP_LOGS:-}" ]; then cp "$WORK"/node-*.log "$KEEP_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT

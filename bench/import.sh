@@ -32,15 +32,8 @@ OUT=${BENCH_OUT:-bench/out}
 RESULTS=${RESULTS:-bench/results}
 LATENCY_RATE=${LATENCY_RATE:-250}
 LATENCY_MIN=${LATENCY_MIN:-2000}
-# A free port unless PORT is given: another benchmark on this machine may hold any fixed one, and its server would
-# answer this one's requests.
-free_port() {
-  local port
-  for port in $(shuf -i 20000-60000 -n 50); do
-    ss -ltnH "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
-  done
-  return 1
-}
+# A free port unless PORT is given.
+. bench/lib.sh
 PORT=${PORT:-$(free_port)}
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$OUT" "$RESULTS"
