@@ -276,7 +276,8 @@ public sealed class ImportLoader(
                 try
                 {
                     await jobs.ReportProgressAsync(jobId, progress.Snapshot(sink), cancellationToken);
-                    shown.Set(await jobs.GetImportAsync(importId, cancellationToken));
+                    var readAt = time.GetTimestamp();
+                    shown.Set(await jobs.GetImportAsync(importId, cancellationToken), readAt);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

@@ -253,8 +253,9 @@ public sealed class ImportService(
             throw new IntakeException(ErrorCodes.ImportNotFound, $"Import '{importId}' does not exist.");
         }
 
+        var readAt = time.GetTimestamp();
         var import = (await jobs.GetImportAsync(importId, cancellationToken))!;
-        live.Refresh(import);
+        live.Refresh(import, readAt);
         return import;
     }
 

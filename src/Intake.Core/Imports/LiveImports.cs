@@ -27,25 +27,25 @@ public sealed class LiveImports(TimeProvider time)
     public Scope Track(ImportInfo import)
     {
         var scope = new Scope(this, import.Id);
-        scope.Set(import);
+        scope.Set(import, _time.GetTimestamp());
         return scope;
     }
 
-    /// <summary>This node changed the import (an archive): a tracked entry takes the store's new row at once.</summary>
-    public void Refresh(ImportInfo import)
+    /// <summary>
+    /// This node changed the import (an archive) and read it back in a read that started at <paramref name="readAt"/>
+    /// (<see cref="TimeProvider.GetTimestamp"/>): a tracked entry takes it at once, unless a later read already replaced it.
+    /// </summary>
+    public void Refresh(ImportInfo import, long readAt)
     {
-        if (!_loading.TryGetValue(import.Id, out var entry))
+        while (_loading.TryGetValue(import.Id, out var entry) && entry.ReadAt <= readAt)
         {
-            return;
-        }
-
-        if (import.Status == JobStatus.Processing)
-        {
-            _loading.TryUpdate(import.Id, entry with { Import = import, ReadAt = _time.GetTimestamp() }, entry);
-        }
-        else
-        {
-            _loading.TryRemove(new KeyValuePair<string, Entry>(import.Id, entry));
+            var replaced = import.Status == JobStatus.Processing
+                ? _loading.TryUpdate(import.Id, entry with { Import = import, ReadAt = readAt }, entry)
+                : _loading.TryRemove(new KeyValuePair<string, Entry>(import.Id, entry));
+            if (replaced)
+            {
+                return;
+            }
         }
     }
 
@@ -65,8 +65,11 @@ public sealed class LiveImports(TimeProvider time)
             _importId = importId;
         }
 
-        /// <summary>The import as the store returned it just now; only a processing import is served from here.</summary>
-        public void Set(ImportInfo? import)
+        /// <summary>
+        /// The import as the store returned it in a read that started at <paramref name="readAt"/>; only a processing
+        /// import is served from here, and the latest read wins (a report read before an archive on this node does not undo it).
+        /// </summary>
+        public void Set(ImportInfo? import, long readAt)
         {
             lock (_gate)
             {
@@ -77,7 +80,8 @@ public sealed class LiveImports(TimeProvider time)
 
                 if (import is { Status: JobStatus.Processing })
                 {
-                    _owner._loading[_importId] = new Entry(import, _owner._time.GetTimestamp(), this);
+                    var entry = new Entry(import, readAt, this);
+                    _owner._loading.AddOrUpdate(_importId, entry, (_, existing) => existing.ReadAt > readAt ? existing : entry);
                 }
                 else
                 {

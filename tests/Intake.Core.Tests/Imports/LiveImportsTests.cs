@@ -14,22 +14,22 @@ public sealed class LiveImportsTests
         var scope = live.Track(Import("a", JobStatus.Processing, read: 0));
         Assert.Equal(0, live.Find("a")?.Progress.RecordsRead);
 
-        scope.Set(Import("a", JobStatus.Processing, read: 10));
+        scope.Set(Import("a", JobStatus.Processing, read: 10), _clock.GetTimestamp());
         _clock.Advance(TimeSpan.FromSeconds(1.9));
         Assert.Equal(10, live.Find("a")?.Progress.RecordsRead);
 
         // A store that stopped answering the load's reports: the last read is too old to answer for it.
         _clock.Advance(TimeSpan.FromSeconds(0.2));
         Assert.Null(live.Find("a"));
-        scope.Set(Import("a", JobStatus.Processing, read: 20));
+        scope.Set(Import("a", JobStatus.Processing, read: 20), _clock.GetTimestamp());
         Assert.Equal(20, live.Find("a")?.Progress.RecordsRead);
 
         // A read that is no longer processing is not served; nor is anything once the load ended, even a late report.
-        scope.Set(Import("a", JobStatus.Completed, read: 20));
+        scope.Set(Import("a", JobStatus.Completed, read: 20), _clock.GetTimestamp());
         Assert.Null(live.Find("a"));
-        scope.Set(Import("a", JobStatus.Processing, read: 30));
+        scope.Set(Import("a", JobStatus.Processing, read: 30), _clock.GetTimestamp());
         scope.Dispose();
-        scope.Set(Import("a", JobStatus.Processing, read: 40));
+        scope.Set(Import("a", JobStatus.Processing, read: 40), _clock.GetTimestamp());
         Assert.Null(live.Find("a"));
     }
 
@@ -39,13 +39,29 @@ public sealed class LiveImportsTests
         var live = new LiveImports(_clock);
         using var scope = live.Track(Import("a", JobStatus.Processing, read: 5));
 
-        live.Refresh(Import("a", JobStatus.Processing, read: 5) with { Archived = true });
-        live.Refresh(Import("b", JobStatus.Processing, read: 1));
+        live.Refresh(Import("a", JobStatus.Processing, read: 5) with { Archived = true }, _clock.GetTimestamp());
+        live.Refresh(Import("b", JobStatus.Processing, read: 1), _clock.GetTimestamp());
 
         Assert.True(live.Find("a")?.Archived);
         Assert.Null(live.Find("b"));
-        live.Refresh(Import("a", JobStatus.Canceled, read: 5));
+        live.Refresh(Import("a", JobStatus.Canceled, read: 5), _clock.GetTimestamp());
         Assert.Null(live.Find("a"));
+    }
+
+    [Fact]
+    public void The_latest_read_wins_so_a_report_read_before_an_archive_on_this_node_does_not_undo_it()
+    {
+        var live = new LiveImports(_clock);
+        using var scope = live.Track(Import("a", JobStatus.Processing, read: 1));
+        var reportReadAt = _clock.GetTimestamp();
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+
+        live.Refresh(Import("a", JobStatus.Processing, read: 1) with { Archived = true }, _clock.GetTimestamp());
+        scope.Set(Import("a", JobStatus.Processing, read: 2), reportReadAt);
+        Assert.True(live.Find("a")?.Archived);
+
+        live.Refresh(Import("a", JobStatus.Processing, read: 1), reportReadAt);
+        Assert.True(live.Find("a")?.Archived);
     }
 
     [Fact]
