@@ -24,6 +24,9 @@ internal sealed class DatasetTables(PostgresDataSource dataSource)
 
     public static string Interactions(int n) => $"int_{n}";
 
+    /// <summary>The unique index on an entities table's key, the target of the merge's <c>ON CONFLICT</c>.</summary>
+    public static string EntityKey(string table) => $"""CREATE UNIQUE INDEX {table}_key ON {table} (type, id);""";
+
     /// <summary>The dataset's table number, creating its tables on first use; null when <paramref name="create"/> is false and there are none.</summary>
     public async Task<int?> FindAsync(string datasetId, bool create, CancellationToken cancellationToken)
     {
@@ -65,7 +68,7 @@ internal sealed class DatasetTables(PostgresDataSource dataSource)
                     record_type integer NOT NULL,
                     batch bigint NOT NULL
                 );
-                CREATE UNIQUE INDEX {Entities(n.Value)}_key ON {Entities(n.Value)} (type, id);
+                {EntityKey(Entities(n.Value))}
 
                 CREATE TABLE {Interactions(n.Value)} (
                     ts bigint NOT NULL,

@@ -8,8 +8,8 @@ namespace Intake.Storage.Postgres;
 
 /// <summary>
 /// Applies one load in a single transaction. Records stream by binary COPY while the file is parsed:
-/// entities into a temporary staging table, interactions straight into the dataset's table (their rows are
-/// invisible to everyone else until the commit). <see cref="MergeAsync"/> then merges set-based
+/// entities into a temporary staging table (a first load: into a new table that replaces the empty one), interactions
+/// straight into the dataset's table (their rows are invisible to everyone else until the commit). <see cref="MergeAsync"/> then merges set-based
 /// (<see cref="EntityMerge"/>, <see cref="InteractionMerge"/>), and <see cref="CommitAsync"/> either commits
 /// records, rejections, attribute types, counts and the applied-load marker together, or rolls the dataset's
 /// changes back to a savepoint and commits only the rejections and the marker. Disposing before that rolls
@@ -30,6 +30,7 @@ internal sealed class PostgresRecordSink : IRecordSink
     private readonly BinaryCopyWriter _rows = new();
     private readonly List<RecordRejection> _storedRejections = [];
     private Stream? _copy;
+    private readonly string? _firstLoad;
     private readonly KeyHashes _hashes = new();
     private long _minTimestamp = long.MaxValue;
     private long _maxTimestamp = long.MinValue;
@@ -37,8 +38,10 @@ internal sealed class PostgresRecordSink : IRecordSink
     private long _inserted;
     private State _state;
 
-    private PostgresRecordSink(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadRequest request, int tables, int recordTypeId, long version)
+    private PostgresRecordSink(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadRequest request, int tables, int recordTypeId, long version,
+        string? firstLoad)
     {
+        _firstLoad = firstLoad;
         DatasetVersion = version;
         _connection = connection;
         _transaction = transaction;
@@ -72,18 +75,20 @@ internal sealed class PostgresRecordSink : IRecordSink
             await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dataset, 11));", cancellationToken, ("dataset", request.DatasetId));
             var version = await connection.ScalarAsync<long>("SELECT version FROM record_sets WHERE dataset_id = @dataset;", cancellationToken,
                 ("dataset", request.DatasetId));
-            if (request.RecordType.Kind == RecordKind.Entity)
+            // Everything the load writes to the dataset comes after this savepoint, so a discarded load can undo it
+            // and still commit its rejections and marker in the same transaction (one savepoint, one subtransaction).
+            await connection.ExecuteAsync("SAVEPOINT load;", cancellationToken);
+            var firstLoad = request.RecordType.Kind == RecordKind.Entity
+                ? await EntityMerge.BeginFirstLoadAsync(connection, request, DatasetTables.Entities(tables), cancellationToken)
+                : null;
+            if (request.RecordType.Kind == RecordKind.Entity && firstLoad is null)
             {
                 await connection.ExecuteAsync(
                     """CREATE TEMP TABLE stage (line bigint, type text COLLATE "C", id text COLLATE "C", name text, media_url text, attrs text) ON COMMIT DROP;""",
                     cancellationToken);
             }
 
-            // Everything the load writes to the dataset comes after this savepoint, so a discarded load can undo it
-            // and still commit its rejections and marker in the same transaction (one savepoint, one subtransaction).
-            await connection.ExecuteAsync("SAVEPOINT load;", cancellationToken);
-
-            return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId, version);
+            return new PostgresRecordSink(connection, transaction, request, tables, recordTypeId, version, firstLoad);
         }
         catch
         {
@@ -99,6 +104,7 @@ internal sealed class PostgresRecordSink : IRecordSink
             _copy = await _connection.BeginRawBinaryCopyAsync(
                 _interactions
                     ? $"COPY {Table} (ts, h, line, record_type, batch, type, source_id, target_id, value, attrs) FROM STDIN (FORMAT BINARY)"
+                    : _firstLoad is not null ? $"COPY {_firstLoad} ({EntityMerge.FirstLoadColumns}) FROM STDIN (FORMAT BINARY)"
                     : "COPY stage (line, type, id, name, media_url, attrs) FROM STDIN (FORMAT BINARY)",
                 cancellationToken);
             _rows.Header();
@@ -139,7 +145,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         }
         else if (Written > 0)
         {
-            var merge = new EntityMerge(_connection, _request, Table, _recordTypeId);
+            var merge = new EntityMerge(_connection, _request, Table, _recordTypeId, _firstLoad);
             (_inserted, conflicts) = await merge.RunAsync(Written, cancellationToken);
             Repeated = merge.Repeats;
         }
@@ -204,7 +210,12 @@ internal sealed class PostgresRecordSink : IRecordSink
     private async Task<long> ApplyChangesAsync(IReadOnlyList<AttributeTypeChange> attributeChanges, CancellationToken cancellationToken)
     {
         var deleted = 0L;
-        if (_request.Mode == WriteMode.Replace)
+        if (_firstLoad is not null)
+        {
+            // The table replaced was empty: replace mode has nothing to delete.
+            await EntityMerge.SwapAsync(_connection, Table, _firstLoad, cancellationToken);
+        }
+        else if (_request.Mode == WriteMode.Replace)
         {
             deleted = await _connection.ExecuteAsync($"DELETE FROM {Table} WHERE record_type = @type AND batch <> @batch;", cancellationToken,
                 ("type", _recordTypeId), ("batch", _request.BatchSeq));
@@ -293,13 +304,23 @@ internal sealed class PostgresRecordSink : IRecordSink
             }
             else
             {
-                _rows.StartRow(6);
+                _rows.StartRow(_firstLoad is null ? (short)6 : (short)9);
                 _rows.Int64(slot.Line);
+                if (_firstLoad is not null)
+                {
+                    _rows.Int64(unchecked((long)slot.KeyHash));
+                }
+
                 _rows.Text(batch.Text(slot.Type));
                 _rows.Text(batch.Text(slot.Id));
                 Optional(batch, slot.Name);
                 Optional(batch, slot.MediaUrl);
                 Optional(batch, slot.Attributes);
+                if (_firstLoad is not null)
+                {
+                    _rows.Int32(_recordTypeId);
+                    _rows.Int64(_request.BatchSeq);
+                }
             }
         }
 

@@ -123,6 +123,33 @@ public abstract partial class RecordStoreCompliance
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await sink.CommitAsync(LoadDecision.Discard(s_failure), default));
     }
 
+    [Fact]
+    public async Task A_first_load_discarded_after_its_merge_leaves_the_dataset_empty_and_a_later_one_keeps_the_first_of_a_repeated_key()
+    {
+        // Issue 8: a first entity load builds a table of its own (PostgreSQL); discarded, none of it may remain.
+        await LoadAsync("ds", "imp-1", 1, WriteMode.Upsert, Batches.Interactions("ds", ("u", "a", 1)));
+        var before = await SnapshotAsync("ds");
+        var repeated = Batches.Entities("ds", ("b", "one"), ("a", "A"), ("b", "two"), ("b", "three"));
+        await using (var sink = await OpenAsync("ds", "imp-2", 2, WriteMode.Insert))
+        {
+            await sink.WriteAsync(repeated, default);
+            Assert.Equal(new LoadTotals(4, 2, 2, 0, "entity"), await sink.MergeAsync(revocable: true, default));
+            await sink.CommitAsync(LoadDecision.Discard(s_failure), default);
+        }
+
+        Assert.Equal(before, await SnapshotAsync("ds"));
+
+        var totals = await LoadAsync("ds", "imp-3", 3, WriteMode.Insert, Batches.Entities("ds", ("b", "one"), ("a", "A"), ("b", "two"), ("b", "three")));
+        Assert.Equal((2L, 2L), (totals.Written, totals.Rejected));
+        Assert.Equal("one", (await Records.FindEntityAsync("ds", "p", "b", default))!.Name);
+        Assert.Equal([4L, 5L], (await Records.ReadErrorsAsync("ds", "imp-3", 0, null, default).ToListAsync()).Select(e => e.Line));
+
+        // The key stays unique after a first load: an upsert replaces the stored record instead of adding one.
+        await LoadAsync("ds", "imp-4", 4, WriteMode.Upsert, Batches.Entities("ds", ("b", "four"), ("c", "C")));
+        Assert.Equal(("four", 4L), ((await Records.FindEntityAsync("ds", "p", "b", default))!.Name, (await Records.FindEntityAsync("ds", "p", "b", default))!.BatchSeq));
+        Assert.Equal(new RecordCounts(3, 1), await Records.CountAsync("ds", default));
+    }
+
     /// <summary>Everything a dataset shows, as text: its records in export order, its counts and its attribute types.</summary>
     private async Task<string> SnapshotAsync(string dataset)
     {
