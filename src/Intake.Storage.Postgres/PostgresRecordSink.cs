@@ -8,9 +8,10 @@ namespace Intake.Storage.Postgres;
 
 /// <summary>
 /// Applies one load in a single transaction. Records stream by binary COPY while the file is parsed:
-/// entities into a temporary staging table (a first load: into a new table that replaces the empty one), interactions
-/// straight into the dataset's table (their rows are invisible to everyone else until the commit). <see cref="MergeAsync"/> then merges set-based
-/// (<see cref="EntityMerge"/>, <see cref="InteractionMerge"/>), and <see cref="CommitAsync"/> either commits
+/// entities into a temporary staging table (a first load: into a new table that replaces the empty one at the
+/// commit), interactions straight into the dataset's table (their rows are invisible to everyone else until the
+/// commit). <see cref="MergeAsync"/> then merges set-based (<see cref="EntityMerge"/>,
+/// <see cref="InteractionMerge"/>), and <see cref="CommitAsync"/> either commits
 /// records, rejections, attribute types, counts and the applied-load marker together, or rolls the dataset's
 /// changes back to a savepoint and commits only the rejections and the marker. Disposing before that rolls
 /// everything back.

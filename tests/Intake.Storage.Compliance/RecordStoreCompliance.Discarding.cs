@@ -146,7 +146,8 @@ public abstract partial class RecordStoreCompliance
 
         // The key stays unique after a first load: an upsert replaces the stored record instead of adding one.
         await LoadAsync("ds", "imp-4", 4, WriteMode.Upsert, Batches.Entities("ds", ("b", "four"), ("c", "C")));
-        Assert.Equal(("four", 4L), ((await Records.FindEntityAsync("ds", "p", "b", default))!.Name, (await Records.FindEntityAsync("ds", "p", "b", default))!.BatchSeq));
+        var b = (await Records.FindEntityAsync("ds", "p", "b", default))!;
+        Assert.Equal(("four", 4L), (b.Name, b.BatchSeq));
         Assert.Equal(new RecordCounts(3, 1), await Records.CountAsync("ds", default));
     }
 
