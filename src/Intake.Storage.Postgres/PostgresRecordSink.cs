@@ -144,10 +144,11 @@ internal sealed class PostgresRecordSink : IRecordSink
             (_inserted, conflicts) = await merge.RunAsync(_hashes.Repeats(), cancellationToken);
             Repeated = merge.Repeats;
         }
-        else if (Written > 0)
+        else if (Written > 0 || _firstLoad is not null)
         {
+            // A first load settles its table even when it wrote nothing, since the commit swaps it in.
             var merge = new EntityMerge(_connection, _request, Table, _recordTypeId, _firstLoad);
-            (_inserted, conflicts) = await merge.RunAsync(Written, cancellationToken);
+            (_inserted, conflicts) = await merge.RunAsync(Written, _firstLoad is null ? null : _hashes.Repeats(), cancellationToken);
             Repeated = merge.Repeats;
         }
 
@@ -310,6 +311,7 @@ internal sealed class PostgresRecordSink : IRecordSink
                 if (_firstLoad is not null)
                 {
                     _rows.Int64(unchecked((long)slot.KeyHash));
+                    _hashes.Add(slot.KeyHash);
                 }
 
                 _rows.Text(batch.Text(slot.Type));

@@ -151,6 +151,23 @@ public abstract partial class RecordStoreCompliance
         Assert.Equal(new RecordCounts(3, 1), await Records.CountAsync("ds", default));
     }
 
+    [Fact]
+    public async Task A_first_entity_load_that_writes_nothing_leaves_the_dataset_ready_for_the_next()
+    {
+        await using (var sink = await OpenAsync("ds", "imp-1", 1, WriteMode.Upsert))
+        {
+            await sink.WriteAsync(Batches.Build(BuiltInRecordTypes.Entity, "ds", ["""{"type":"p"}"""]), default);
+            Assert.Equal(new LoadTotals(1, 0, 1, 0, "entity"), await sink.MergeAsync(revocable: false, default));
+            await sink.CommitAsync(LoadDecision.Apply([]), default);
+        }
+
+        await LoadAsync("ds", "imp-2", 2, WriteMode.Upsert, Batches.Entities("ds", ("a", "one"), ("a", "two")));
+        await LoadAsync("ds", "imp-3", 3, WriteMode.Upsert, Batches.Entities("ds", ("a", "three")));
+
+        Assert.Equal("three", (await Records.FindEntityAsync("ds", "p", "a", default))!.Name);
+        Assert.Equal(new RecordCounts(1, 0), await Records.CountAsync("ds", default));
+    }
+
     /// <summary>Everything a dataset shows, as text: its records in export order, its counts and its attribute types.</summary>
     private async Task<string> SnapshotAsync(string dataset)
     {

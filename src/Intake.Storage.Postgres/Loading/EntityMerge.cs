@@ -52,8 +52,9 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
         return replacement;
     }
 
-    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(long staged, CancellationToken cancellationToken) =>
-        replacement is null ? await MergeStagedAsync(staged, cancellationToken) : await SettleFirstLoadAsync(staged, replacement, cancellationToken);
+    /// <param name="hashRepeats">For a first load, how many key hashes repeat among its rows (the sink's sorted hashes): none, nothing to settle.</param>
+    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(long staged, long? hashRepeats, CancellationToken cancellationToken) =>
+        replacement is null ? await MergeStagedAsync(staged, cancellationToken) : await SettleFirstLoadAsync(staged, replacement, hashRepeats != 0, cancellationToken);
 
     /// <summary>
     /// Puts the table a first load built in the dataset's table's place (which was empty and stayed so: its writers
@@ -103,7 +104,8 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
     }
 
     /// <summary>A first load: only the records whose key repeats (insert mode: after the first; upsert: before the last) are removed.</summary>
-    private async Task<(long Inserted, List<RecordRejection> Conflicts)> SettleFirstLoadAsync(long staged, string loaded, CancellationToken cancellationToken)
+    private async Task<(long Inserted, List<RecordRejection> Conflicts)> SettleFirstLoadAsync(long staged, string loaded, bool anyRepeat,
+        CancellationToken cancellationToken)
     {
         // Only rows whose key hash repeats can repeat a key; a hash that two keys share just sends both through the sort.
         var losers =
@@ -113,11 +115,12 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
                 FROM {loaded} WHERE h IN (SELECT h FROM {loaded} GROUP BY h HAVING count(*) > 1)) r
             WHERE n > 1
             """;
-        var conflicts = !Insert
+        var conflicts = !Insert || !anyRepeat
             ? []
             : await MergeConflicts.ReadAsync(connection, request, $"SELECT line, type, id, NULL::text, 0::bigint FROM ({losers}) r ORDER BY line;",
                 request.BatchSeq, cancellationToken);
-        Repeats = await connection.ExecuteAsync($"DELETE FROM {loaded} WHERE ctid = ANY (ARRAY (SELECT row FROM ({losers}) r));", cancellationToken);
+        Repeats = !anyRepeat ? 0 : await connection.ExecuteAsync($"DELETE FROM {loaded} WHERE ctid = ANY (ARRAY (SELECT row FROM ({losers}) r));",
+            cancellationToken);
 
         // Dropping a column only hides it (its bytes stay in the rows written): the table then has the dataset table's columns.
         await connection.ExecuteAsync($"ALTER TABLE {loaded} DROP COLUMN line, DROP COLUMN h; {DatasetTables.EntityKey(loaded)}", cancellationToken);

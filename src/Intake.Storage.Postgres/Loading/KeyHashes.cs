@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Intake.Storage.Postgres.Loading;
 
 /// <summary>
-/// The key hashes of a load's interactions, to tell at the end whether any repeats: sorting a few million
+/// The key hashes of a load's interactions (or of a first entity load), to tell at the end whether any repeats: sorting a few million
 /// numbers here takes a fraction of what the same question costs the database. Memory stays bounded: each time
 /// <see cref="Capacity"/> hashes (32 MiB) are held, they are sorted and written to a temporary file as a run, and
 /// the runs are merged at the end.
