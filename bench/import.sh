@@ -503,7 +503,7 @@ set +e
 main 2>&1 | tee "$LOG"
 status=${PIPESTATUS[0]}
 set -e
-REPORT="$RESULTS/$(date -u +%F)-$STORE$([ -n "$LATENCY_ONLY" ] && echo -latency).md"
+REPORT="$RESULTS/$(date -u +%F)-$STORE$([ -z "$LATENCY_ONLY" ] || echo -latency).md"
 {
   echo "# bench/import.sh $([ "$STORE" = postgres ] && echo '--postgres ')$ROWS, $(date -u '+%F %H:%M UTC')"
   echo
