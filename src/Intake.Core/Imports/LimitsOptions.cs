@@ -21,6 +21,13 @@ public sealed class LimitsOptions
     public int MaxRecordBytes { get; set; } = 16 << 20;
 
     /// <summary>
+    /// The most memory one Parquet row group may take once decoded (default 512 MiB), estimated from its column chunks'
+    /// uncompressed sizes and value counts before any is read. A file is decoded one row group at a time, so this
+    /// bounds what a Parquet import holds; a group over it fails the import with <c>file_too_large</c>, naming the group.
+    /// </summary>
+    public long MaxParquetRowGroupBytes { get; set; } = 512L << 20;
+
+    /// <summary>
     /// The earliest event time (interaction timestamp, <c>action_at</c>) a record may have; earlier ones are
     /// rejected with <c>TimestampOutOfRange</c>. Default 1990-01-01T00:00:00Z.
     /// </summary>

@@ -31,7 +31,7 @@ internal sealed class ParquetRecordParser : RecordParser
     public static ParquetRecordParser Open(ImportSource source, RecordType? named, IReadOnlyList<RecordType> known, LimitsOptions limits,
         CancellationToken cancellationToken)
     {
-        var reader = ParquetRowReader.Open(source.OpenSeekable(cancellationToken), cancellationToken);
+        var reader = ParquetRowReader.Open(source.OpenSeekable(cancellationToken), limits.MaxParquetRowGroupBytes, cancellationToken);
         try
         {
             var columns = new CsvHeader(reader.ColumnNames);

@@ -19,10 +19,13 @@ internal sealed class ParquetRowReader : IDisposable
     private int _rowGroup = -1;
     private long _rowsLeft;
 
-    private ParquetRowReader(ParquetReader reader, Stream file)
+    private readonly long _maxRowGroupBytes;
+
+    private ParquetRowReader(ParquetReader reader, Stream file, long maxRowGroupBytes)
     {
         _reader = reader;
         _file = file;
+        _maxRowGroupBytes = maxRowGroupBytes;
         ColumnNames = reader.Schema.Fields.Select(f => f.Name).ToList();
     }
 
@@ -33,14 +36,15 @@ internal sealed class ParquetRowReader : IDisposable
     public long Row { get; private set; }
 
     /// <summary>Reads the footer of <paramref name="file"/> (seekable; disposed with the reader).</summary>
+    /// <param name="maxRowGroupBytes">The most a row group may take once decoded (<see cref="Imports.LimitsOptions.MaxParquetRowGroupBytes"/>).</param>
     /// <exception cref="IntakeException"><see cref="ErrorCodes.MalformedFile"/> when it is not a readable Parquet file.</exception>
-    public static ParquetRowReader Open(Stream file, CancellationToken cancellationToken)
+    public static ParquetRowReader Open(Stream file, long maxRowGroupBytes, CancellationToken cancellationToken)
     {
         try
         {
             var reader = Unreadable.Guard(() => ParquetReader.CreateAsync(file, new ParquetOptions(), leaveStreamOpen: true, cancellationToken)
                 .GetAwaiter().GetResult());
-            return new ParquetRowReader(reader, file);
+            return new ParquetRowReader(reader, file, maxRowGroupBytes);
         }
         catch
         {
@@ -91,6 +95,7 @@ internal sealed class ParquetRowReader : IDisposable
 
             var rowGroup = _reader.OpenRowGroupReader(_rowGroup);
             _rowsLeft = rowGroup.RowCount >= 0 ? rowGroup.RowCount : throw Inconsistent();
+            CheckDecodedSize(rowGroup);
             foreach (var leaf in _leaves)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -115,6 +120,30 @@ internal sealed class ParquetRowReader : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Refuses a row group that would take more than the limit once decoded, before any of it is read: a writer may put
+    /// a whole file in one group, and the reader holds a group's columns whole. The estimate is each column chunk's
+    /// uncompressed size plus a per-value cost (a dictionary-encoded column is small on disk, not once decoded).
+    /// </summary>
+    private void CheckDecodedSize(ParquetRowGroupReader rowGroup)
+    {
+        const long BytesPerValue = 24;
+        var decoded = 0L;
+        foreach (var leaf in _leaves)
+        {
+            var chunk = rowGroup.GetMetadata(leaf.ReadAs);
+            decoded += (chunk?.MetaData?.TotalUncompressedSize ?? 0) + (BytesPerValue * Math.Max(chunk?.MetaData?.NumValues ?? 0, rowGroup.RowCount));
+        }
+
+        if (decoded > _maxRowGroupBytes)
+        {
+            throw new IntakeException(ErrorCodes.FileTooLarge,
+                $"Row group {_rowGroup + 1} of the file holds {rowGroup.RowCount:N0} rows, about {decoded >> 20:N0} MiB once its columns are decoded, " +
+                $"over the {_maxRowGroupBytes >> 20:N0} MiB one row group may take (Limits:MaxParquetRowGroupBytes). Write the file with smaller row " +
+                "groups (DuckDB: ROW_GROUP_SIZE; Spark: parquet.block.size; pyarrow: row_group_size).");
+        }
     }
 
     /// <summary>A damaged file whose columns' levels and values do not add up to its row count.</summary>

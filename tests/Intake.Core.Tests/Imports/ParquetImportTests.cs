@@ -243,6 +243,23 @@ public sealed class ParquetImportTests : IDisposable
         Assert.Equal(("item24999", 25000L, """{"pair":[24999,25000]}"""), (run.Records[^1].Id, run.Records[^1].Line, run.Records[^1].Attributes));
     }
 
+    [Fact]
+    public void A_row_group_too_large_to_decode_fails_the_file_naming_the_group_and_the_way_out()
+    {
+        // 60,000 short ids dictionary-encode to a few kilobytes on disk; decoded they take far more than 1 MiB.
+        var file = Write("SELECT 'item' || (i % 10) AS itemId FROM range(60000) t(i)");
+        var smallGroups = Write("SELECT 'item' || (i % 10) AS itemId FROM range(60000) t(i)", rowGroupSize: 2048);
+        var limits = new LimitsOptions { MaxParquetRowGroupBytes = 1 << 20 };
+
+        var failure = Assert.Throws<IntakeException>(() => Read(File.OpenRead(file), TableEntityRecordType.Item, new AttributeTypeMap(), null, limits));
+        var read = Read(File.OpenRead(smallGroups), TableEntityRecordType.Item, new AttributeTypeMap(), null, limits);
+
+        Assert.Equal(ErrorCodes.FileTooLarge, failure.Code);
+        Assert.Contains("Row group 1 of the file holds 60,000 rows", failure.Message);
+        Assert.Contains("ROW_GROUP_SIZE", failure.Message);
+        Assert.Equal(60000, read.Records.Count);
+    }
+
     public void Dispose()
     {
         _duck.Dispose();
@@ -274,9 +291,9 @@ public sealed class ParquetImportTests : IDisposable
     private static ParquetRun Read(string path, RecordType? type = null, AttributeTypeMap? types = null) =>
         Read(File.OpenRead(path), type, types ?? new AttributeTypeMap(), Path.GetFileName(path));
 
-    private static ParquetRun Read(Stream raw, RecordType? type, AttributeTypeMap types, string? name)
+    private static ParquetRun Read(Stream raw, RecordType? type, AttributeTypeMap types, string? name, LimitsOptions? limits = null)
     {
-        var limits = new LimitsOptions();
+        limits ??= new LimitsOptions();
         var request = new NewImport { DatasetId = "ds", RecordType = type?.Name ?? RecordTypeCatalog.Auto, FileName = name };
         var catalog = new RecordTypeCatalog(BuiltInRecordTypes.All.Concat(CdpRecordTypes.All));
         using var source = ImportSource.Open(raw, new ImportSourceOptions(null, null, null, name, limits.MaxFileBytes));
