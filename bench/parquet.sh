@@ -8,16 +8,15 @@
 # again as Parquet and compared the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 STORE=${STORE:-sqlite}
 if [ "${1:-}" = --postgres ]; then STORE=postgres; shift; fi
 ROWS=${1:-2000000}
 OUT=${BENCH_OUT:-bench/out}
-PORT=${PORT:-5098}
+PORT=${PORT:-$(free_port)}
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$OUT"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
@@ -33,14 +32,7 @@ done
 check() { dotnet artifacts/bin/Intake.Benchmarks/release/Intake.Benchmarks.dll parquet "$@"; }
 
 DATA=$(mktemp -d)
-SERVER_PID=
-PG_DIR=
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -n "$PG_DIR" ]; then .ci/postgres.sh stop "$PG_DIR" || true; fi
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
+cleanup_on_exit
 
 if [ "$STORE" = postgres ]; then
   PG_DIR=$(mktemp -d)

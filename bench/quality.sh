@@ -10,30 +10,22 @@
 # GET /v1/datasets/{id}/quality over the whole dataset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 STORE=sqlite
 if [ "${1:-}" = --postgres ]; then STORE=postgres; shift; fi
 ROWS=${1:-2000000}
 OUT=${BENCH_OUT:-bench/out}
-PORT=${PORT:-5098}
+PORT=${PORT:-$(free_port)}
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$OUT"
 ENTITY_ROWS=$((ROWS / 4))
 [ -f "$OUT/interactions-$ROWS.csv" ] || bench/generate.sh interactions "$ROWS" "$OUT/interactions-$ROWS.csv"
 [ -f "$OUT/entities-$ENTITY_ROWS.csv" ] || bench/generate.sh entities "$ENTITY_ROWS" "$OUT/entities-$ENTITY_ROWS.csv"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 dotnet build src/Intake.Server -c Release -v quiet -nologo >/dev/null
 DATA=$(mktemp -d)
-SERVER_PID=
-PG_DIR=
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -n "$PG_DIR" ]; then .ci/postgres.sh stop "$PG_DIR" || true; fi
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
+cleanup_on_exit
 if [ "$STORE" = postgres ]; then
   PG_DIR=$(mktemp -u -d)
   export INTAKE_Storage__Provider=Postgres
