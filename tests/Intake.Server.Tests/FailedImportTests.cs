@@ -19,6 +19,7 @@ public abstract class FailedImportTests : IAsyncLifetime
         ["Limits:MaxFileBytes"] = "6000",
         ["Limits:MaxRecords"] = "60",
         ["Worker:BatchSize"] = "16",
+        ["Limits:MaxParquetRowGroupBytes"] = "2000",
     };
 
     private const string Header = "id,type,name,metadata,media_url\n";
@@ -66,6 +67,26 @@ public abstract class FailedImportTests : IAsyncLifetime
         AssertFailed(tooMany, "too_many_records");
         AssertFailed(tooLarge, "file_too_large");
         Assert.Equal(before, await SnapshotAsync("limits"));
+    }
+
+    [Fact]
+    public async Task A_parquet_row_group_too_large_to_decode_fails_the_file_and_writes_nothing()
+    {
+        var before = await SeedAsync("row-group");
+        var path = Path.Combine(Path.GetTempPath(), $"intake-row-group-{Guid.NewGuid():N}.parquet");
+        using (var duck = new Intake.Tests.Shared.DuckDb())
+        {
+            duck.Execute($"COPY (SELECT 'g' || i AS id, 'p' AS type, 'N' AS name, NULL AS metadata, NULL AS media_url FROM range(100) t(i)) " +
+                $"TO {Intake.Tests.Shared.DuckDb.Quote(path)} (FORMAT PARQUET)");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        File.Delete(path);
+        var import = await _client.WaitForFinalAsync((string)(await _client.UploadAsync("row-group", bytes, "?mode=replace", "application/vnd.apache.parquet"))["id"]!);
+
+        AssertFailed(import, "file_too_large");
+        Assert.Contains("Row group 1", (string)import["error"]!["message"]!);
+        Assert.Equal(before, await SnapshotAsync("row-group"));
     }
 
     [Fact]
