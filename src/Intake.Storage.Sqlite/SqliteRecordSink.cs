@@ -18,8 +18,14 @@ namespace Intake.Storage.Sqlite;
 /// them in index order (timestamp then key hash for interactions, key hash for entities) beside the keys the
 /// dataset already had (<see cref="ExistingKeys"/>): new keys are inserted many rows per statement, in index
 /// order; only keys whose hash exists already, or repeats within the file, take the per-row
-/// probe-then-insert-or-update path. Runs on its own mutex-free
-/// connection; one caller at a time.
+/// probe-then-insert-or-update path.
+/// Interactions usually arrive in time order, and then each batch, once sorted, comes after everything before
+/// it: such batches are written as they arrive, with the same classification, instead of waiting for the
+/// merge, so SQLite writes while the file is still parsed (ADR 2). The first batch that breaks the order, and
+/// every batch after it, is staged as a run and merged at the end beside the keys already written
+/// (<see cref="StreamedKeys"/>). Writing early puts records in the transaction before the load is decided, so
+/// it runs under the savepoint a revocable merge takes, and the rejections are kept to be stored at the commit.
+/// Runs on its own mutex-free connection; one caller at a time.
 /// </remarks>
 internal sealed class SqliteRecordSink : IRecordSink
 {
@@ -30,13 +36,18 @@ internal sealed class SqliteRecordSink : IRecordSink
     private readonly RunWriter _runs;
     private readonly NativeStatement _insertError;
     private readonly bool _timeFirst;
+    private readonly List<RecordRejection> _readRejections = [];
+    private readonly List<RecordRejection> _conflicts = [];
     private long _read;
     private long _inserted;
     private long _storedErrors;
-    private List<RecordRejection> _conflicts = [];
     private PlanClassifier? _plan;
     private State _state;
-    private bool _revocable;
+    private bool _savepoint;
+    private bool _appending;
+    private Writers? _writers;
+    private StreamedKeys? _streamed;
+    private ExistingKeys? _existingForAppends;
     private Action? _committed;
 
     private SqliteRecordSink(NativeConnection connection, string path, LoadRequest request, long recordTypeId, string stagingDirectory)
@@ -47,6 +58,9 @@ internal sealed class SqliteRecordSink : IRecordSink
         _columns = new RecordColumns(request.RecordType.Kind, recordTypeId, request.BatchSeq);
         _timeFirst = request.RecordType.Kind == RecordKind.Interaction;
         _runs = new RunWriter(stagingDirectory, _timeFirst);
+
+        // A plan probes every stored key it touches and is classified by the merge, so it is never written early.
+        _appending = _timeFirst && !request.Plan;
         _insertError = connection.Prepare(
             "INSERT INTO errors (import_id, seq, line, error_id, code, message, field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     }
@@ -105,10 +119,66 @@ internal sealed class SqliteRecordSink : IRecordSink
     public ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _runs.Write(batch);
         _read += batch.RecordsRead;
-        StoreRejections(batch.Rejections, counted: false);
+        Rejected += batch.Rejections.Count;
+        _readRejections.AddRange(batch.Rejections.Take(Math.Max(0, _request.MaxStoredErrors - _readRejections.Count)));
+        var order = _runs.Sort(batch);
+        if (order.Length == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (_appending && (_streamed is null || _streamed.Precedes((order[0].Timestamp, order[0].Hash))))
+        {
+            Append(batch, order);
+        }
+        else
+        {
+            _appending = false;
+            _runs.Write(batch, order);
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes a batch that sorts after everything written before it, classified as the merge would.</summary>
+    private void Append(RecordBatch batch, ReadOnlySpan<RunWriter.SortKey> order)
+    {
+        if (_streamed is null)
+        {
+            _connection.Execute("SAVEPOINT merge");
+            _savepoint = true;
+            _streamed = new StreamedKeys(Path.Combine(_runs.StagingDirectory, "appended-keys"));
+            _existingForAppends = new ExistingKeys(_path, _columns.Table, _timeFirst, order[0].Timestamp, long.MaxValue);
+        }
+
+        var writers = _writers ??= new Writers(_connection, _columns);
+        var slots = batch.Slots;
+        foreach (var key in order)
+        {
+            var repeated = _streamed.Count > 0 && _streamed.Last == (key.Timestamp, key.Hash);
+            if (repeated)
+            {
+                Repeated++;
+            }
+            else
+            {
+                _streamed.Add(key.Timestamp, key.Hash);
+            }
+
+            ref var slot = ref slots[key.Index];
+            if (repeated || _existingForAppends!.Contains(key.Timestamp, RecordColumns.Stored(key.Hash)))
+            {
+                writers.Scratch.Load(batch, slot);
+                WriteOne(writers.Scratch, mayExist: true, writers, _conflicts);
+            }
+            else
+            {
+                writers.Inserter.Add(batch, slot);
+                _inserted++;
+                Written++;
+            }
+        }
     }
 
     public async ValueTask<LoadTotals> MergeAsync(bool revocable, CancellationToken cancellationToken)
@@ -123,17 +193,17 @@ internal sealed class SqliteRecordSink : IRecordSink
         // undo copies every page the merge changes into the sub-journal once. (The savepoint once made the per-row
         // path 20 times slower: each statement's own journal was truncated by walking the in-memory sub-journal
         // from its start, quadratic in the merge; the merge's statements are OR FAIL now and keep no statement
-        // journal. See ADR 2.)
-        if (revocable)
+        // journal. See ADR 2.) A load that wrote batches while its file was read holds the savepoint already.
+        if (revocable && !_savepoint)
         {
             _connection.Execute("SAVEPOINT merge");
+            _savepoint = true;
         }
 
-        _revocable = revocable;
         _state = State.Merged;
         using var plan = _plan = _request.Plan ? new PlanClassifier(_connection, _request.RecordType.Kind, _columns, _request.RecordType.Name, _request.BatchSeq) : null;
-        _conflicts = await MergeStagedRecordsAsync(cancellationToken);
-        Rejected += _conflicts.Count;
+        await MergeStagedRecordsAsync(cancellationToken);
+        _conflicts.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (plan is not null)
         {
             if (_request.Mode == WriteMode.Replace)
@@ -154,17 +224,18 @@ internal sealed class SqliteRecordSink : IRecordSink
             throw new InvalidOperationException($"A load commits once, and is applied only after its merge; this one is {_state}.");
         }
 
-        if (!decision.Applies && _state == State.Merged && !_revocable && Written > 0)
+        if (!decision.Applies && !_savepoint && Written > 0)
         {
             throw new InvalidOperationException("A merge that was not revocable wrote records; it can only be applied or abandoned.");
         }
 
-        // Checkpoint: the decision. Applied, the merge stays; discarded, it is undone (a load stopped before its
-        // merge, or whose merge wrote nothing, has no record to undo), and only the rejections and the marker
-        // below remain to commit.
-        if (_state == State.Merged && _revocable)
+        // Checkpoint: the decision. Applied, the writes stay; discarded, they are undone (a load that wrote nothing
+        // before it stopped, or whose merge wrote nothing, has no record to undo), and only the rejections and the
+        // marker below remain to commit.
+        if (_savepoint)
         {
             _connection.Execute(decision.Applies ? "RELEASE merge" : "ROLLBACK TO merge; RELEASE merge");
+            _savepoint = false;
         }
 
         if (!decision.Applies)
@@ -173,7 +244,8 @@ internal sealed class SqliteRecordSink : IRecordSink
             Written = 0;
         }
 
-        StoreRejections(_conflicts, counted: true);
+        StoreRejections(_readRejections);
+        StoreRejections(_conflicts);
         var deleted = decision.Applies ? ApplyChanges(decision.AttributeChanges) : 0L;
         var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
         using (var marker = _connection.Prepare(
@@ -224,6 +296,9 @@ internal sealed class SqliteRecordSink : IRecordSink
     public ValueTask DisposeAsync()
     {
         _insertError.Dispose();
+        _writers?.Dispose();
+        _existingForAppends?.Dispose();
+        _streamed?.Dispose();
         if (_state != State.Committed && _connection.InTransaction)
         {
             _connection.Execute("ROLLBACK");
@@ -235,13 +310,20 @@ internal sealed class SqliteRecordSink : IRecordSink
     }
 
     /// <summary>
-    /// Writes the staged records in key order; returns the rejections of keys that existed (insert mode). The
-    /// merge of the runs and the scan of existing keys run on their own thread, handing classified groups of
-    /// records through a bounded channel to this one, which only talks to SQLite: the two halves overlap.
+    /// Writes the staged runs in key order, adding the rejections of keys that existed (insert mode) to the
+    /// conflicts. The merge of the runs and the scan of existing keys run on their own thread, handing classified
+    /// groups of records through a bounded channel to this one, which only talks to SQLite: the two halves overlap.
     /// </summary>
-    private async Task<List<RecordRejection>> MergeStagedRecordsAsync(CancellationToken cancellationToken)
+    private async Task MergeStagedRecordsAsync(CancellationToken cancellationToken)
     {
         const int ChunksInFlight = 4;
+        var writers = _writers ??= new Writers(_connection, _columns);
+        if (_runs.Runs.Count == 0)
+        {
+            writers.Inserter.Flush();
+            return;
+        }
+
         var full = Channel.CreateBounded<MergedChunk>(new BoundedChannelOptions(ChunksInFlight - 1) { SingleReader = true, SingleWriter = true });
         var free = Channel.CreateBounded<MergedChunk>(ChunksInFlight);
         for (var i = 0; i < ChunksInFlight; i++)
@@ -252,35 +334,31 @@ internal sealed class SqliteRecordSink : IRecordSink
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var merging = Task.Factory.StartNew(() => ClassifyStagedRecords(full.Writer, free.Reader, stop.Token), stop.Token,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var rejections = new List<RecordRejection>();
         try
         {
-            using var inserter = new RowInserter(_connection, _columns);
-            using var insertIfAbsent = _connection.Prepare(
-                $"INSERT OR FAIL INTO {_columns.Table} ({_columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, _columns.Count).Select(i => $"?{i}"))} " +
-                $"WHERE NOT EXISTS (SELECT 1 FROM {_columns.Table} WHERE {_columns.KeyMatch})");
-            using var update = _connection.Prepare($"UPDATE OR FAIL {_columns.Table} SET {_columns.UpdateSet} WHERE {_columns.KeyMatch}");
             await foreach (var chunk in full.Reader.ReadAllAsync(cancellationToken))
             {
-                if (chunk.IsFullOfNewKeys)
+                for (var start = 0; start < chunk.Count; start += RowInserter.RowsPerStatement)
                 {
-                    inserter.InsertGroup(chunk.Records);
-                    _plan?.Inserted(chunk.Records, chunk.Count);
-                    _inserted += chunk.Count;
-                    Written += chunk.Count;
-                }
-                else
-                {
-                    for (var i = 0; i < chunk.Count; i++)
+                    if (chunk.IsGroupOfNewKeys(start))
                     {
-                        WriteOne(chunk.Records[i], chunk.MayExist[i], inserter, insertIfAbsent, update, rejections);
+                        writers.Inserter.InsertGroup(chunk.Records, start);
+                        _plan?.Inserted(chunk.Records.AsSpan(start, RowInserter.RowsPerStatement));
+                        _inserted += RowInserter.RowsPerStatement;
+                        Written += RowInserter.RowsPerStatement;
+                        continue;
+                    }
+
+                    for (var i = start; i < Math.Min(chunk.Count, start + RowInserter.RowsPerStatement); i++)
+                    {
+                        WriteOne(chunk.Records[i], chunk.MayExist[i], writers, _conflicts);
                     }
                 }
 
                 free.Writer.TryWrite(chunk);
             }
 
-            inserter.Flush();
+            writers.Inserter.Flush();
         }
         finally
         {
@@ -289,13 +367,11 @@ internal sealed class SqliteRecordSink : IRecordSink
         }
 
         await merging;
-        rejections.Sort((a, b) => a.Line.CompareTo(b.Line));
-        return rejections;
     }
 
-    private void WriteOne(StagedRecord record, bool mayExist, RowInserter inserter, NativeStatement insertIfAbsent, NativeStatement update,
-        List<RecordRejection> rejections)
+    private void WriteOne(StagedRecord record, bool mayExist, Writers writers, List<RecordRejection> rejections)
     {
+        var (inserter, insertIfAbsent, update) = (writers.Inserter, writers.InsertIfAbsent, writers.Update);
         if (!mayExist)
         {
             inserter.Add(record);
@@ -319,6 +395,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         else if (_request.Mode == WriteMode.Insert)
         {
             rejections.Add(DescribeExisting(record));
+            Rejected++;
         }
         else
         {
@@ -340,13 +417,16 @@ internal sealed class SqliteRecordSink : IRecordSink
         {
             using var merger = new RunMerger(_runs.Runs, _timeFirst);
             using var existing = new ExistingKeys(_path, _columns.Table, _timeFirst, _runs.MinTimestamp, _runs.MaxTimestamp);
+
+            // Keys written while the file was read come earlier in the file than every staged run: one of them is a repeat.
+            using var appended = _streamed?.Read();
             (long Timestamp, ulong Hash)? previous = null;
             var chunk = Take(free, cancellationToken);
             while (merger.MoveNext())
             {
                 var record = merger.Current;
                 var timestamp = _timeFirst ? record.Timestamp : 0;
-                var repeated = previous == (timestamp, record.Hash);
+                var repeated = previous == (timestamp, record.Hash) || (appended?.Contains(timestamp, record.Hash) ?? false);
                 previous = (timestamp, record.Hash);
                 Repeated += repeated ? 1 : 0;
                 record.CopyTo(chunk.Records[chunk.Count]);
@@ -383,19 +463,14 @@ internal sealed class SqliteRecordSink : IRecordSink
         _request.RecordType.AlreadyExists(_request.DatasetId, record.Line, record.Text(StagedRecord.Type), record.Text(StagedRecord.Id),
             record.Text(StagedRecord.Target), record.Timestamp);
 
-    /// <summary>Stores the first <see cref="LoadRequest.MaxStoredErrors"/> rejections; counts them unless the merge did.</summary>
-    private void StoreRejections(List<RecordRejection> rejections, bool counted)
+    /// <summary>Stores rejections while fewer than <see cref="LoadRequest.MaxStoredErrors"/> are stored (each was counted when found).</summary>
+    private void StoreRejections(List<RecordRejection> rejections)
     {
         foreach (var rejection in rejections)
         {
-            if (!counted)
-            {
-                Rejected++;
-            }
-
             if (_storedErrors >= _request.MaxStoredErrors)
             {
-                continue;
+                return;
             }
 
             _insertError.Bind(1, _request.ImportId);
@@ -406,6 +481,28 @@ internal sealed class SqliteRecordSink : IRecordSink
             _insertError.Bind(6, rejection.Message);
             _insertError.Bind(7, rejection.Field);
             _insertError.Execute();
+        }
+    }
+
+    /// <summary>The load's write statements, prepared once for the records written early and the merge.</summary>
+    private sealed class Writers(NativeConnection connection, RecordColumns columns) : IDisposable
+    {
+        public RowInserter Inserter { get; } = new(connection, columns);
+
+        public NativeStatement InsertIfAbsent { get; } = connection.Prepare(
+            $"INSERT OR FAIL INTO {columns.Table} ({columns.Names}) SELECT {string.Join(", ", Enumerable.Range(1, columns.Count).Select(i => $"?{i}"))} " +
+            $"WHERE NOT EXISTS (SELECT 1 FROM {columns.Table} WHERE {columns.KeyMatch})");
+
+        public NativeStatement Update { get; } = connection.Prepare($"UPDATE OR FAIL {columns.Table} SET {columns.UpdateSet} WHERE {columns.KeyMatch}");
+
+        /// <summary>Holds a record written early that takes the per-row path.</summary>
+        public StagedRecord Scratch { get; } = new();
+
+        public void Dispose()
+        {
+            Inserter.Dispose();
+            InsertIfAbsent.Dispose();
+            Update.Dispose();
         }
     }
 

@@ -20,11 +20,12 @@ public static class Batches
         Build(BuiltInRecordTypes.Interaction, datasetId,
             records.Select(r => $$"""{"type":"view","source_id":"{{r.Source}}","target_id":"{{r.Target}}","timestamp":{{r.Timestamp}}}"""));
 
-    public static RecordBatch Build(RecordType type, string datasetId, IEnumerable<string> jsonRecords)
+    /// <summary>A batch of the records, numbered from line <paramref name="firstLine"/> (a file's first record follows its header).</summary>
+    public static RecordBatch Build(RecordType type, string datasetId, IEnumerable<string> jsonRecords, long firstLine = 2)
     {
         var batch = new RecordBatch(64);
         var writer = new RecordWriter(type, new AttributeTypeMap(), datasetId, batch, s_anyTime);
-        var line = 1L;
+        var line = firstLine - 1;
         foreach (var json in jsonRecords)
         {
             type.MapJson(Encoding.UTF8.GetBytes(json), ++line, writer);

@@ -58,15 +58,15 @@ internal sealed class PlanClassifier : IDisposable
         _changes.Add(new PlannedChange(ChangeKind.Insert, null, _changes.WantsSample(ChangeKind.Insert) ? After(record) : null));
 
     /// <summary>Counts a group of new keys; builds a sample only while samples are wanted.</summary>
-    public void Inserted(StagedRecord[] records, int count)
+    public void Inserted(ReadOnlySpan<StagedRecord> records)
     {
         var sampled = 0;
-        for (; sampled < count && _changes.WantsSample(ChangeKind.Insert); sampled++)
+        for (; sampled < records.Length && _changes.WantsSample(ChangeKind.Insert); sampled++)
         {
             Inserted(records[sampled]);
         }
 
-        _changes.Count(ChangeKind.Insert, count - sampled);
+        _changes.Count(ChangeKind.Insert, records.Length - sampled);
     }
 
     /// <summary>Counts the overwrite of the key last probed.</summary>

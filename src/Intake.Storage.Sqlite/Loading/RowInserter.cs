@@ -1,3 +1,4 @@
+using Intake.Core.Records;
 using Intake.Storage.Sqlite.Native;
 
 namespace Intake.Storage.Sqlite.Loading;
@@ -38,12 +39,22 @@ internal sealed class RowInserter : IDisposable
         }
     }
 
-    /// <summary>Inserts a full group straight from where it lies, leaving what is pending for later.</summary>
-    public void InsertGroup(StagedRecord[] records)
+    /// <summary>Adds a record straight from its batch (a record appended while the file is read).</summary>
+    public void Add(RecordBatch batch, in RecordSlot slot)
+    {
+        _pending[_count++].Load(batch, slot);
+        if (_count == RowsPerStatement)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Inserts the full group at <paramref name="start"/> straight from where it lies, leaving what is pending for later.</summary>
+    public void InsertGroup(StagedRecord[] records, int start)
     {
         for (var row = 0; row < RowsPerStatement; row++)
         {
-            _columns.Bind(_many, row, records[row]);
+            _columns.Bind(_many, row, records[start + row]);
         }
 
         _many.Execute();

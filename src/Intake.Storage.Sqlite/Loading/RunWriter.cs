@@ -30,24 +30,49 @@ internal sealed class RunWriter : IDisposable
 
     public IReadOnlyList<string> Runs => _runs;
 
+    /// <summary>The load's own directory, deleted with it.</summary>
+    public string StagingDirectory => _directory;
+
     public long Records { get; private set; }
 
-    public void Write(RecordBatch batch)
+    /// <summary>The batch's records in run-key order (valid until the next call).</summary>
+    public ReadOnlySpan<SortKey> Sort(RecordBatch batch)
     {
         var slots = batch.Slots;
-        if (slots.Length == 0)
+        var count = slots.Length;
+        if (_order.Length < count)
+        {
+            _order = new SortKey[count];
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            _order[i] = new SortKey(_timeFirst ? slots[i].Timestamp : 0, slots[i].KeyHash, i);
+        }
+
+        Array.Sort(_order, 0, count);
+        return _order.AsSpan(0, count);
+    }
+
+    /// <summary>Stages a batch as one run, in the order <see cref="Sort"/> returned for it.</summary>
+    public void Write(RecordBatch batch, ReadOnlySpan<SortKey> order)
+    {
+        var slots = batch.Slots;
+        var count = order.Length;
+        if (count == 0)
         {
             return;
         }
 
-        var count = SortByKey(slots);
+        MinTimestamp = Math.Min(MinTimestamp, order[0].Timestamp);
+        MaxTimestamp = Math.Max(MaxTimestamp, order[^1].Timestamp);
         var path = Path.Combine(_directory, $"run-{_runs.Count:D6}");
         using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
         {
             var used = 0;
             for (var i = 0; i < count; i++)
             {
-                ref var slot = ref slots[_order[i].Index];
+                ref var slot = ref slots[order[i].Index];
                 var size = StagedRecord.SizeOf(slot);
                 if (used + size > _buffer.Length)
                 {
@@ -82,30 +107,10 @@ internal sealed class RunWriter : IDisposable
     }
 
     /// <summary>
-    /// Orders by the run key (timestamp for interactions, then key hash); equal keys (a key repeated in the
-    /// file) keep file order, so the last one wins in upsert mode and the first in insert mode.
+    /// A record's place in run-key order: timestamp (interactions; 0 for entities), then key hash; equal keys (a key
+    /// repeated in the file) keep file order, so the last one wins in upsert mode and the first in insert mode.
     /// </summary>
-    private int SortByKey(Span<RecordSlot> slots)
-    {
-        var count = slots.Length;
-        if (_order.Length < count)
-        {
-            _order = new SortKey[count];
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            var timestamp = _timeFirst ? slots[i].Timestamp : 0;
-            MinTimestamp = Math.Min(MinTimestamp, timestamp);
-            MaxTimestamp = Math.Max(MaxTimestamp, timestamp);
-            _order[i] = new SortKey(timestamp, slots[i].KeyHash, i);
-        }
-
-        Array.Sort(_order, 0, count);
-        return count;
-    }
-
-    private readonly record struct SortKey(long Timestamp, ulong Hash, int Index) : IComparable<SortKey>
+    public readonly record struct SortKey(long Timestamp, ulong Hash, int Index) : IComparable<SortKey>
     {
         public int CompareTo(SortKey other)
         {

@@ -23,7 +23,9 @@ internal sealed class StagedRecord
 
     private readonly int[] _offsets = new int[FieldCount];
     private readonly int[] _lengths = new int[FieldCount];
-    private byte[] _payload = GC.AllocateUninitializedArray<byte>(4096, pinned: true);
+    // Sized for a typical record (a few hundred bytes); a larger one grows it. Thousands are held at once (pending
+    // inserts, merged chunks), so a generous start would cost megabytes of pinned memory.
+    private byte[] _payload = GC.AllocateUninitializedArray<byte>(512, pinned: true);
 
     public ulong Hash { get; private set; }
 
@@ -61,6 +63,39 @@ internal sealed class StagedRecord
         }
 
         return position;
+    }
+
+    /// <summary>Makes this the batch record <paramref name="slot"/>, copying its text (a record appended while the file is read).</summary>
+    public void Load(RecordBatch batch, in RecordSlot slot)
+    {
+        Hash = slot.KeyHash;
+        Line = slot.Line;
+        Timestamp = slot.Timestamp;
+        Value = slot.Value;
+        HasValue = slot.HasValue;
+        Span<Utf8Slice> fields = [slot.Type, slot.Id, slot.TargetId, slot.Name, slot.MediaUrl, slot.Attributes];
+        var payload = 0;
+        for (var i = 0; i < FieldCount; i++)
+        {
+            payload += Math.Max(0, fields[i].Length);
+        }
+
+        if (payload > _payload.Length)
+        {
+            _payload = GC.AllocateUninitializedArray<byte>(Math.Max(payload, _payload.Length * 2), pinned: true);
+        }
+
+        var position = 0;
+        for (var i = 0; i < FieldCount; i++)
+        {
+            _lengths[i] = fields[i].Length;
+            _offsets[i] = position;
+            if (!fields[i].IsNull)
+            {
+                batch.Text(fields[i]).CopyTo(_payload.AsSpan(position));
+                position += fields[i].Length;
+            }
+        }
     }
 
     /// <summary>The staged size of a batch record, to size the write buffer.</summary>
