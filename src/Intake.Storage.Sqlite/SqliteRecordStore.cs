@@ -33,9 +33,17 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
     {
         await EnsureMigratedAsync(request.DatasetId, cancellationToken);
         var staging = Path.Combine(dataSource.DataDirectory, "loading", request.ImportId + "-" + Guid.NewGuid().ToString("N")[..8]);
+
+        // A load writes from its first batch on. Started while the previous load's checkpoint still copies the WAL, it
+        // would append to that WAL instead of restarting it (a WAL restarts only once every frame is copied), and the
+        // WAL would grow load after load. A failed checkpoint is not the load's concern: SQLite replays the WAL.
+        await _checkpoints.WaitAsync(dataSource.DatasetPath(request.DatasetId)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return SqliteRecordSink.Open(dataSource.DatasetPath(request.DatasetId), staging, request, options.Value.LoadCacheMegabytes,
             () => _checkpoints.Schedule(dataSource.DatasetPath(request.DatasetId)));
     }
+
+    /// <summary>Completes when the checkpoints scheduled so far for the dataset have run (tests).</summary>
+    internal Task CheckpointedAsync(string datasetId) => _checkpoints.WaitAsync(dataSource.DatasetPath(datasetId));
 
     public async Task<AppliedLoad?> FindAppliedLoadAsync(string datasetId, string importId, CancellationToken cancellationToken)
     {
