@@ -9,13 +9,24 @@ public static class StreamCopy
     /// <summary>Returns the bytes copied; throws <c>file_too_large</c> past <paramref name="maxBytes"/>.</summary>
     public static async Task<long> CopyWithLimitAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             long total = 0;
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            while (true)
             {
+                var read = 0;
+                int got;
+                while (read < buffer.Length && (got = await source.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+                {
+                    read += got;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
                 total += read;
                 if (total > maxBytes)
                 {
