@@ -23,7 +23,9 @@ namespace Intake.Storage.Sqlite;
 /// it: such batches are written as they arrive, with the same classification, instead of waiting for the
 /// merge, so SQLite writes while the file is still parsed (ADR 2). The first batch that breaks the order, and
 /// every batch after it, is staged as a run and merged at the end beside the keys already written
-/// (<see cref="StreamedKeys"/>). Writing early puts records in the transaction before the load is decided, so
+/// (<see cref="StreamedKeys"/>). Entities come in no key order, but into a dataset that holds none every key is
+/// new unless the load wrote it already (<see cref="KeyHashSet"/>), so their batches are written as they arrive
+/// too, while the key index fits the page cache. Writing early puts records in the transaction before the load is decided, so
 /// it runs under the savepoint a revocable merge takes, and the rejections are kept to be stored at the commit.
 /// Runs on its own mutex-free connection; one caller at a time.
 /// </remarks>
@@ -48,9 +50,12 @@ internal sealed class SqliteRecordSink : IRecordSink
     private Writers? _writers;
     private StreamedKeys? _streamed;
     private ExistingKeys? _existingForAppends;
+    private KeyHashSet? _entitiesWrittenEarly;
+    private readonly int _maxEntitiesWrittenEarly;
     private Action? _committed;
 
-    private SqliteRecordSink(NativeConnection connection, string path, LoadRequest request, long recordTypeId, string stagingDirectory)
+    private SqliteRecordSink(NativeConnection connection, string path, LoadRequest request, long recordTypeId, string stagingDirectory,
+        bool noEntitiesStored, int cacheMegabytes)
     {
         _connection = connection;
         _path = path;
@@ -60,7 +65,11 @@ internal sealed class SqliteRecordSink : IRecordSink
         _runs = new RunWriter(stagingDirectory, _timeFirst);
 
         // A plan probes every stored key it touches and is classified by the merge, so it is never written early.
-        _appending = _timeFirst && !request.Plan;
+        // Entities are written early only into a dataset that holds none, so the keys this load wrote are all the
+        // keys there are, and only while their key index stays within the load's page cache (about 32 bytes a key):
+        // entities arrive in no key order, so their index grows by inserts all over it.
+        _appending = !request.Plan && (_timeFirst || noEntitiesStored);
+        _maxEntitiesWrittenEarly = cacheMegabytes * (1024 * 1024 / 32);
         _insertError = connection.Prepare(
             "INSERT INTO errors (import_id, seq, line, error_id, code, message, field) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     }
@@ -104,7 +113,9 @@ internal sealed class SqliteRecordSink : IRecordSink
             recordType.Bind(1, request.RecordType.Name);
             using var version = connection.Prepare("SELECT n FROM data_version");
             var recordTypeId = recordType.ExecuteScalar();
-            return new SqliteRecordSink(connection, path, request, recordTypeId, stagingDirectory)
+            using var noEntities = connection.Prepare("SELECT NOT EXISTS (SELECT 1 FROM entities)");
+            var noEntitiesStored = request.RecordType.Kind == RecordKind.Entity && noEntities.ExecuteScalar() == 1;
+            return new SqliteRecordSink(connection, path, request, recordTypeId, stagingDirectory, noEntitiesStored, cacheMegabytes)
             {
                 _committed = committed, DatasetVersion = version.ExecuteScalar(),
             };
@@ -128,17 +139,72 @@ internal sealed class SqliteRecordSink : IRecordSink
             return ValueTask.CompletedTask;
         }
 
-        if (_appending && (_streamed is null || _streamed.Precedes((order[0].Timestamp, order[0].Hash))))
+        if (_appending && _timeFirst && (_streamed is null || _streamed.Precedes((order[0].Timestamp, order[0].Hash))))
         {
             Append(batch, order);
         }
+        else if (_appending && !_timeFirst && (_entitiesWrittenEarly?.Count ?? 0) + order.Length <= _maxEntitiesWrittenEarly)
+        {
+            AppendEntities(batch, order);
+        }
         else
         {
-            _appending = false;
+            StopAppending();
             _runs.Write(batch, order);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Writes an entity batch into a dataset that held no entities: a key is new unless this load wrote it already (a
+    /// repeat in the file, which takes the per-row path as in the merge). Each batch is written in key order.
+    /// </summary>
+    private void AppendEntities(RecordBatch batch, ReadOnlySpan<RunWriter.SortKey> order)
+    {
+        if (_entitiesWrittenEarly is null)
+        {
+            _connection.Execute("SAVEPOINT merge");
+            _savepoint = true;
+            _entitiesWrittenEarly = new KeyHashSet();
+        }
+
+        var writers = _writers ??= new Writers(_connection, _columns);
+        var slots = batch.Slots;
+        foreach (var key in order)
+        {
+            ref var slot = ref slots[key.Index];
+            if (!_entitiesWrittenEarly.Add(key.Hash))
+            {
+                Repeated++;
+                writers.Scratch.Load(batch, slot);
+                WriteOne(writers.Scratch, mayExist: true, writers, _conflicts);
+            }
+            else
+            {
+                writers.Inserter.Add(batch, slot);
+                _inserted++;
+                Written++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends writing batches as they arrive: this batch and the rest are staged as runs. The entity keys written so far
+    /// go to a file in key order, for the merge to walk as the interactions' keys are (<see cref="StreamedKeys"/>).
+    /// </summary>
+    private void StopAppending()
+    {
+        _appending = false;
+        if (_entitiesWrittenEarly is { } keys)
+        {
+            _entitiesWrittenEarly = null;
+            _streamed = new StreamedKeys(Path.Combine(_runs.StagingDirectory, "appended-keys"));
+            foreach (var hash in keys.ToSortedArray())
+            {
+                _streamed.Add(0, hash);
+            }
+        }
     }
 
     /// <summary>Writes a batch that sorts after everything written before it, classified as the merge would.</summary>

@@ -1,0 +1,123 @@
+using Intake.Core.Imports;
+using Intake.Core.Records;
+using Intake.Core.Records.BuiltIn;
+using Intake.Core.Storage;
+using Intake.Storage.Compliance;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Intake.Storage.Sqlite.Tests;
+
+/// <summary>
+/// Entities loaded into a dataset that holds none are written while the file is read, but only while their key index
+/// fits the load's page cache (32 bytes a key: 32,768 keys in 1 MiB); the batches past that are staged and merged
+/// beside the keys written early. Wherever the file is cut, the outcome is the one a load merged whole would have.
+/// </summary>
+public sealed class SqliteEntityLoadTests : IAsyncLifetime
+{
+    private const int MaxStoredErrors = 100_000;
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "intake-tests", "sqlite-entities-" + Guid.NewGuid().ToString("N"));
+    private SqliteDataSource _dataSource = null!;
+    private SqliteRecordStore _records = null!;
+
+    public Task InitializeAsync()
+    {
+        _dataSource = new SqliteDataSource(Options.Create(new StorageOptions { DataDirectory = _directory }));
+        _records = new SqliteRecordStore(_dataSource, Options.Create(new SqliteOptions { LoadCacheMegabytes = 1 }));
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        _dataSource.Dispose();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// 20,000 new ids (written early), then 15,000 of which 5,000 repeat the first batch (past 32,768 keys: staged),
+    /// then 10,001 of which 5,000 repeat the second and one repeats an id of the first batch.
+    /// </summary>
+    private static RecordBatch[] CutCatalog(string dataset) =>
+    [
+        Products(dataset, 2, Enumerable.Range(0, 20_000).Select(i => (i, "a"))),
+        Products(dataset, 20_002, Enumerable.Range(15_000, 15_000).Select(i => (i, "b"))),
+        Products(dataset, 35_002, Enumerable.Range(25_000, 10_000).Select(i => (i, "c")).Append((3, "c"))),
+    ];
+
+    private static RecordBatch Products(string dataset, long firstLine, IEnumerable<(int Id, string Name)> records) =>
+        Batches.Build(BuiltInRecordTypes.Entity, dataset, records.Select(r => $$"""{"id":"{{r.Id}}","type":"p","name":"{{r.Name}}"}"""), firstLine);
+
+    [Theory]
+    [InlineData(WriteMode.Upsert)]
+    [InlineData(WriteMode.Insert)]
+    public async Task A_first_entity_load_past_the_keys_written_early_ends_as_a_merged_load_does(WriteMode mode)
+    {
+        // "merged" holds an entity before the load, so nothing of its load is written early.
+        await LoadAsync("merged", "imp-0", 1, WriteMode.Upsert, [Products("merged", 2, [(-1, "z")])]);
+
+        var early = await LoadAsync("early", "imp-1", 2, mode, CutCatalog("early"));
+        var merged = await LoadAsync("merged", "imp-1", 2, mode, CutCatalog("merged"));
+
+        Assert.Equal(merged, early);
+        var (totals, repeated) = early;
+        Assert.Equal(10_001, repeated);
+        Assert.Equal(mode == WriteMode.Upsert ? new LoadTotals(45_001, 45_001, 0, 0, "entity") : new LoadTotals(45_001, 35_000, 10_001, 0, "entity"), totals);
+
+        var catalog = await CatalogAsync("early");
+        Assert.Equal(catalog, (await CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
+        Assert.Equal(35_000, catalog.Count);
+        string Expected(int id) => mode == WriteMode.Insert
+            ? id < 20_000 ? "a" : id < 30_000 ? "b" : "c"
+            : id == 3 ? "c" : id < 15_000 ? "a" : id < 25_000 ? "b" : "c";
+        Assert.All(catalog, entity => Assert.Equal(Expected(int.Parse(entity.Id)), entity.Name));
+        Assert.Equal(new RecordCounts(35_000, 0), await _records.CountAsync("early", default));
+
+        var errors = await _records.ReadErrorsAsync("early", "imp-1", 0, null, default).Select(e => e.Line).ToListAsync();
+        Assert.Equal(await _records.ReadErrorsAsync("merged", "imp-1", 0, null, default).Select(e => e.Line).ToListAsync(), errors);
+        Assert.Equal(mode == WriteMode.Insert ? 10_001 : 0, errors.Count);
+        Assert.Equal(errors.Order(), errors);
+
+        // The key is unique after the load: an upsert of a key replaces it, whichever way it was written.
+        await LoadAsync("early", "imp-2", 3, WriteMode.Upsert, [Products("early", 2, [(3, "d"), (29_999, "d")])]);
+        Assert.Equal(new RecordCounts(35_000, 0), await _records.CountAsync("early", default));
+        Assert.Equal("d", (await _records.FindEntityAsync("early", "p", "3", default))!.Name);
+        Assert.Equal("d", (await _records.FindEntityAsync("early", "p", "29999", default))!.Name);
+    }
+
+    [Fact]
+    public async Task A_first_entity_load_discarded_after_passing_the_keys_written_early_leaves_the_dataset_empty()
+    {
+        await using (var sink = await _records.OpenSinkAsync(new LoadRequest("ds", "imp-1", 1, BuiltInRecordTypes.Entity, WriteMode.Upsert, MaxStoredErrors), default))
+        {
+            foreach (var batch in CutCatalog("ds"))
+            {
+                await sink.WriteAsync(batch, default);
+            }
+
+            Assert.Equal(45_001, (await sink.MergeAsync(revocable: true, default)).Written);
+            await sink.CommitAsync(LoadDecision.Discard(new Core.Jobs.JobError(Core.Jobs.ErrorCodes.MalformedFile, "discarded by the test")), default);
+        }
+
+        Assert.Equal(RecordCounts.Zero, await _records.CountAsync("ds", default));
+        Assert.Empty(await CatalogAsync("ds"));
+    }
+
+    private async Task<(LoadTotals Totals, long Repeated)> LoadAsync(string dataset, string importId, long batchSeq, WriteMode mode, RecordBatch[] batches)
+    {
+        await using var sink = await _records.OpenSinkAsync(new LoadRequest(dataset, importId, batchSeq, BuiltInRecordTypes.Entity, mode, MaxStoredErrors), default);
+        foreach (var batch in batches)
+        {
+            await sink.WriteAsync(batch, default);
+        }
+
+        await sink.MergeAsync(revocable: false, default);
+        var repeated = sink.Repeated;
+        return (await sink.CommitAsync(LoadDecision.Apply([]), default), repeated);
+    }
+
+    private async Task<List<(string Id, string? Name)>> CatalogAsync(string dataset) =>
+        await _records.ExportAsync(dataset, new ExportQuery(RecordKind.Entity, null, null, null), default)
+            .Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToListAsync();
+}
