@@ -205,7 +205,9 @@ import_file() {
   shift 2
   [ $# -gt 0 ] || set -- -H 'Content-Type: text/csv'
   start=$(now)
-  body=$(curl -sS --fail-with-body -X POST "$@" --data-binary "@$file" "$BASE/v1/datasets/$dataset/imports") \
+  # -T streams the file as it sends it, as psql's \copy and sqlite3's .import read theirs; --data-binary @file would
+  # first read the whole file into curl's memory (about 0.2 s for 191 MB, billed to Intake).
+  body=$(curl -sS --fail-with-body -X POST "$@" -T "$file" "$BASE/v1/datasets/$dataset/imports") \
     || { echo "upload of $file failed: $body" >&2; return 1; }
   id=$(echo "$body" | sed 's/.*"id":"\([^"]*\)".*/\1/')
   while true; do
