@@ -35,6 +35,23 @@ public sealed class ImportLoader(
 
     public async Task<LoadOutcome> LoadAsync(Job job, ImportInfo import, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await LoadOnceAsync(job, import, cancellationToken);
+        }
+        finally
+        {
+            // A load leaves 15-20 MB of large arrays behind (read buffers, quality tallies, the store's key hashes and COPY
+            // buffer), and large objects are freed only by a full collection, which the runtime starts when its
+            // large-object budget runs out: several loads' worth later. Ten 1M-row loads in a row raised the server's
+            // peak RSS to 310-350 MB that way (ADR 4). A background collection once the load is done frees them before
+            // the next one; it runs beside the other threads (pauses of a few ms), not in the load's time.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+        }
+    }
+
+    private async Task<LoadOutcome> LoadOnceAsync(Job job, ImportInfo import, CancellationToken cancellationToken)
+    {
         // Checkpoint: a load that committed (applied or discarded) but whose job was not marked final (a crash in
         // between) is redelivered; its marker makes the redo a no-op that reports the committed outcome.
         var plan = import.Request.Plan;
