@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Intake.Core.Imports;
 using Intake.Core.Records;
@@ -27,6 +28,9 @@ namespace Intake.Storage.Sqlite;
 /// new unless the load wrote it already (<see cref="KeyHashSet"/>), so their batches are written as they arrive
 /// too, while the key index fits the page cache. Writing early puts records in the transaction before the load is decided, so
 /// it runs under the savepoint a revocable merge takes, and the rejections are kept to be stored at the commit.
+/// While entities are written early their key index is dropped (under that savepoint) and built again, in one sorted
+/// pass, when the early writing ends: new keys then cost an append each instead of an insert at a random place in
+/// the index, and the keys that repeat one written early are staged as runs and merged after the index is back.
 /// Runs on its own mutex-free connection; one caller at a time.
 /// </remarks>
 internal sealed class SqliteRecordSink : IRecordSink
@@ -51,6 +55,9 @@ internal sealed class SqliteRecordSink : IRecordSink
     private StreamedKeys? _streamed;
     private ExistingKeys? _existingForAppends;
     private KeyHashSet? _entitiesWrittenEarly;
+    private readonly List<RunWriter.SortKey> _repeatsOfEarlyKeys = [];
+    private string? _entityKeyIndexSql;
+    private const string EntityKeyIndex = "entities_key";
     private readonly int _maxEntitiesWrittenEarly;
     private Action? _committed;
 
@@ -66,8 +73,8 @@ internal sealed class SqliteRecordSink : IRecordSink
 
         // A plan probes every stored key it touches and is classified by the merge, so it is never written early.
         // Entities are written early only into a dataset that holds none, so the keys this load wrote are all the
-        // keys there are, and only while their key index stays within the load's page cache (about 32 bytes a key):
-        // entities arrive in no key order, so their index grows by inserts all over it.
+        // keys there are, and only up to 32 keys per KiB of the load's page cache: the set of their hashes is held in
+        // memory (16 bytes a key), and the key index is built from all of them when the early writing ends.
         _appending = !request.Plan && (_timeFirst || noEntitiesStored);
         _maxEntitiesWrittenEarly = cacheMegabytes * (1024 * 1024 / 32);
         _insertError = connection.Prepare(
@@ -149,7 +156,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         }
         else
         {
-            StopAppending();
+            StopAppending(moreToStage: true);
             _runs.Write(batch, order);
         }
 
@@ -157,8 +164,10 @@ internal sealed class SqliteRecordSink : IRecordSink
     }
 
     /// <summary>
-    /// Writes an entity batch into a dataset that held no entities: a key is new unless this load wrote it already (a
-    /// repeat in the file, which takes the per-row path as in the merge). Each batch is written in key order.
+    /// Writes an entity batch into a dataset that held no entities, without its key index (dropped at the first batch):
+    /// a key is new unless this load wrote it already. The records whose key hash was written already (a repeat in
+    /// the file, or rarely another key with the same hash) are staged as a run, merged after the index is built again
+    /// as any staged record is, after every record written early (which all come before them in the file).
     /// </summary>
     private void AppendEntities(RecordBatch batch, ReadOnlySpan<RunWriter.SortKey> order)
     {
@@ -166,39 +175,58 @@ internal sealed class SqliteRecordSink : IRecordSink
         {
             _connection.Execute("SAVEPOINT merge");
             _savepoint = true;
+
+            // Rebuilt from its own definition, whatever the migrations made it; the savepoint's undo brings it back.
+            using (var definition = _connection.Prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1"))
+            {
+                definition.Bind(1, EntityKeyIndex);
+                _entityKeyIndexSql = (definition.Step() ? definition.Text(0) : null)
+                    ?? throw new InvalidOperationException($"The dataset has no index {EntityKeyIndex}.");
+                definition.Reset();
+            }
+
+            _connection.Execute($"DROP INDEX {EntityKeyIndex}");
             _entitiesWrittenEarly = new KeyHashSet();
         }
 
         var writers = _writers ??= new Writers(_connection, _columns);
         var slots = batch.Slots;
+        _repeatsOfEarlyKeys.Clear();
         foreach (var key in order)
         {
-            ref var slot = ref slots[key.Index];
-            if (!_entitiesWrittenEarly.Add(key.Hash))
+            if (_entitiesWrittenEarly.Add(key.Hash))
             {
-                Repeated++;
-                writers.Scratch.Load(batch, slot);
-                WriteOne(writers.Scratch, mayExist: true, writers, _conflicts);
-            }
-            else
-            {
-                writers.Inserter.Add(batch, slot);
+                writers.Inserter.Add(batch, slots[key.Index]);
                 _inserted++;
                 Written++;
             }
+            else
+            {
+                _repeatsOfEarlyKeys.Add(key);
+            }
         }
+
+        // In key order, as the batch's: the merge reads each run in order.
+        _runs.Write(batch, CollectionsMarshal.AsSpan(_repeatsOfEarlyKeys));
     }
 
     /// <summary>
-    /// Ends writing batches as they arrive: this batch and the rest are staged as runs. The entity keys written so far
-    /// go to a file in key order, for the merge to walk as the interactions' keys are (<see cref="StreamedKeys"/>).
+    /// Ends writing batches as they arrive: this batch and the rest are staged as runs. For entities, the key index is
+    /// built again, and, if anything is or will be staged, the keys written so far go to a file in key order, for the
+    /// merge to walk as the interactions' keys are (<see cref="StreamedKeys"/>).
     /// </summary>
-    private void StopAppending()
+    private void StopAppending(bool moreToStage)
     {
         _appending = false;
         if (_entitiesWrittenEarly is { } keys)
         {
             _entitiesWrittenEarly = null;
+            _connection.Execute(_entityKeyIndexSql!);
+            if (!moreToStage && _runs.Runs.Count == 0)
+            {
+                return;
+            }
+
             _streamed = new StreamedKeys(Path.Combine(_runs.StagingDirectory, "appended-keys"));
             foreach (var hash in keys.ToSortedArray())
             {
@@ -261,6 +289,11 @@ internal sealed class SqliteRecordSink : IRecordSink
         // from its start, quadratic in the merge; the merge's statements are OR FAIL now and keep no statement
         // journal. See ADR 2.) A load that wrote batches while its file was read holds the savepoint already.
         StopReadingStoredKeys();
+        if (_entitiesWrittenEarly is not null)
+        {
+            StopAppending(moreToStage: false);
+        }
+
         if (revocable && !_savepoint)
         {
             _connection.Execute("SAVEPOINT merge");

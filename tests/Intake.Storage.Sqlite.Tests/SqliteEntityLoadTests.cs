@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Intake.Storage.Sqlite.Tests;
 
 /// <summary>
-/// Entities loaded into a dataset that holds none are written while the file is read, but only while their key index
-/// fits the load's page cache (32 bytes a key: 32,768 keys in 1 MiB); the batches past that are staged and merged
-/// beside the keys written early. Wherever the file is cut, the outcome is the one a load merged whole would have.
+/// Entities loaded into a dataset that holds none are written while the file is read, without their key index (built
+/// again when the early writing ends), for up to 32 keys per KiB of the load's page cache (32,768 keys in 1 MiB); the
+/// batches past that, and every record whose key was written early already, are staged and merged beside the keys
+/// written early. Wherever the file is cut, the outcome is the one a load merged whole would have.
 /// </summary>
 public sealed class SqliteEntityLoadTests : IAsyncLifetime
 {
@@ -86,6 +87,74 @@ public sealed class SqliteEntityLoadTests : IAsyncLifetime
         Assert.Equal("d", (await _records.FindEntityAsync("early", "p", "29999", default))!.Name);
     }
 
+    /// <summary>
+    /// Every batch under the cap, so all are written early, with the key index dropped: the second batch repeats 5,000
+    /// keys of the first and one of its own, the third one key of each. The repeats are merged after the index is built again.
+    /// </summary>
+    [Theory]
+    [InlineData(WriteMode.Upsert)]
+    [InlineData(WriteMode.Insert)]
+    public async Task A_first_entity_load_with_repeats_all_written_early_ends_as_a_merged_load_does(WriteMode mode)
+    {
+        await LoadAsync("merged", "imp-0", 1, WriteMode.Upsert, [Products("merged", 2, [(-1, "z")])]);
+        RecordBatch[] Catalog(string dataset) =>
+        [
+            Products(dataset, 2, Enumerable.Range(0, 10_000).Select(i => (i, "a"))),
+            Products(dataset, 10_002, Enumerable.Range(5_000, 10_000).Select(i => (i, "b")).Append((14_999, "b2"))),
+            Products(dataset, 20_003, [(3, "c"), (12_000, "c")]),
+        ];
+
+        var early = await LoadAsync("early", "imp-1", 2, mode, Catalog("early"));
+        var merged = await LoadAsync("merged", "imp-1", 2, mode, Catalog("merged"));
+
+        Assert.Equal(merged, early);
+        Assert.Equal(5_003, early.Repeated);
+        Assert.Equal(mode == WriteMode.Upsert ? new LoadTotals(20_003, 20_003, 0, 0, "entity") : new LoadTotals(20_003, 15_000, 5_003, 0, "entity"),
+            early.Totals);
+        var catalog = await CatalogAsync("early");
+        Assert.Equal(catalog, (await CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
+        Assert.Equal(15_000, catalog.Count);
+        string Expected(int id) => mode == WriteMode.Insert
+            ? id < 10_000 ? "a" : "b"
+            : id is 3 or 12_000 ? "c" : id == 14_999 ? "b2" : id < 5_000 ? "a" : "b";
+        Assert.All(catalog, entity => Assert.Equal(Expected(int.Parse(entity.Id)), entity.Name));
+        var errors = await _records.ReadErrorsAsync("early", "imp-1", 0, null, default).Select(e => e.Line).ToListAsync();
+        Assert.Equal(await _records.ReadErrorsAsync("merged", "imp-1", 0, null, default).Select(e => e.Line).ToListAsync(), errors);
+        Assert.Equal(EntityKeyIndexOf("merged"), EntityKeyIndexOf("early"));
+
+        // The index serves lookups again: an upsert of a stored key replaces it.
+        await LoadAsync("early", "imp-2", 3, WriteMode.Upsert, [Products("early", 2, [(7, "d")])]);
+        Assert.Equal(new RecordCounts(15_000, 0), await _records.CountAsync("early", default));
+        Assert.Equal("d", (await _records.FindEntityAsync("early", "p", "7", default))!.Name);
+    }
+
+    [Fact]
+    public async Task A_first_entity_load_discarded_while_written_early_keeps_the_key_index()
+    {
+        await LoadAsync("before", "imp-0", 1, WriteMode.Upsert, [Products("before", 2, [(1, "x")])]);
+        var index = EntityKeyIndexOf("before");
+        Assert.NotNull(index);
+        await using (var sink = await _records.OpenSinkAsync(new LoadRequest("ds", "imp-1", 1, BuiltInRecordTypes.Entity, WriteMode.Upsert, MaxStoredErrors), default))
+        {
+            await sink.WriteAsync(Products("ds", 2, Enumerable.Range(0, 1_000).Select(i => (i, "a"))), default);
+            await sink.WriteAsync(Products("ds", 1_002, [(5, "b")]), default);
+            await sink.CommitAsync(LoadDecision.Discard(new Core.Jobs.JobError(Core.Jobs.ErrorCodes.MalformedFile, "discarded before the merge")), default);
+        }
+
+        Assert.Equal(RecordCounts.Zero, await _records.CountAsync("ds", default));
+        Assert.Equal(index, EntityKeyIndexOf("ds"));
+    }
+
+    /// <summary>The definition of the entities' key index in a dataset's database, or null if it has none.</summary>
+    private string? EntityKeyIndexOf(string dataset)
+    {
+        using var connection = new SqliteConnection($"Data Source={_dataSource.DatasetPath(dataset)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'entities_key'";
+        return command.ExecuteScalar() as string;
+    }
+
     [Fact]
     public async Task A_first_entity_load_discarded_after_passing_the_keys_written_early_leaves_the_dataset_empty()
     {
@@ -102,6 +171,7 @@ public sealed class SqliteEntityLoadTests : IAsyncLifetime
 
         Assert.Equal(RecordCounts.Zero, await _records.CountAsync("ds", default));
         Assert.Empty(await CatalogAsync("ds"));
+        Assert.NotNull(EntityKeyIndexOf("ds"));
     }
 
     private async Task<(LoadTotals Totals, long Repeated)> LoadAsync(string dataset, string importId, long batchSeq, WriteMode mode, RecordBatch[] batches)
