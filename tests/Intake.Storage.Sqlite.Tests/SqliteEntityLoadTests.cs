@@ -14,27 +14,16 @@ namespace Intake.Storage.Sqlite.Tests;
 /// batches past that, and every record whose key was written early already, are staged and merged beside the keys
 /// written early. Wherever the file is cut, the outcome is the one a load merged whole would have.
 /// </summary>
-public sealed class SqliteEntityLoadTests : IAsyncLifetime
+public sealed class SqliteEntityLoadTests : IDisposable
 {
     private const int MaxStoredErrors = 100_000;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "intake-tests", "sqlite-entities-" + Guid.NewGuid().ToString("N"));
-    private SqliteDataSource _dataSource = null!;
-    private SqliteRecordStore _records = null!;
+    private readonly TemporarySqliteStore _store = new("sqlite-entities", new SqliteOptions { LoadCacheMegabytes = 1 });
+    private readonly SqliteDataSource _dataSource;
+    private readonly SqliteRecordStore _records;
 
-    public Task InitializeAsync()
-    {
-        _dataSource = new SqliteDataSource(Options.Create(new StorageOptions { DataDirectory = _directory }));
-        _records = new SqliteRecordStore(_dataSource, Options.Create(new SqliteOptions { LoadCacheMegabytes = 1 }));
-        return Task.CompletedTask;
-    }
+    public SqliteEntityLoadTests() => (_dataSource, _records) = (_store.DataSource, _store.Records);
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        _dataSource.Dispose();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _store.Dispose();
 
     /// <summary>
     /// 20,000 new ids (written early), then 15,000 of which 5,000 repeat the first batch (past 32,768 keys: staged),

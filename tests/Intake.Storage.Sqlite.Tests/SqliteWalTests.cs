@@ -13,26 +13,15 @@ namespace Intake.Storage.Sqlite.Tests;
 /// as it was; ended only after the commit, it kept the checkpoint from copying anything, and the WAL grew by a
 /// whole load each time (1.2 GB after ten 1M-row loads).
 /// </summary>
-public sealed class SqliteWalTests : IAsyncLifetime
+public sealed class SqliteWalTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "intake-tests", "sqlite-wal-" + Guid.NewGuid().ToString("N"));
-    private SqliteDataSource _dataSource = null!;
-    private SqliteRecordStore _records = null!;
+    private readonly TemporarySqliteStore _store = new("sqlite-wal", new SqliteOptions());
+    private readonly SqliteDataSource _dataSource;
+    private readonly SqliteRecordStore _records;
 
-    public Task InitializeAsync()
-    {
-        _dataSource = new SqliteDataSource(Options.Create(new StorageOptions { DataDirectory = _directory }));
-        _records = new SqliteRecordStore(_dataSource, Options.Create(new SqliteOptions()));
-        return Task.CompletedTask;
-    }
+    public SqliteWalTests() => (_dataSource, _records) = (_store.DataSource, _store.Records);
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        _dataSource.Dispose();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task The_wal_stays_the_size_of_one_load_over_loads_of_interactions_in_time_order()
