@@ -33,6 +33,9 @@ public sealed class ImportLoader(
     private const int BatchesInFlight = 3;
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The staged file size from which a load is followed by a full collection (about 170,000 CSV rows).</summary>
+    private const long CollectAfterPayloadBytes = 16 << 20;
+
     public async Task<LoadOutcome> LoadAsync(Job job, ImportInfo import, CancellationToken cancellationToken)
     {
         try
@@ -41,12 +44,16 @@ public sealed class ImportLoader(
         }
         finally
         {
-            // A load leaves 15-20 MB of large arrays behind (read buffers, quality tallies, the store's key hashes and COPY
-            // buffer), and large objects are freed only by a full collection, which the runtime starts when its
+            // A large load leaves 15-20 MB of large arrays behind (read buffers, quality tallies, the store's key hashes
+            // and COPY buffer), and large objects are freed only by a full collection, which the runtime starts when its
             // large-object budget runs out: several loads' worth later. Ten 1M-row loads in a row raised the server's
             // peak RSS to 310-350 MB that way (ADR 4). A background collection once the load is done frees them before
-            // the next one; it runs beside the other threads (pauses of a few ms), not in the load's time.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+            // the next one; it runs beside the other threads (pauses of a few ms), not in the load's time. Small loads,
+            // which the compatibility APIs may send many of a second, are left to the runtime's own budget.
+            if (import.PayloadBytes >= CollectAfterPayloadBytes)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+            }
         }
     }
 
