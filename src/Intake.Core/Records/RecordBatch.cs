@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-
 namespace Intake.Core.Records;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace Intake.Core.Records;
 public sealed class RecordBatch
 {
     private readonly int _capacity;
-    private readonly XxHash64 _hasher = new();
+    private byte[] _keyScratch = new byte[256];
     private byte[] _arena;
     private int _arenaUsed;
     private RecordSlot[] _slots;
@@ -120,7 +118,7 @@ public sealed class RecordBatch
     }
 
     private ulong ComputeKeyHash(ref RecordSlot slot, RecordKind kind) =>
-        RecordKeyHash.Compute(_hasher, kind, Text(slot.Type), Text(slot.Id), Text(slot.TargetId), slot.Timestamp);
+        RecordKeyHash.Compute(ref _keyScratch, kind, Text(slot.Type), Text(slot.Id), Text(slot.TargetId), slot.Timestamp);
 
     private void EnsureArena(int extra)
     {

@@ -9,26 +9,40 @@ namespace Intake.Core.Records;
 /// </summary>
 public static class RecordKeyHash
 {
-    public static ulong Compute(XxHash64 hasher, RecordKind kind, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id,
+    /// <summary>
+    /// Hashes the key laid out in <paramref name="scratch"/> (grown when a key does not fit) in one call: XxHash64 in one
+    /// shot gives the same value as appending the fields one by one, at a fraction of the cost per record.
+    /// </summary>
+    public static ulong Compute(ref byte[] scratch, RecordKind kind, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id,
         ReadOnlySpan<byte> targetId, long timestamp)
     {
-        ReadOnlySpan<byte> separator = [0];
-        hasher.Reset();
-        hasher.Append(type);
-        hasher.Append(separator);
-        hasher.Append(id);
-        if (kind == RecordKind.Interaction)
+        var interaction = kind == RecordKind.Interaction;
+        var length = type.Length + 1 + id.Length + (interaction ? 1 + targetId.Length + sizeof(long) : 0);
+        if (scratch.Length < length)
         {
-            hasher.Append(separator);
-            hasher.Append(targetId);
-            Span<byte> time = stackalloc byte[sizeof(long)];
-            Unsafe.WriteUnaligned(ref time[0], timestamp);
-            hasher.Append(time);
+            scratch = new byte[Math.Max(length, scratch.Length * 2)];
         }
 
-        return hasher.GetCurrentHashAsUInt64();
+        var key = scratch.AsSpan(0, length);
+        type.CopyTo(key);
+        var at = type.Length;
+        key[at++] = 0;
+        id.CopyTo(key[at..]);
+        at += id.Length;
+        if (interaction)
+        {
+            key[at++] = 0;
+            targetId.CopyTo(key[at..]);
+            at += targetId.Length;
+            Unsafe.WriteUnaligned(ref key[at], timestamp);
+        }
+
+        return XxHash64.HashToUInt64(key);
     }
 
-    public static ulong Entity(string type, string id) =>
-        Compute(new XxHash64(), RecordKind.Entity, System.Text.Encoding.UTF8.GetBytes(type), System.Text.Encoding.UTF8.GetBytes(id), default, 0);
+    public static ulong Entity(string type, string id)
+    {
+        var scratch = Array.Empty<byte>();
+        return Compute(ref scratch, RecordKind.Entity, System.Text.Encoding.UTF8.GetBytes(type), System.Text.Encoding.UTF8.GetBytes(id), default, 0);
+    }
 }
