@@ -321,6 +321,6 @@ public sealed class SqliteRecordStore(SqliteDataSource dataSource, Microsoft.Ext
         await using var connection = new SqliteConnection(SqliteDataSource.ConnectionString(dataSource.DatasetPath(datasetId)));
         await connection.OpenAsync(cancellationToken);
         await connection.ExecuteAsync("PRAGMA busy_timeout = 60000;", cancellationToken);
-        await SqliteMigrator.MigrateAsync(connection, DatasetMigrations.Scripts, cancellationToken);
+        await SqliteMigrator.MigrateAsync(connection, DatasetMigrations.Scripts, cancellationToken, DatasetMigrations.PageSize);
     }
 }

@@ -8,8 +8,16 @@ namespace Intake.Storage.Sqlite.Migrations;
 /// </summary>
 internal static class SqliteMigrator
 {
-    public static async Task MigrateAsync(SqliteConnection connection, IReadOnlyList<string> scripts, CancellationToken cancellationToken)
+    /// <param name="pageSize">The page size of a database created here; an existing database keeps its own (SQLite
+    /// ignores the pragma once a table exists, and in WAL mode once the mode is set).</param>
+    public static async Task MigrateAsync(SqliteConnection connection, IReadOnlyList<string> scripts, CancellationToken cancellationToken,
+        int? pageSize = null)
     {
+        if (pageSize is { } bytes)
+        {
+            await connection.ExecuteAsync($"PRAGMA page_size = {bytes};", cancellationToken);
+        }
+
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         await using var transaction = await connection.BeginWriteAsync(cancellationToken);
         var version = await connection.ScalarAsync<long>("PRAGMA user_version;", cancellationToken);
