@@ -163,13 +163,12 @@ public static class Timestamps
         result = 0;
         if (s.Length < 10 || s[4] != '-' || s[7] != '-' ||
             !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
-            year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            year < 1 || month is < 1 or > 12 || day < 1 || day > DaysInMonth(year, month))
         {
             return false;
         }
 
-        var dateTicks = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks;
-        var dateMilliseconds = dateTicks / TimeSpan.TicksPerMillisecond;
+        var dateMilliseconds = DaysSinceEpoch(year, month, day) * 86_400_000L;
         if (s.Length == 10)
         {
             result = dateMilliseconds;
@@ -225,6 +224,23 @@ public static class Timestamps
 
         result = dateMilliseconds + (((hour * 3600L) + (minute * 60L) + second) * 1000L) + millis - (offsetMinutes * 60_000L);
         return true;
+    }
+
+    private static int DaysInMonth(int year, int month) =>
+        month == 2 ? (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28) : 30 + ((month + (month >> 3)) & 1);
+
+    /// <summary>
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar, by arithmetic (H. Hinnant's days_from_civil):
+    /// building a <see cref="DateTime"/> for it cost a twentieth of reading an interaction.
+    /// </summary>
+    private static long DaysSinceEpoch(int year, int month, int day)
+    {
+        var y = month <= 2 ? year - 1 : year;
+        var era = (y >= 0 ? y : y - 399) / 400;
+        var yearOfEra = y - (era * 400);
+        var dayOfYear = ((153 * (month > 2 ? month - 3 : month + 9)) + 2) / 5 + day - 1;
+        var dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
+        return (era * 146_097L) + dayOfEra - 719_468;
     }
 
     /// <summary>Nothing (UTC), <c>Z</c>, <c>±hh:mm</c>, <c>±hhmm</c> or <c>±hh</c>.</summary>

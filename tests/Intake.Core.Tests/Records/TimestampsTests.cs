@@ -102,4 +102,49 @@ public sealed class TimestampsTests
             Assert.Equal(value, back);
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(100)]
+    [InlineData(400)]
+    [InlineData(1582)]
+    [InlineData(1900)]
+    [InlineData(1969)]
+    [InlineData(1970)]
+    [InlineData(2000)]
+    [InlineData(2024)]
+    [InlineData(2100)]
+    [InlineData(9999)]
+    public void Every_calendar_day_of_a_year_reads_as_the_framework_counts_it(int year)
+    {
+        // Day 0 and day 31 of every month too: only the days the calendar has are dates.
+        for (var month = 1; month <= 12; month++)
+        {
+            for (var day = 0; day <= 31; day++)
+            {
+                var text = Encoding.UTF8.GetBytes($"{year:D4}-{month:D2}-{day:D2}");
+                var isDate = day >= 1 && day <= DateTime.DaysInMonth(year, month);
+                Assert.Equal(isDate, Timestamps.TryParse(text, out var epochMilliseconds));
+                if (isDate)
+                {
+                    var expected = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+                    Assert.Equal(expected, epochMilliseconds);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Dates_across_all_ten_thousand_years_read_as_the_framework_counts_them()
+    {
+        var random = new Random(20261202);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var instant = new DateTimeOffset(DateTime.MinValue.Ticks + random.NextInt64(DateTime.MaxValue.Ticks - DateTime.MinValue.Ticks), TimeSpan.Zero);
+            var text = Encoding.UTF8.GetBytes(instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(Timestamps.TryParse(text, out var epochMilliseconds));
+            Assert.Equal(instant.ToUnixTimeMilliseconds(), epochMilliseconds);
+        }
+    }
 }
