@@ -55,8 +55,8 @@ public sealed class SqliteEntityLoadTests : IDisposable
         Assert.Equal(10_001, repeated);
         Assert.Equal(mode == WriteMode.Upsert ? new LoadTotals(45_001, 45_001, 0, 0, "entity") : new LoadTotals(45_001, 35_000, 10_001, 0, "entity"), totals);
 
-        var catalog = await CatalogAsync("early");
-        Assert.Equal(catalog, (await CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
+        var catalog = await _store.CatalogAsync("early");
+        Assert.Equal(catalog, (await _store.CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
         Assert.Equal(35_000, catalog.Count);
         string Expected(int id) => mode == WriteMode.Insert
             ? id < 20_000 ? "a" : id < 30_000 ? "b" : "c"
@@ -100,8 +100,8 @@ public sealed class SqliteEntityLoadTests : IDisposable
         Assert.Equal(5_003, early.Repeated);
         Assert.Equal(mode == WriteMode.Upsert ? new LoadTotals(20_003, 20_003, 0, 0, "entity") : new LoadTotals(20_003, 15_000, 5_003, 0, "entity"),
             early.Totals);
-        var catalog = await CatalogAsync("early");
-        Assert.Equal(catalog, (await CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
+        var catalog = await _store.CatalogAsync("early");
+        Assert.Equal(catalog, (await _store.CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
         Assert.Equal(15_000, catalog.Count);
         string Expected(int id) => mode == WriteMode.Insert
             ? id < 10_000 ? "a" : "b"
@@ -159,7 +159,7 @@ public sealed class SqliteEntityLoadTests : IDisposable
         }
 
         Assert.Equal(RecordCounts.Zero, await _records.CountAsync("ds", default));
-        Assert.Empty(await CatalogAsync("ds"));
+        Assert.Empty(await _store.CatalogAsync("ds"));
         Assert.NotNull(EntityKeyIndexOf("ds"));
     }
 
@@ -175,8 +175,4 @@ public sealed class SqliteEntityLoadTests : IDisposable
         var repeated = sink.Repeated;
         return (await sink.CommitAsync(LoadDecision.Apply([]), default), repeated);
     }
-
-    private async Task<List<(string Id, string? Name)>> CatalogAsync(string dataset) =>
-        await _records.ExportAsync(dataset, new ExportQuery(RecordKind.Entity, null, null, null), default)
-            .Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToListAsync();
 }

@@ -1,5 +1,4 @@
 using Intake.Core.Imports;
-using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
 using Intake.Core.Storage;
 using Intake.Storage.Compliance;
@@ -27,7 +26,7 @@ public sealed class SqlitePageSizeTests : IDisposable
         Assert.Equal(DatasetMigrations.PageSize, PageSizeOf("fresh"));
         Assert.Equal(16384, DatasetMigrations.PageSize);
         Assert.Equal(new RecordCounts(3000, 0), await _store.Records.CountAsync("fresh", default));
-        var catalog = await CatalogAsync("fresh");
+        var catalog = await _store.CatalogAsync("fresh");
         Assert.Equal(("sku-02999", "Item 2999"), catalog[^1]);
     }
 
@@ -50,7 +49,7 @@ public sealed class SqlitePageSizeTests : IDisposable
 
         Assert.Equal(4096, PageSizeOf("older"));
         Assert.Equal(new RecordCounts(3000, 0), await _store.Records.CountAsync("older", default));
-        Assert.Contains(("sku-00007", "Renamed"), await CatalogAsync("older"));
+        Assert.Contains(("sku-00007", "Renamed"), await _store.CatalogAsync("older"));
     }
 
     private long PageSizeOf(string dataset)
@@ -71,8 +70,4 @@ public sealed class SqlitePageSizeTests : IDisposable
         await sink.MergeAsync(revocable: false, default);
         await sink.CommitAsync(LoadDecision.Apply([]), default);
     }
-
-    private async Task<List<(string Id, string? Name)>> CatalogAsync(string dataset) =>
-        await _store.Records.ExportAsync(dataset, new ExportQuery(RecordKind.Entity, null, null, null), default)
-            .Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToListAsync();
 }

@@ -1,3 +1,4 @@
+using Intake.Core.Records;
 using Intake.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,11 @@ internal sealed class TemporarySqliteStore : IDisposable
     public SqliteDataSource DataSource { get; }
 
     public SqliteRecordStore Records { get; }
+
+    /// <summary>A dataset's entities as (id, name), ordered by id.</summary>
+    public async Task<List<(string Id, string? Name)>> CatalogAsync(string dataset) =>
+        await Records.ExportAsync(dataset, new ExportQuery(RecordKind.Entity, null, null, null), default)
+            .Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToListAsync();
 
     public void Dispose()
     {

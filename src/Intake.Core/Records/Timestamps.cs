@@ -163,7 +163,7 @@ public static class Timestamps
         result = 0;
         if (s.Length < 10 || s[4] != '-' || s[7] != '-' ||
             !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
-            year < 1 || month is < 1 or > 12 || day < 1 || day > DaysInMonth(year, month))
+            year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
         {
             return false;
         }
@@ -226,12 +226,10 @@ public static class Timestamps
         return true;
     }
 
-    private static int DaysInMonth(int year, int month) =>
-        month == 2 ? (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28) : 30 + ((month + (month >> 3)) & 1);
-
     /// <summary>
     /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar, by arithmetic (H. Hinnant's days_from_civil):
-    /// building a <see cref="DateTime"/> for it cost a twentieth of reading an interaction.
+    /// building a <see cref="DateTime"/> for it cost a twentieth of reading an interaction (the month's length
+    /// stays <see cref="DateTime.DaysInMonth"/>, a table lookup).
     /// </summary>
     private static long DaysSinceEpoch(int year, int month, int day)
     {
