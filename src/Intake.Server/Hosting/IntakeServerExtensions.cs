@@ -61,10 +61,7 @@ internal static class IntakeServerExtensions
 
         // Bodies are streamed to disk and limited by Limits:MaxFileBytes, which the import reports precisely.
         // Past the request-line limit Kestrel answers a bare 414; below it RequestLimits answers with problem details.
-        // Kestrel receives into 4 KiB blocks, and by default asks the socket with an empty read whether data waits before
-        // each one: two system calls per 4 KiB of an upload. Without that wait, an idle connection holds one block,
-        // and a 191 MB upload took 0.29-0.45 s instead of 0.38-0.48 s (ten runs each, in turns; ADR 2, round five).
-        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
+        builder.Services.UseReceiveBlockPool();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null;

@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Intake.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Intake.Server.Tests.Infrastructure;
 
@@ -69,6 +71,16 @@ public class IntakeServerFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(_services);
         }
+    }
+
+    /// <summary>
+    /// The factory's UseKestrel registers Kestrel's memory pool again after every other service; choosing the server's
+    /// own once more, last, runs the server on the pool <c>intake serve</c> runs on.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        builder.ConfigureServices(services => services.UseReceiveBlockPool());
+        return base.CreateHost(builder);
     }
 
     public override async ValueTask DisposeAsync()
