@@ -180,6 +180,21 @@ public sealed class IdTally
         return !Overflowed;
     }
 
+    /// <summary>A tally holding every id the tallies hold, once each (for membership); overflowed if any of them did or the union would.</summary>
+    public static IdTally Union(IEnumerable<IdTally> tallies)
+    {
+        var union = new IdTally();
+        foreach (var tally in tallies)
+        {
+            if (!union.UnionWith(tally))
+            {
+                union.Overflowed = true;
+            }
+        }
+
+        return union;
+    }
+
     /// <summary>The slot key of a hash: its low byte cleared for the count, and never zero (zero is an empty slot).</summary>
     private static ulong Key(ulong hash)
     {

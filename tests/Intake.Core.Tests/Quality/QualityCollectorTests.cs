@@ -156,6 +156,63 @@ public sealed class QualityCollectorTests
         Assert.Same(third, kept.Take(state with { DatasetId = "e" }, RecordKind.Entity));
     }
 
+    [Fact]
+    public void A_dataset_pass_finds_orphans_against_the_entities_of_every_type_it_read_first()
+    {
+        var collector = new QualityCollector(s_now, null);
+        collector.Add(Entity("product", "p1"));
+        collector.Add(Entity("user", "u1"));
+        collector.Add(Entity("product", "p2"));
+        collector.Add(Interaction("u1", "p1", s_now.AddDays(-1)));
+        collector.Add(Interaction("u1", "p3", s_now.AddDays(-1)));
+        collector.Add(Interaction("u9", "p2", s_now.AddDays(-1)));
+        var report = collector.Build(new Dictionary<string, AttributeType>(), null, null);
+
+        Assert.Equal(2, report.Interactions!.Orphans);
+        Assert.Equal((1L, 1L), (report.Interactions.ByType[0].OrphanSources!.Value, report.Interactions.ByType[0].OrphanTargets!.Value));
+        // Every entity is named by an interaction, so none is cold.
+        Assert.Equal(0, report.Entities!.Cold);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void An_entity_load_names_every_id_it_read_whatever_their_types(int types)
+    {
+        var collector = new QualityCollector(s_now, null);
+        collector.UseEndpointIds(new IdTally());
+        for (var i = 0; i < 3_000; i++)
+        {
+            collector.Add(Entity($"type-{i % types}", $"e{i % 2_000}"));
+        }
+
+        var named = Assert.Single(collector.IdsNamed(RecordKind.Entity));
+
+        Assert.False(named.Overflowed);
+        Assert.Equal(2_000, named.Count);
+        Assert.All(Enumerable.Range(0, 2_000), i => Assert.True(named.Contains(Hash($"e{i}"))));
+        Assert.False(named.Contains(Hash("e2000")));
+    }
+
+    [Fact]
+    public void The_union_of_tallies_says_it_overflowed_when_one_of_them_did()
+    {
+        var small = new IdTally();
+        small.Add(Hash("a"));
+        var overflowed = new IdTally();
+        for (var i = 0; i <= IdTally.Capacity; i++)
+        {
+            overflowed.Add((ulong)(i + 1) << 8);
+        }
+
+        Assert.False(IdTally.Union([small]).Overflowed);
+        Assert.True(IdTally.Union([small]).Contains(Hash("a")));
+        Assert.True(IdTally.Union([small, overflowed]).Overflowed);
+    }
+
+    private static StoredRecord Entity(string type, string id) =>
+        new(RecordKind.Entity, type, id, null, null, null, null, null, null, "entity", 1);
+
     private static StoredRecord Interaction(string source, string target, DateTimeOffset at) =>
         new(RecordKind.Interaction, "view", source, target, at.ToUnixTimeMilliseconds(), null, null, null, null, "interaction", 1);
 }
