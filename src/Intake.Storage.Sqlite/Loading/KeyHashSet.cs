@@ -42,26 +42,27 @@ internal sealed class KeyHashSet
         return true;
     }
 
-    /// <summary>Every hash added, in increasing order.</summary>
-    public ulong[] ToSortedArray()
+    /// <summary>Whether <paramref name="hash"/> was added.</summary>
+    public bool Contains(ulong hash)
     {
-        var sorted = new ulong[Count];
-        var at = 0;
-        if (_hasZero)
+        if (hash == 0)
         {
-            sorted[at++] = 0;
+            return _hasZero;
         }
 
-        foreach (var hash in _slots)
+        var mask = _slots.Length - 1;
+        for (var i = (int)((hash * _multiplier) >> _shift); ; i = (i + 1) & mask)
         {
-            if (hash != 0)
+            if (_slots[i] == hash)
             {
-                sorted[at++] = hash;
+                return true;
+            }
+
+            if (_slots[i] == 0)
+            {
+                return false;
             }
         }
-
-        Array.Sort(sorted);
-        return sorted;
     }
 
     private bool Insert(ulong[] slots, int shift, ulong hash)
