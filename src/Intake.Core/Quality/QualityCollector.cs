@@ -118,6 +118,7 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     /// </summary>
     private void AddInteractions(RecordBatch batch, ReadOnlySpan<RecordSlot> slots)
     {
+        CollectEntityIds();
         var hashes = Hashes(2 * slots.Length);
         for (var i = 0; i < slots.Length; i++)
         {
@@ -150,6 +151,7 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
         }
         else
         {
+            CollectEntityIds();
             AddInteraction(Encoding.UTF8.GetBytes(record.Type), Hash(Encoding.UTF8.GetBytes(record.Id)), Hash(Encoding.UTF8.GetBytes(record.TargetId ?? "")),
                 record.Timestamp ?? 0, attributes);
         }
@@ -168,7 +170,6 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     private void AddInteraction(ReadOnlySpan<byte> type, ulong sourceHash, ulong targetHash, long timestamp, ReadOnlySpan<byte> attributes)
     {
         _interactions++;
-        CollectEntityIds();
         var entry = Find(_interactionTypes, type, static name => new InteractionType(name));
         entry.Count++;
         entry.Sources.Add(sourceHash);
