@@ -50,6 +50,20 @@ public abstract class QualityKeptIdsTests(IntakeServerFactory factory) : IAsyncL
         Assert.Equal(1, await OrphansAsync(dataset, ("u1", "p1")));                 // the replace deleted p1
     }
 
+    /// <summary>A first entity load keeps the ids its report gathered (one type's own, or the union of several) for the next load.</summary>
+    [Theory]
+    [InlineData("product", "product")]
+    [InlineData("user", "product")]
+    public async Task A_first_entity_load_keeps_its_ids_for_the_next_load_and_they_grow_with_the_loads_after_it(string firstType, string secondType)
+    {
+        var dataset = $"kept-first-{firstType}";
+        await _client.CreateDatasetAsync(dataset);
+        await LoadAsync(dataset, Entities($"e1,{firstType}", $"e2,{secondType}", $"e1,{firstType}"));
+        Assert.Equal(2, await OrphansAsync(dataset, ("e1", "e2"), ("e1", "e3"), ("e9", "e2")));       // e3 and e9 are no entities
+        Assert.Equal(0, await ColdAsync(dataset, Entities($"e3,{secondType}")));                   // e3 is named by the events
+        Assert.Equal(1, await OrphansAsync(dataset, ("e3", "e1"), ("e2", "e4")));                   // e3 was kept with e1 and e2
+    }
+
     [Fact]
     public async Task A_dataset_deleted_and_created_again_is_not_checked_against_the_ids_of_the_one_before()
     {

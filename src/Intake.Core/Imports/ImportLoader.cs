@@ -132,7 +132,19 @@ public sealed class ImportLoader(
                 var decision = failure is not null ? LoadDecision.Discard(failure, report.Serialize())
                     : plan ? LoadDecision.Planned(report.Serialize())
                     : LoadDecision.Apply(attributeTypes.Changes, report.Serialize());
-                committed = await sink.CommitAsync(decision, cancellationToken);
+                // The ids an applied load keeps for the next one are gathered beside the commit, which mostly waits for the store's writes.
+                var keeping = collector.Load is { } ending && decision.Applies
+                    ? Task.Run(() => QualityService.PrepareEnd(ending), CancellationToken.None)
+                    : Task.CompletedTask;
+                try
+                {
+                    committed = await sink.CommitAsync(decision, cancellationToken);
+                }
+                finally
+                {
+                    await keeping;
+                }
+
                 if (collector.Load is { } load)
                 {
                     quality.EndLoad(load, decision.Applies, import.Request.Mode);

@@ -169,6 +169,12 @@ public sealed class IdTally
             return false;
         }
 
+        // An empty tally takes the other's size at once; one that holds ids may share many of the other's, and grows as it must.
+        if (_count == 0)
+        {
+            EnsureCapacity(other._count);
+        }
+
         foreach (var slot in other._slots)
         {
             if (slot != 0)
@@ -181,9 +187,10 @@ public sealed class IdTally
     }
 
     /// <summary>A tally holding every id the tallies hold, once each (for membership); overflowed if any of them did or the union would.</summary>
-    public static IdTally Union(IEnumerable<IdTally> tallies)
+    public static IdTally Union(IReadOnlyCollection<IdTally> tallies)
     {
         var union = new IdTally();
+        union.EnsureCapacity(tallies.Sum(tally => (long)tally.Count));
         foreach (var tally in tallies)
         {
             if (!union.UnionWith(tally))
@@ -202,10 +209,30 @@ public sealed class IdTally
         return key == 0 ? 0x100UL : key;
     }
 
-    private void Grow()
+    /// <summary>
+    /// Makes room for <paramref name="ids"/> distinct ids in all (at most <see cref="Capacity"/>) in one step, so that adding
+    /// them does not grow the table by doubling: each doubling rehashes every id and writes into fresh memory.
+    /// </summary>
+    public void EnsureCapacity(long ids)
+    {
+        var length = _slots.Length;
+        while (length < 2 * Math.Min(ids, Capacity) + 2)
+        {
+            length *= 2;
+        }
+
+        if (length > _slots.Length)
+        {
+            Rehash(length);
+        }
+    }
+
+    private void Grow() => Rehash(_slots.Length * 2);
+
+    private void Rehash(int length)
     {
         var old = _slots;
-        _slots = new ulong[old.Length * 2];
+        _slots = new ulong[length];
         var mask = _slots.Length - 1;
         foreach (var slot in old)
         {

@@ -206,7 +206,7 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
         }
 
         _entityIdsCollectedAt = _entities;
-        _entityIds = _entityTypes.Count == 1 ? _entityTypes[0].Ids : IdTally.Union(_entityTypes.Select(type => type.Ids));
+        _entityIds = _entityTypes.Count == 1 ? _entityTypes[0].Ids : IdTally.Union(_entityTypes.ConvertAll(type => type.Ids));
     }
 
     /// <summary>Counts an interaction's end; whether it matches no entity (every end does when the dataset has none).</summary>
@@ -306,7 +306,13 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     public QualityReport Build(IReadOnlyDictionary<string, AttributeType> attributeTypes, RecordKind? kind, long? duplicates)
     {
         static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 6);
-        CollectEntityIds();
+
+        // Only interactions are checked against the entity ids; an entity load's report needs no union of its types' ids.
+        if (_interactions > 0)
+        {
+            CollectEntityIds();
+        }
+
         var endpoints = _endpointIds;
         var orphansKnown = _entityIds is not { Overflowed: true };
         bool Cold(ulong id) => endpoints is not null ? !endpoints.Contains(id) : !_sources.Contains(id) && !_targets.Contains(id);

@@ -72,6 +72,13 @@ public sealed class QualityService(IJobStore jobs, IRecordStore records, RecordQ
     }
 
     /// <summary>
+    /// Gathers the ids the load's records name into the form <see cref="EndLoad"/> keeps (the union of an entity load's
+    /// types), so that this can run on another thread while the load commits. Call it once the collector has all the
+    /// records, and nothing else may use the collector until it returns.
+    /// </summary>
+    public static void PrepareEnd(LoadQuality load) => load.Collector.IdsNamed(load.Kind);
+
+    /// <summary>
     /// Keeps the load's id sets for the dataset's next load, once the load committed: as they were if it was not
     /// applied (a plan, a failure), with the load's own ids added if it was. A replace load's deletions are not
     /// known here, so its own kind's set is dropped.
@@ -86,7 +93,21 @@ public sealed class QualityService(IJobStore jobs, IRecordStore records, RecordQ
             return;
         }
 
-        if (!applied || load.Collector.IdsNamed(load.Kind).All(own.UnionWith))
+        if (!applied)
+        {
+            _kept.Put(state, load.Kind, own);
+            return;
+        }
+
+        // A first load of its kind keeps the set its collector made rather than copying it into an empty one: for 500,000
+        // ids of three types the union and its copy took 46-65 ms here, after the commit and before the load's status was
+        // final. The union, made at its size at once, takes 24-27 ms, beside the commit (PrepareEnd). The collector is done with it.
+        var named = load.Collector.IdsNamed(load.Kind).ToList();
+        if (own.Count == 0 && named is [var only])
+        {
+            _kept.Put(state, load.Kind, only);
+        }
+        else if (named.All(own.UnionWith))
         {
             _kept.Put(state, load.Kind, own);
         }

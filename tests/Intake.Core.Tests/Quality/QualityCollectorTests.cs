@@ -195,6 +195,34 @@ public sealed class QualityCollectorTests
     }
 
     [Fact]
+    public void An_id_tally_made_room_for_its_ids_at_once_takes_them_without_growing()
+    {
+        var tally = new IdTally();
+        tally.EnsureCapacity(100_000);
+        var bytes = tally.Bytes;
+        for (var i = 0; i < 100_000; i++)
+        {
+            tally.Add(Hash($"e{i}"));
+        }
+
+        Assert.Equal(bytes, tally.Bytes);
+        Assert.Equal(100_000, tally.Count);
+        Assert.All(Enumerable.Range(0, 100_000), i => Assert.True(tally.Contains(Hash($"e{i}"))));
+        Assert.False(tally.Contains(Hash("e100000")));
+
+        // Made room for more ids than it may track, it stops at its capacity's table.
+        var bounded = new IdTally();
+        bounded.EnsureCapacity(long.MaxValue);
+        Assert.True(bounded.Bytes <= 4L * IdTally.Capacity * sizeof(ulong));
+
+        // An empty tally takes another's size at once; the union of several their total.
+        var copy = new IdTally();
+        Assert.True(copy.UnionWith(tally));
+        Assert.Equal((bytes, 100_000), (copy.Bytes, copy.Count));
+        Assert.Equal(100_000, IdTally.Union([tally, copy]).Count);
+    }
+
+    [Fact]
     public void The_union_of_tallies_says_it_overflowed_when_one_of_them_did()
     {
         var small = new IdTally();
