@@ -35,6 +35,29 @@ public sealed class KeyHashSetTests
     }
 
     [Fact]
+    public void Each_hash_keeps_the_row_it_was_first_added_with_across_its_growth()
+    {
+        var set = new KeyHashSet();
+        var random = new Random(9);
+        var rows = new Dictionary<ulong, int> { [0] = 7 };
+        set.Add(0, 7);
+        for (var row = 1; rows.Count < 50_000; row++)
+        {
+            var hash = (ulong)random.NextInt64() << random.Next(0, 12);
+            Assert.Equal(rows.TryAdd(hash, row), set.Add(hash, row));
+        }
+
+        foreach (var (hash, row) in rows.Take(1_000))
+        {
+            Assert.False(set.Add(hash, -1));
+        }
+
+        Assert.All(rows, pair => Assert.True(set.TryGetRow(pair.Key, out var row) && row == pair.Value));
+        const ulong Other = 1UL << 63 | 12345;
+        Assert.Equal(rows.ContainsKey(Other), set.TryGetRow(Other, out _));
+    }
+
+    [Fact]
     public void An_empty_set_holds_nothing_not_even_zero()
     {
         var set = new KeyHashSet();

@@ -10,9 +10,10 @@ namespace Intake.Storage.Sqlite.Tests;
 
 /// <summary>
 /// Entities loaded into a dataset that holds none are written while the file is read, without their key index (built
-/// again when the early writing ends), for up to 32 keys per KiB of the load's page cache (32,768 keys in 1 MiB); the
-/// batches past that, and every record whose key was written early already, are staged and merged beside the keys
-/// written early. Wherever the file is cut, the outcome is the one a load merged whole would have.
+/// again when the early writing ends), for up to 32 keys per KiB of the load's page cache (32,768 keys in 1 MiB); a repeat
+/// of a key written early overwrites its row then (insert mode refuses it at the merge), and the batches past the cap are
+/// staged and merged beside the keys written early. Wherever the file is cut, the outcome is the one a load merged
+/// whole would have.
 /// </summary>
 public sealed class SqliteEntityLoadTests : IDisposable
 {
@@ -78,7 +79,8 @@ public sealed class SqliteEntityLoadTests : IDisposable
 
     /// <summary>
     /// Every batch under the cap, so all are written early, with the key index dropped: the second batch repeats 5,000
-    /// keys of the first and one of its own, the third one key of each. The repeats are merged after the index is built again.
+    /// keys of the first and one of its own, the third one key of each. In upsert mode the repeats overwrite their rows as
+    /// they come; insert mode merges them, and refuses them, after the index is built again.
     /// </summary>
     [Theory]
     [InlineData(WriteMode.Upsert)]
@@ -115,6 +117,48 @@ public sealed class SqliteEntityLoadTests : IDisposable
         await LoadAsync("early", "imp-2", 3, WriteMode.Upsert, [Products("early", 2, [(7, "d")])]);
         Assert.Equal(new RecordCounts(15_000, 0), await _records.CountAsync("early", default));
         Assert.Equal("d", (await _records.FindEntityAsync("early", "p", "7", default))!.Name);
+    }
+
+    /// <summary>
+    /// A repeat of a key written early overwrites that key's row, found by its rowid while the key index is dropped. A key
+    /// that shares the hash of a key written early (a collision, forced here) finds that row holding another key: it is
+    /// staged and merged once the index is back, as a key of its own, and its repeats with it.
+    /// </summary>
+    [Theory]
+    [InlineData(WriteMode.Upsert)]
+    [InlineData(WriteMode.Replace)]
+    public async Task A_repeat_written_early_overwrites_its_row_and_a_key_sharing_its_hash_stays_apart(WriteMode mode)
+    {
+        await LoadAsync("merged", "imp-0", 1, WriteMode.Upsert, [Products("merged", 2, [(-1, "z")])]);
+        RecordBatch[] Catalog(string dataset)
+        {
+            var second = Products(dataset, 1_002, [(5, "b"), (6, "b"), (2_000, "x"), (2_000, "y"), (7, "b")]);
+            var third = Products(dataset, 1_007, [(2_000, "z"), (5, "c")]);
+            var hashOf7 = Products(dataset, 2, [(7, "a")]).Slots[0].KeyHash;
+            second.Slots[2].KeyHash = second.Slots[3].KeyHash = third.Slots[0].KeyHash = hashOf7;
+            return [Products(dataset, 2, Enumerable.Range(0, 1_000).Select(i => (i, "a"))), second, third];
+        }
+
+        var early = await LoadAsync("early", "imp-1", 2, mode, Catalog("early"));
+        var merged = await LoadAsync("merged", "imp-1", 2, mode, Catalog("merged"));
+
+        Assert.Equal(merged.Repeated, early.Repeated);
+        Assert.Equal(7, early.Repeated);
+        Assert.Equal(new LoadTotals(1_007, 1_007, 0, 0, "entity"), early.Totals);
+        Assert.Equal((1_007L, 1_007L, mode == WriteMode.Replace ? 1L : 0L), (merged.Totals.Read, merged.Totals.Written, merged.Totals.Deleted));
+        var catalog = await _store.CatalogAsync("early");
+        Assert.Equal(catalog, (await _store.CatalogAsync("merged")).Where(entity => entity.Id != "-1"));
+        Assert.Equal(1_001, catalog.Count);
+        string Expected(int id) => id switch { 5 => "c", 6 or 7 => "b", 2_000 => "z", _ => "a" };
+        Assert.All(catalog, entity => Assert.Equal(Expected(int.Parse(entity.Id)), entity.Name));
+        Assert.Equal(new RecordCounts(1_001, 0), await _records.CountAsync("early", default));
+        Assert.Equal(EntityKeyIndexOf("merged"), EntityKeyIndexOf("early"));
+
+        // Through the index again, an upsert of the key written early replaces it alone, not the key that shares its hash.
+        await LoadAsync("early", "imp-2", 3, WriteMode.Upsert, [Products("early", 2, [(7, "d")])]);
+        Assert.Equal("d", (await _records.FindEntityAsync("early", "p", "7", default))!.Name);
+        Assert.Equal(new RecordCounts(1_001, 0), await _records.CountAsync("early", default));
+        Assert.Equal(["2000 z", "7 d"], (await _store.CatalogAsync("early")).Where(e => e.Id is "7" or "2000").Select(e => $"{e.Id} {e.Name}").Order());
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 namespace Intake.Storage.Sqlite.Loading;
 
 /// <summary>
-/// The key hashes of the entities a load wrote while its file was read, to tell a repeat in the file from a new
-/// key without asking SQLite. Open addressing over one array of hashes (8 bytes a key at most half full), so a
-/// million keys take 16 MiB; the caller bounds how many it adds. Not thread-safe.
+/// The key hashes of the entities a load wrote while its file was read, each with the row it was written to, to tell a
+/// repeat in the file from a new key without asking SQLite, and to find the row a repeat overwrites while the key index
+/// is dropped. Open addressing over an array of hashes and one of rows (12 bytes a key, at most half full), so a million
+/// keys take 24 MiB; the caller bounds how many it adds. Not thread-safe.
 /// </summary>
 internal sealed class KeyHashSet
 {
@@ -11,21 +12,27 @@ internal sealed class KeyHashSet
     // hashing), so keys chosen to share low bits cannot pile up into one long probe sequence.
     private readonly ulong _multiplier = (ulong)Random.Shared.NextInt64() | 1;
     private ulong[] _slots = new ulong[1 << 14];
+    private int[] _rows = new int[1 << 14];
     private int _shift = 64 - 14;
     private bool _hasZero;
+    private int _zeroRow;
 
     public int Count { get; private set; }
 
-    /// <summary>Adds <paramref name="hash"/>; false if it was there already.</summary>
-    public bool Add(ulong hash)
+    /// <summary>Adds <paramref name="hash"/>, written to <paramref name="row"/>; false (and the row unchanged) if it was there already.</summary>
+    public bool Add(ulong hash, int row = 0)
     {
         if (hash == 0)
         {
             // 0 marks an empty slot, so the zero hash is kept apart.
-            var added = !_hasZero;
-            _hasZero = true;
-            Count += added ? 1 : 0;
-            return added;
+            if (_hasZero)
+            {
+                return false;
+            }
+
+            (_hasZero, _zeroRow) = (true, row);
+            Count++;
+            return true;
         }
 
         if ((Count + 1) * 2 > _slots.Length)
@@ -33,7 +40,7 @@ internal sealed class KeyHashSet
             Grow();
         }
 
-        if (!Insert(_slots, _shift, hash))
+        if (!Insert(_slots, _rows, _shift, hash, row))
         {
             return false;
         }
@@ -43,10 +50,14 @@ internal sealed class KeyHashSet
     }
 
     /// <summary>Whether <paramref name="hash"/> was added.</summary>
-    public bool Contains(ulong hash)
+    public bool Contains(ulong hash) => TryGetRow(hash, out _);
+
+    /// <summary>The row <paramref name="hash"/> was added with, if it was added.</summary>
+    public bool TryGetRow(ulong hash, out int row)
     {
         if (hash == 0)
         {
+            row = _zeroRow;
             return _hasZero;
         }
 
@@ -55,17 +66,19 @@ internal sealed class KeyHashSet
         {
             if (_slots[i] == hash)
             {
+                row = _rows[i];
                 return true;
             }
 
             if (_slots[i] == 0)
             {
+                row = 0;
                 return false;
             }
         }
     }
 
-    private bool Insert(ulong[] slots, int shift, ulong hash)
+    private bool Insert(ulong[] slots, int[] rows, int shift, ulong hash, int row)
     {
         var mask = slots.Length - 1;
         for (var i = (int)((hash * _multiplier) >> shift); ; i = (i + 1) & mask)
@@ -78,6 +91,7 @@ internal sealed class KeyHashSet
             if (slots[i] == 0)
             {
                 slots[i] = hash;
+                rows[i] = row;
                 return true;
             }
         }
@@ -86,15 +100,16 @@ internal sealed class KeyHashSet
     private void Grow()
     {
         var larger = new ulong[_slots.Length * 2];
-        foreach (var hash in _slots)
+        var rows = new int[_slots.Length * 2];
+        for (var i = 0; i < _slots.Length; i++)
         {
-            if (hash != 0)
+            if (_slots[i] != 0)
             {
-                Insert(larger, _shift - 1, hash);
+                Insert(larger, rows, _shift - 1, _slots[i], _rows[i]);
             }
         }
 
-        _slots = larger;
+        (_slots, _rows) = (larger, rows);
         _shift--;
     }
 }

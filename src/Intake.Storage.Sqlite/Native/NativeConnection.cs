@@ -14,6 +14,9 @@ internal sealed class NativeConnection : IDisposable
 
     public bool InTransaction => SqliteNative.GetAutocommit(Handle) == 0;
 
+    /// <summary>The rowid of the last row inserted on this connection (0 if none).</summary>
+    public long LastInsertRowId => SqliteNative.LastInsertRowId(Handle);
+
     public static NativeConnection Open(string path)
     {
         var result = SqliteNative.Open(path, out var handle, SqliteNative.OpenReadWrite | SqliteNative.OpenCreate | SqliteNative.OpenNoMutex, IntPtr.Zero);

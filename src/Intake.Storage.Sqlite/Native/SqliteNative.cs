@@ -68,6 +68,10 @@ internal static unsafe partial class SqliteNative
     [SuppressGCTransition]
     public static partial long ColumnInt64(IntPtr statement, int column);
 
+    [LibraryImport(Library, EntryPoint = "sqlite3_last_insert_rowid")]
+    [SuppressGCTransition]
+    public static partial long LastInsertRowId(IntPtr db);
+
     [LibraryImport(Library, EntryPoint = "sqlite3_get_autocommit")]
     [SuppressGCTransition]
     public static partial int GetAutocommit(IntPtr db);
