@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Intake.Core.Records;
 
 namespace Intake.Storage.Sqlite.Loading;
@@ -64,6 +65,7 @@ internal sealed class RunWriter : IDisposable
             return;
         }
 
+        Debug.Assert(IsSorted(order), "A run is written in run-key order: the merge reads each run in order.");
         MinTimestamp = Math.Min(MinTimestamp, order[0].Timestamp);
         MaxTimestamp = Math.Max(MaxTimestamp, order[^1].Timestamp);
         var path = Path.Combine(_directory, $"run-{_runs.Count:D6}");
@@ -92,6 +94,19 @@ internal sealed class RunWriter : IDisposable
 
         _runs.Add(path);
         Records += count;
+    }
+
+    private static bool IsSorted(ReadOnlySpan<SortKey> order)
+    {
+        for (var i = 1; i < order.Length; i++)
+        {
+            if (order[i - 1].CompareTo(order[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public void Dispose()
