@@ -3,8 +3,8 @@ namespace Intake.Storage.Sqlite.Loading;
 /// <summary>
 /// The key hashes of the entities a load wrote while its file was read, each with the row it was written to, to tell a
 /// repeat in the file from a new key without asking SQLite, and to find the row a repeat overwrites while the key index
-/// is dropped. Open addressing over an array of hashes and one of rows (12 bytes a key, at most half full), so a million
-/// keys take 24 MiB; the caller bounds how many it adds. Not thread-safe.
+/// is dropped. Open addressing over an array of hashes and one of rows (12 bytes a slot, at most half full: 24 bytes a
+/// key), so a million keys take 24 MiB; the caller bounds how many it adds. Not thread-safe.
 /// </summary>
 internal sealed class KeyHashSet
 {
