@@ -59,6 +59,28 @@ public static class AttributeValues
     /// </summary>
     public static bool CheckAndStoreObject(ReadOnlySpan<byte> json, string field, RecordWriter writer)
     {
+        var simple = writer.SimpleObject;
+        if (!simple.TryRead(json))
+        {
+            return CheckAndStoreObjectWithReader(json, field, writer);
+        }
+
+        foreach (ref readonly var property in simple.Properties)
+        {
+            if (property.Type is { } valueType &&
+                !writer.CheckAttribute(json.Slice(property.NameStart, property.NameLength), valueType, json.Slice(property.ValueStart, property.ValueLength)))
+            {
+                return false;
+            }
+        }
+
+        writer.SetAttributesJson(json[simple.Object]);
+        return true;
+    }
+
+    /// <summary><see cref="CheckAndStoreObject"/> by System.Text.Json's reader, for any JSON.</summary>
+    internal static bool CheckAndStoreObjectWithReader(ReadOnlySpan<byte> json, string field, RecordWriter writer)
+    {
         var reader = new Utf8JsonReader(json);
         try
         {

@@ -46,6 +46,9 @@ public sealed class RecordWriter
     /// <summary>Scratch space for record types that pick fields out of flat JSON objects.</summary>
     public BuiltIn.FlatJsonFields JsonFields { get; } = new();
 
+    /// <summary>Scratch space for reading attributes objects of the usual, simple form.</summary>
+    internal SimpleJsonObject SimpleObject { get; } = new();
+
     /// <summary>Number of records committed or rejected since the writer was created.</summary>
     public long RecordsSeen { get; private set; }
 
