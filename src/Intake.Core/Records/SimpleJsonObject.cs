@@ -2,11 +2,11 @@ namespace Intake.Core.Records;
 
 /// <summary>
 /// Reads the usual attributes object without System.Text.Json: flat; names and strings of printable ASCII without
-/// escapes; integers of up to 18 digits, <c>true</c>, <c>false</c> and <c>null</c>; JSON whitespace between tokens.
-/// Anything else (a nested value, a fraction or exponent, an escape, a byte outside ASCII, malformed text) is not
-/// read here and goes to <see cref="AttributeValues"/>'s full reader, which accepts everything this accepts with the
-/// same types and value text. The full reader cost two fifths of parsing and validating an interaction file, most of
-/// it on objects of this form. Reused by one parsing thread.
+/// escapes; integers of up to 18 digits, decimals of up to 15 characters, <c>true</c>, <c>false</c> and <c>null</c>;
+/// JSON whitespace between tokens. Anything else (a nested value, an exponent, a longer number, an escape, a byte
+/// outside ASCII, malformed text) is not read here and goes to <see cref="AttributeValues"/>'s full reader, which
+/// accepts everything this accepts with the same types and value text. The full reader cost two fifths of parsing
+/// and validating an interaction file, most of it on objects of this form. Reused by one parsing thread.
 /// </summary>
 internal sealed class SimpleJsonObject
 {
@@ -157,8 +157,7 @@ internal sealed class SimpleJsonObject
             case (byte)'n':
                 return TryReadWord(json, at, "null"u8, out end);
             default:
-                type = AttributeType.Integer;
-                return TryReadInteger(json, at, out end);
+                return TryReadNumber(json, at, out end, out type);
         }
     }
 
@@ -168,9 +167,14 @@ internal sealed class SimpleJsonObject
         return json[at..].StartsWith(word) && EndsToken(json, end);
     }
 
-    /// <summary><c>-?(0|[1-9][0-9]{0,17})</c>: a JSON integer that always fits a long and is always finite as a double.</summary>
-    private static bool TryReadInteger(ReadOnlySpan<byte> json, int at, out int end)
+    /// <summary>
+    /// <c>-?(0|[1-9][0-9]*)</c> of up to 18 digits, an integer that always fits a long; or the same with a fraction
+    /// (<c>.[0-9]+</c>) in at most 15 characters, a double that is always finite. The full reader classifies them
+    /// alike: a number that reads as a long is an integer, any other a double. Exponents are left to it.
+    /// </summary>
+    private static bool TryReadNumber(ReadOnlySpan<byte> json, int at, out int end, out AttributeType? type)
     {
+        type = AttributeType.Integer;
         end = at;
         if (end < json.Length && json[end] == '-')
         {
@@ -184,14 +188,34 @@ internal sealed class SimpleJsonObject
         }
         else
         {
-            while (end < json.Length && (uint)(json[end] - '0') <= 9)
-            {
-                end++;
-            }
+            end = SkipDigits(json, end);
         }
 
-        var count = end - digits;
-        return count is > 0 and <= 18 && EndsToken(json, end);
+        var integerDigits = end - digits;
+        if (integerDigits == 0)
+        {
+            return false;
+        }
+
+        if (end < json.Length && json[end] == '.')
+        {
+            var fraction = end + 1;
+            end = SkipDigits(json, fraction);
+            type = AttributeType.Double;
+            return end > fraction && end - at <= 15 && EndsToken(json, end);
+        }
+
+        return integerDigits <= 18 && EndsToken(json, end);
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> json, int at)
+    {
+        while (at < json.Length && (uint)(json[at] - '0') <= 9)
+        {
+            at++;
+        }
+
+        return at;
     }
 
     /// <summary>Whether a number or word ending at <paramref name="end"/> is followed by what may follow a value.</summary>

@@ -21,7 +21,9 @@ public sealed class SimpleJsonObjectOracleTests
     private static readonly string[] s_values =
     [
         "\"web\"", "\"\"", "\"2024-03-01T12:00:00Z\"", "\"a,b}\"", "\"é\"", "\"a\\\"b\"", "\"\\u00e9\"", "\"\t\"", "\"\u001f\"", "\"\u007f\"", "\"\u0080\"",
-        "0", "-0", "12", "-7", "01", "-", "1.5", "1e3", "1E+2", "123456789012345678", "-123456789012345678",
+        "0", "-0", "12", "-7", "01", "-", "1.5", "1e3", "1E+2", "243.45", "-0.5", "0.0", "1.", ".5", "-.5", "01.5", "1.5.5",
+        "1.5e3", "123456789.12345", "-12345678.12345", "1234567890.12345", "0.000000000001", "0.0000000000001", "99999999999999.9",
+        "123456789012345678", "-123456789012345678",
         "1234567890123456789", "99999999999999999999", "1e999", "true", "false", "null", "tru", "nul", "falsey",
         "[1,2]", "[]", "{\"k\":1}", "{}",
     ];
@@ -54,6 +56,7 @@ public sealed class SimpleJsonObjectOracleTests
     [InlineData("{\"source\":\"web\",\"position\":6}")]
     [InlineData(" { \"source\" : \"web\" , \"position\" : 6 } ")]
     [InlineData("{}")]
+    [InlineData("{\"price\":243.45,\"stock\":867,\"brand\":\"brand-0\"}")]
     [InlineData("{\"n\":null,\"b\":false,\"t\":true,\"i\":-0}")]
     public void The_usual_forms_are_read_by_the_simple_reader(string json)
     {
@@ -63,7 +66,8 @@ public sealed class SimpleJsonObjectOracleTests
     }
 
     [Theory]
-    [InlineData("{\"a\":1.5}")]
+    [InlineData("{\"a\":1e5}")]
+    [InlineData("{\"a\":1234567890.12345}")]
     [InlineData("{\"a\":1234567890123456789}")]
     [InlineData("{\"a\":\"\\n\"}")]
     [InlineData("{\"é\":1}")]
@@ -141,7 +145,7 @@ public sealed class SimpleJsonObjectOracleTests
 
     private static Gen<string> Object()
     {
-        var simpleValue = Gen.Elements("\"web\"", "\"ios\"", "6", "-12", "0", "true", "false", "null", "\"2024-03-01T12:00:00Z\"");
+        var simpleValue = Gen.Elements("\"web\"", "\"ios\"", "6", "-12", "0", "243.45", "-0.5", "true", "false", "null", "\"2024-03-01T12:00:00Z\"");
         var value = Gen.Frequency((3, simpleValue), (1, Gen.Elements(s_values)));
         var member =
             from name in Gen.Elements(s_names)
