@@ -44,8 +44,15 @@ public static class Timestamps
     /// <param name="readAs">For an integer, the unit it was read in; null for ISO text.</param>
     public static TimestampParse TryParse(ReadOnlySpan<byte> text, TimestampUnit? unit, out long epochMilliseconds, out TimestampUnit? readAs)
     {
-        text = text.Trim((byte)' ');
         readAs = null;
+        // ISO text as files write it, without spaces around it (a year of four digits, then '-'), is no integer and
+        // needs no trim: read at once, as the steps below would read it.
+        if (text.Length > 10 && text[4] == '-' && TryParseIso(text, out epochMilliseconds))
+        {
+            return TimestampParse.Valid;
+        }
+
+        text = text.Trim((byte)' ');
         if (TryParseInteger(text, out var integer, out var overflow))
         {
             var chosen = unit ?? TimestampUnitNames.ByMagnitude(integer);

@@ -30,6 +30,28 @@ public sealed class TimestampsTests
     }
 
     [Theory]
+    [InlineData("2020-02-14T09:41:27.916Z")]
+    [InlineData("2020-02-14 09:41:27+02:00")]
+    [InlineData("2020-02-14T09:41")]
+    [InlineData("2020-02-14T24:00:00Z")]
+    [InlineData("2020-02-14T09:41:27 Z")]
+    [InlineData("   1-02-14T09:41:27Z")]
+    [InlineData("1234-5678901")]
+    [InlineData("12345678901")]
+    public void Iso_text_reads_alike_with_or_without_spaces_around_it_in_any_unit(string text)
+    {
+        foreach (var unit in new TimestampUnit?[] { null, TimestampUnit.Seconds, TimestampUnit.Milliseconds, TimestampUnit.Nanoseconds })
+        {
+            var bare = Timestamps.TryParse(Encoding.UTF8.GetBytes(text.Trim(' ')), unit, out var bareValue, out var bareUnit);
+            foreach (var spaced in new[] { text, " " + text, text + " ", "  " + text + "  " })
+            {
+                var result = Timestamps.TryParse(Encoding.UTF8.GetBytes(spaced), unit, out var value, out var readAs);
+                Assert.Equal((bare, bareValue, bareUnit), (result, value, readAs));
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("tomorrow")]
     [InlineData("10:00")]
