@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Intake.Core.Records;
 
 /// <summary>
@@ -104,6 +106,7 @@ internal sealed class SimpleJsonObject
     }
 
     /// <summary>A simple string opening at <paramref name="at"/>; <paramref name="close"/> is its closing quote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReadString(ReadOnlySpan<byte> json, int at, out int close)
     {
         close = 0;
@@ -208,6 +211,7 @@ internal sealed class SimpleJsonObject
         return integerDigits <= 18 && EndsToken(json, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipDigits(ReadOnlySpan<byte> json, int at)
     {
         while (at < json.Length && (uint)(json[at] - '0') <= 9)
@@ -219,9 +223,11 @@ internal sealed class SimpleJsonObject
     }
 
     /// <summary>Whether a number or word ending at <paramref name="end"/> is followed by what may follow a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool EndsToken(ReadOnlySpan<byte> json, int end) =>
         end < json.Length && json[end] is (byte)',' or (byte)'}' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipSpace(ReadOnlySpan<byte> json, int at)
     {
         while (at < json.Length && json[at] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
