@@ -12,6 +12,10 @@ namespace Intake.Core.Records;
 /// </summary>
 internal sealed class SimpleJsonObject
 {
+    // An object with more members goes to the full reader, which keeps none of them: the scratch a writer keeps for
+    // the whole import stays small whatever one hostile record holds.
+    private const int MaxProperties = 256;
+
     private Property[] _properties = new Property[8];
 
     /// <summary>A member: where its name and value text lie in the object, and the value's type (null for a JSON null).</summary>
@@ -58,6 +62,11 @@ internal sealed class SimpleJsonObject
 
             var valueStart = SkipSpace(json, at + 1);
             if (!TryReadScalar(json, valueStart, out var valueEnd, out var type))
+            {
+                return false;
+            }
+
+            if (Count == MaxProperties)
             {
                 return false;
             }

@@ -82,6 +82,16 @@ public sealed class SimpleJsonObjectOracleTests
         Assert.True(Agree(bytes));
     }
 
+    [Theory]
+    [InlineData(256, true)]
+    [InlineData(257, false)]
+    public void An_object_of_many_members_is_left_to_the_full_reader_past_256(int members, bool simple)
+    {
+        var json = Encoding.UTF8.GetBytes("{" + string.Join(",", Enumerable.Range(0, members).Select(i => $"\"a{i}\":{i}")) + "}");
+        Assert.Equal(simple, new SimpleJsonObject().TryRead(json));
+        Assert.True(Agree(json));
+    }
+
     private static bool Agree(byte[] json)
     {
         var simple = Run(json, AttributeValues.CheckAndStoreObject);
