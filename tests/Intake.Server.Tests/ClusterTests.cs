@@ -21,8 +21,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
     private const int FilesPerDataset = 10;
 
     // One file per dataset is large enough that a node is caught loading it in the first half of its file; files after
-    // it overwrite part of it, so a redo that ran out of order would show in the final state. Progress counts the bytes
-    // the parser has read, which runs ahead of the writing by the batches queued between them: with 200,000 entities,
+    // it overwrite part of it, so a redo that ran out of order would show in the final state. Reading the file is the
+    // short part of an entity load on PostgreSQL (the merge and commit take about twice as long): with 200,000 entities,
     // once parsing got faster (ADR 2, round nine), a CI run saw all three loads pass half their file before a poll.
     private const int LargeFile = 8;
     private const int LargeFileExtraEntities = 500_000;
