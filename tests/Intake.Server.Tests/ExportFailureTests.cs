@@ -72,13 +72,16 @@ public abstract class ExportFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failure_before_the_first_record_is_an_ordinary_problem_response()
+    public async Task A_failure_before_the_first_record_is_an_ordinary_problem_response_whose_trace_id_finds_the_log_line()
     {
         await _client.CreateDatasetAsync("empty-cut");
         using var response = await _client.Http.GetAsync("/v1/datasets/empty-cut/export?type=fail-at-once");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("internal_error", (string)(await IntakeClient.ProblemAsync(response))["code"]!);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal("internal_error", (string)problem["code"]!);
+        var traceId = (string)problem["trace_id"]!;
+        Assert.Contains($"Unexpected error in request {traceId}", ServerErrors.About(traceId), StringComparison.Ordinal);
     }
 
     /// <summary>The real store, except that its export stream throws after 600 records (or at once for type <c>fail-at-once</c>).</summary>

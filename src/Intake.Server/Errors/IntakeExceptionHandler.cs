@@ -27,7 +27,9 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
 
         if (code == ErrorCodes.InternalError)
         {
-            LogUnexpected(exception, context.TraceIdentifier);
+            // The same id the problem's trace_id carries (the framework writes the activity's id when there is one), so the
+            // id a client reports finds this line.
+            LogUnexpected(exception, System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier);
         }
 
         var problem = Problems.Create(code, detail, details);

@@ -133,10 +133,23 @@ public sealed class IntakeClient(HttpClient http)
         var text = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != expected)
         {
-            throw new HttpRequestException($"Expected {(int)expected} but got {(int)response.StatusCode}: {text}");
+            var cause = (int)response.StatusCode >= 500 ? Environment.NewLine + ServerErrors.About(TraceId(text)) : "";
+            throw new HttpRequestException($"Expected {(int)expected} but got {(int)response.StatusCode}: {text}{cause}");
         }
 
         return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private static string? TraceId(string problem)
+    {
+        try
+        {
+            return (string?)JsonNode.Parse(problem)?["trace_id"];
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public static async Task<JsonObject> ProblemAsync(HttpResponseMessage response)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Intake.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Intake.Server.Tests.Infrastructure;
 
@@ -62,6 +63,7 @@ public class IntakeServerFactory : WebApplicationFactory<Program>
         ConfigureStore(builder);
         builder.UseSetting("Worker:PollMilliseconds", "50");
         builder.UseSetting("UrlImports:AllowedAddresses:0", "127.0.0.1");
+        builder.ConfigureLogging(logging => logging.AddProvider(ServerErrors.Provider));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
