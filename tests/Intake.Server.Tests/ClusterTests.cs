@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Intake.Server.Tests.Infrastructure;
 using Intake.Tests.Shared;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Intake.Server.Tests;
@@ -20,12 +21,13 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
     private const int DatasetCount = 3;
     private const int FilesPerDataset = 10;
 
-    // One file per dataset is large enough that a node is caught loading it in the first half of its file; files after
-    // it overwrite part of it, so a redo that ran out of order would show in the final state. Reading the file is the
-    // short part of an entity load on PostgreSQL (the merge and commit take about twice as long): with 200,000 entities,
-    // once parsing got faster (ADR 2, round nine), a CI run saw all three loads pass half their file before a poll.
+    // One file per dataset is large; files after it overwrite part of it, so a redo that ran out of order would show in
+    // the final state. The first dataset's large file is the load that is killed: a seed import gives that dataset one
+    // entity of the large file, and the test holds that row locked, so the large file's merge waits there, claimed and
+    // uncommitted, until its node is killed. (Polling for a load in the first half of its file raced the load: a CI
+    // run on a faster machine saw all three large loads pass half their file between two polls.)
     private const int LargeFile = 8;
-    private const int LargeFileExtraEntities = 500_000;
+    private const int LargeFileExtraEntities = 50_000;
 
     private static readonly TimeSpan s_clusterWaitLimit = TimeSpan.FromMinutes(3);
 
@@ -72,9 +74,16 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
             await Client(d % NodeCount).CreateDatasetAsync(datasets[d]);
         }
 
-        // Submitted one after another, round-robin over datasets and nodes: every dataset goes through every node.
         var files = new Dictionary<string, EntityFile>();
         var submitted = datasets.ToDictionary(d => d, _ => new List<string>());
+        var seed = new EntityFile(LargeFile, 0, SeedOnly: true);
+        var seedImport = (string)(await Client(0).UploadAsync(datasets[0], seed.ToCsv()))["id"]!;
+        files.Add(seedImport, seed);
+        submitted[datasets[0]].Add(seedImport);
+        Assert.Equal("completed", (string)(await WaitForFinalAsync(Client(0), seedImport))["status"]!);
+        var heldRow = await EntityRowLock.TakeAsync(_database!.ConnectionString, datasets[0], seed.Ids().Single());
+
+        // Submitted one after another, round-robin over datasets and nodes: every dataset goes through every node.
         for (var i = 0; i < DatasetCount * FilesPerDataset; i++)
         {
             var (d, k) = (i % DatasetCount, i / DatasetCount);
@@ -84,10 +93,16 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
             submitted[datasets[d]].Add((string)import["id"]!);
         }
 
-        var large = files.Where(f => f.Value.Index == LargeFile).Select(f => f.Key).ToList();
-        var (caughtImport, caughtLoadJob, killedNode) = await CatchALoadingNodeAsync(large);
-        await _nodes[killedNode]!.KillAsync();
-        _nodes[killedNode] = null;
+        var caughtImport = submitted[datasets[0]].Single(id => files[id] is { Index: LargeFile, SeedOnly: false });
+        int killedNode;
+        string caughtLoadJob;
+        await using (heldRow)
+        {
+            (caughtLoadJob, killedNode) = await CatchTheHeldLoadAsync(heldRow, caughtImport);
+            await _nodes[killedNode]!.KillAsync();
+            _nodes[killedNode] = null;
+        }
+
         var survivor = Enumerable.Range(0, NodeCount).First(n => _nodes[n] is not null);
         var client = Client(survivor);
 
@@ -147,47 +162,34 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    /// <summary>Waits until a node is loading one of the large imports; returns the import, its load job and the node.</summary>
-    private async Task<(string ImportId, string LoadJobId, int Node)> CatchALoadingNodeAsync(IReadOnlyList<string> largeImports)
+    /// <summary>
+    /// Waits until the load of <paramref name="importId"/> is blocked by <paramref name="heldRow"/>; returns its load job
+    /// and the node that claimed it.
+    /// </summary>
+    private async Task<(string LoadJobId, int Node)> CatchTheHeldLoadAsync(EntityRowLock heldRow, string importId)
     {
-        var client = Client(0);
         var deadline = DateTime.UtcNow + s_clusterWaitLimit;
-        while (DateTime.UtcNow < deadline)
+        while (await heldRow.WaitingSessionsAsync() == 0)
         {
-            foreach (var importId in largeImports)
+            var status = (string)(await Client(0).GetImportAsync(importId))["status"]!;
+            Assert.False(IntakeClient.IsFinal(status), $"Import {importId} ended {status} without waiting for the entity row the test holds locked.");
+            if (DateTime.UtcNow > deadline)
             {
-                // Caught in the first half of its file, so that the kill lands while it is still loading: a load caught
-                // at its last moment (a CI run saw one caught processing whose commit ended before the kill) is finished
-                // by the killed node and tests no redelivery.
-                var import = await client.GetImportAsync(importId);
-                if ((string)import["status"]! != "processing" || ((double?)import["progress"]?["percent"] ?? 0) >= 50)
-                {
-                    continue;
-                }
-
-                var loadJobId = (string)import["jobs"]!["dataset_load"]!;
-                var load = (await client.Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{loadJobId}"))!;
-                var claim = load["history"]!.AsArray().LastOrDefault(h => (string)h!["status"]! == "processing");
-                var node = ClaimingNode((string?)claim?["reason"]);
-                var index = Enumerable.Range(0, NodeCount).FirstOrDefault(n => NodeId(n) == node, -1);
-                Assert.True(index >= 0, $"The processing load job's history does not say which node claimed it (expected 'claimed by node-N/slot'): {load.ToJsonString()}");
-                return (importId, loadJobId, index);
+                throw new TimeoutException($"No load waited for the entity row the test holds locked; import {importId} is {status}.");
             }
 
-            var finished = new List<string>();
-            foreach (var importId in largeImports)
-            {
-                if (IntakeClient.IsFinal((string)(await client.GetImportAsync(importId))["status"]!))
-                {
-                    finished.Add(importId);
-                }
-            }
-
-            Assert.True(finished.Count < largeImports.Count, "Every large import finished before a node was caught loading one; make them larger.");
-            await Task.Delay(20);
+            await Task.Delay(50);
         }
 
-        throw new TimeoutException("No node started loading a large import in time.");
+        var import = await Client(0).GetImportAsync(importId);
+        Assert.True((string)import["status"]! == "processing", $"A session waits for the held row, but import {importId} is not processing: {import.ToJsonString()}");
+        var loadJobId = (string)import["jobs"]!["dataset_load"]!;
+        var load = (await Client(0).Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{loadJobId}"))!;
+        var claim = load["history"]!.AsArray().LastOrDefault(h => (string)h!["status"]! == "processing");
+        var node = ClaimingNode((string?)claim?["reason"]);
+        var index = Enumerable.Range(0, NodeCount).FirstOrDefault(n => NodeId(n) == node, -1);
+        Assert.True(index >= 0, $"The processing load job's history does not say which node claimed it (expected 'claimed by node-N/slot'): {load.ToJsonString()}");
+        return (loadJobId, index);
     }
 
     /// <summary>
@@ -298,14 +300,21 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
 
     /// <summary>
     /// File k of a dataset: entities e{k*50}…e{k*50+199} named <c>file-k</c>, so each overlaps the three files
-    /// before it, and <paramref name="ExtraEntities"/> more that only it writes.
+    /// before it, and <paramref name="ExtraEntities"/> more that only it writes. A seed (<paramref name="SeedOnly"/>)
+    /// is the one entity <c>bulk-k-0</c>, named <c>seed</c>, written before file k writes it again.
     /// </summary>
-    private sealed record EntityFile(int Index, int ExtraEntities)
+    private sealed record EntityFile(int Index, int ExtraEntities, bool SeedOnly = false)
     {
-        public string Name => $"file-{Index}";
+        public string Name => SeedOnly ? "seed" : $"file-{Index}";
 
         public IEnumerable<string> Ids()
         {
+            if (SeedOnly)
+            {
+                yield return $"bulk-{Index}-0";
+                yield break;
+            }
+
             for (var id = Index * 50; id < Index * 50 + 200; id++)
             {
                 yield return $"e{id}";
@@ -326,6 +335,60 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
             }
 
             return Encoding.UTF8.GetBytes(text.ToString());
+        }
+    }
+
+    /// <summary>
+    /// One stored entity of a dataset held locked (<c>SELECT … FOR UPDATE</c>) in a transaction of the test's own, until
+    /// disposed: a load whose merge writes that entity waits for it. It reads the PostgreSQL store's table layout
+    /// (<c>record_sets</c> numbers a dataset's <c>ent_N</c> table), which only this test depends on.
+    /// </summary>
+    private sealed class EntityRowLock : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly NpgsqlTransaction _transaction;
+
+        private EntityRowLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        {
+            _connection = connection;
+            _transaction = transaction;
+        }
+
+        public static async Task<EntityRowLock> TakeAsync(string connectionString, string datasetId, string entityId)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            var held = new EntityRowLock(connection, transaction);
+            try
+            {
+                await using var table = new NpgsqlCommand("SELECT n FROM record_sets WHERE dataset_id = @dataset;", connection, transaction);
+                table.Parameters.AddWithValue("dataset", datasetId);
+                var n = (int)(await table.ExecuteScalarAsync())!;
+                await using var row = new NpgsqlCommand($"SELECT count(*) FROM (SELECT 1 FROM ent_{n} WHERE id = @id FOR UPDATE) r;", connection, transaction);
+                row.Parameters.AddWithValue("id", entityId);
+                Assert.Equal(1L, (long)(await row.ExecuteScalarAsync())!);
+                return held;
+            }
+            catch
+            {
+                await held.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>How many sessions wait for a lock this transaction holds.</summary>
+        public async Task<long> WaitingSessionsAsync()
+        {
+            await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid));",
+                _connection, _transaction);
+            return (long)(await waiting.ExecuteScalarAsync())!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _transaction.DisposeAsync();
+            await _connection.DisposeAsync();
         }
     }
 }
