@@ -81,7 +81,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
         files.Add(seedImport, seed);
         submitted[datasets[0]].Add(seedImport);
         Assert.Equal("completed", (string)(await WaitForFinalAsync(Client(0), seedImport))["status"]!);
-        var heldRow = await EntityRowLock.TakeAsync(_database!.ConnectionString, datasets[0], seed.Ids().Single());
+        await using var heldRow = await EntityRowLock.TakeAsync(_database!.ConnectionString, datasets[0], seed.Ids().Single());
 
         // Submitted one after another, round-robin over datasets and nodes: every dataset goes through every node.
         for (var i = 0; i < DatasetCount * FilesPerDataset; i++)
@@ -94,14 +94,10 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         var caughtImport = submitted[datasets[0]].Single(id => files[id] is { Index: LargeFile, SeedOnly: false });
-        int killedNode;
-        string caughtLoadJob;
-        await using (heldRow)
-        {
-            (caughtLoadJob, killedNode) = await CatchTheHeldLoadAsync(heldRow, caughtImport);
-            await _nodes[killedNode]!.KillAsync();
-            _nodes[killedNode] = null;
-        }
+        var (caughtLoadJob, killedNode) = await CatchTheHeldLoadAsync(heldRow, caughtImport);
+        await _nodes[killedNode]!.KillAsync();
+        _nodes[killedNode] = null;
+        await heldRow.DisposeAsync();
 
         var survivor = Enumerable.Range(0, NodeCount).First(n => _nodes[n] is not null);
         var client = Client(survivor);
@@ -341,7 +337,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
     /// <summary>
     /// One stored entity of a dataset held locked (<c>SELECT … FOR UPDATE</c>) in a transaction of the test's own, until
     /// disposed: a load whose merge writes that entity waits for it. It reads the PostgreSQL store's table layout
-    /// (<c>record_sets</c> numbers a dataset's <c>ent_N</c> table), which only this test depends on.
+    /// (<c>record_sets</c> numbers a dataset's <c>ent_N</c> table), which only this test depends on. Disposing it twice
+    /// is harmless.
     /// </summary>
     private sealed class EntityRowLock : IAsyncDisposable
     {
