@@ -110,10 +110,7 @@ public sealed partial class ClusterTests
             if ((string)import["status"]! == "processing" && (long)import["progress"]!["records_read"]! > 0)
             {
                 var loadJob = (string)import["jobs"]!["dataset_load"]!;
-                var job = (await Client(0).Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{loadJob}"))!;
-                var claim = job["history"]!.AsArray().Last(h => (string)h!["status"]! == "processing");
-                var node = Enumerable.Range(0, NodeCount).Single(n => NodeId(n) == ClaimingNode((string?)claim!["reason"]));
-                return (node, loadJob);
+                return (await ClaimingNodeAsync(loadJob), loadJob);
             }
 
             await Task.Delay(20);

@@ -180,12 +180,18 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
         var import = await Client(0).GetImportAsync(importId);
         Assert.True((string)import["status"]! == "processing", $"A session waits for the held row, but import {importId} is not processing: {import.ToJsonString()}");
         var loadJobId = (string)import["jobs"]!["dataset_load"]!;
-        var load = (await Client(0).Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{loadJobId}"))!;
-        var claim = load["history"]!.AsArray().LastOrDefault(h => (string)h!["status"]! == "processing");
+        return (loadJobId, await ClaimingNodeAsync(loadJobId));
+    }
+
+    /// <summary>The node whose claim of a processing job is the last in its history.</summary>
+    private async Task<int> ClaimingNodeAsync(string jobId)
+    {
+        var job = (await Client(0).Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{jobId}"))!;
+        var claim = job["history"]!.AsArray().LastOrDefault(h => (string)h!["status"]! == "processing");
         var node = ClaimingNode((string?)claim?["reason"]);
         var index = Enumerable.Range(0, NodeCount).FirstOrDefault(n => NodeId(n) == node, -1);
-        Assert.True(index >= 0, $"The processing load job's history does not say which node claimed it (expected 'claimed by node-N/slot'): {load.ToJsonString()}");
-        return (loadJobId, index);
+        Assert.True(index >= 0, $"The processing job's history does not say which node claimed it (expected 'claimed by node-N/slot'): {job.ToJsonString()}");
+        return index;
     }
 
     /// <summary>
