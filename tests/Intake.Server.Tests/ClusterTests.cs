@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Intake.Server.Tests.Infrastructure;
+using Intake.Storage.Postgres;
 using Intake.Tests.Shared;
 using Npgsql;
 using Xunit.Abstractions;
@@ -343,7 +344,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
     /// <summary>
     /// One stored entity of a dataset held locked (<c>SELECT … FOR UPDATE</c>) in a transaction of the test's own, until
     /// disposed: a load whose merge writes that entity waits for it. It reads the PostgreSQL store's table layout
-    /// (<c>record_sets</c> numbers a dataset's <c>ent_N</c> table), which only this test depends on. Disposing it twice
+    /// (<c>record_sets</c> numbers a dataset's table, named by <see cref="DatasetTables.Entities"/>), which only this test depends on. Disposing it twice
     /// is harmless.
     /// </summary>
     private sealed class EntityRowLock : IAsyncDisposable
@@ -368,7 +369,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
                 await using var table = new NpgsqlCommand("SELECT n FROM record_sets WHERE dataset_id = @dataset;", connection, transaction);
                 table.Parameters.AddWithValue("dataset", datasetId);
                 var n = (int)(await table.ExecuteScalarAsync())!;
-                await using var row = new NpgsqlCommand($"SELECT count(*) FROM (SELECT 1 FROM ent_{n} WHERE id = @id FOR UPDATE) r;", connection, transaction);
+                await using var row = new NpgsqlCommand($"SELECT count(*) FROM (SELECT 1 FROM {DatasetTables.Entities(n)} WHERE id = @id FOR UPDATE) r;", connection, transaction);
                 row.Parameters.AddWithValue("id", entityId);
                 Assert.Equal(1L, (long)(await row.ExecuteScalarAsync())!);
                 return held;
