@@ -94,6 +94,17 @@ public abstract class HeaderHintsTests(IntakeServerFactory factory)
         Assert.EndsWith($"It has the columns of record type {recordType}: import it with recordType={recordType}.", message);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"a\",}\n", "The first record fits no record type: it is not valid JSON (error at byte 10).")]
+    [InlineData("[1, 2]", "The file fits no record type: none of its first 2 records is a JSON object; the first, on line 1, is not a JSON object.")]
+    [InlineData("oops\n{\"id\":\n", "The file fits no record type: none of its first 2 records is a JSON object; the first, on line 1, is not valid JSON (error at byte 0).")]
+    public async Task Json_without_an_object_to_detect_the_record_type_from_says_what_its_first_record_is(string body, string start)
+    {
+        var message = await MismatchAsync(body, "", body.StartsWith('[') ? "application/json" : "application/x-ndjson");
+
+        Assert.StartsWith(start + " The nearest record type, entity, needs id, type, name, metadata, media_url; missing: all of them.", message);
+    }
+
     [Fact]
     public async Task A_column_named_like_a_required_one_is_pointed_out()
     {

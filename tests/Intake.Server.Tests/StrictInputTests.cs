@@ -176,6 +176,50 @@ public abstract class StrictInputTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task A_malformed_first_json_line_is_rejected_on_its_line_and_the_records_after_it_load()
+    {
+        await _client.CreateDatasetAsync("first-line");
+        const string view = "{\"type\":\"view\",\"source_id\":\"u\",\"target_id\":\"i\",\"timestamp\":\"2024-01-01T00:00:00Z\",\"metadata\":{}}";
+        var import = await _client.ImportAsync("first-line", "{\"type\":\"view\",\n[1]\n" + view + "\n" + view.Replace("\"i\"", "\"j\"", StringComparison.Ordinal) + "\n",
+            "", "application/x-ndjson");
+
+        Assert.Equal("completed_with_errors", (string)import["status"]!);
+        Assert.Equal((4L, 2L, 2L), ((long)import["progress"]!["records_read"]!, (long)import["progress"]!["records_written"]!,
+            (long)import["progress"]!["records_rejected"]!));
+        Assert.Equal(
+            [(1L, "MalformedRecord", "The record is not valid JSON (error at byte 14)."), (2L, "MalformedRecord", "The record is not a JSON object.")],
+            (await _client.ErrorsAsync((string)import["id"]!)).Select(e => ((long)e["line"]!, (string)e["code"]!, (string)e["message"]!)));
+        Assert.Equal(["i", "j"], (await _client.ExportAsync("first-line")).Select(r => (string)r["target_id"]!).Order());
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/x-ndjson")]
+    [InlineData("text/csv")]
+    public async Task A_record_nested_deeper_than_the_limit_is_rejected_alone_saying_so(string contentType)
+    {
+        var dataset = "deep-" + contentType.Replace('/', '-');
+        await _client.CreateDatasetAsync(dataset);
+        var deep = new string('[', 70) + new string(']', 70);
+        string Json(string id, string metadata) => $"{{\"id\":\"{id}\",\"type\":\"p\",\"name\":\"n\",\"metadata\":{metadata},\"media_url\":null}}";
+        var body = contentType switch
+        {
+            "application/json" => $"[{Json("a", "{}")},\n{Json("b", $"{{\"x\":{deep}}}")},\n{Json("c", "{}")}]",
+            "application/x-ndjson" => $"{Json("a", "{}")}\n{Json("b", $"{{\"x\":{deep}}}")}\n{Json("c", "{}")}\n",
+            _ => $"id,type,name,metadata,media_url\na,p,n,,\nb,p,n,\"{{\"\"x\"\":{deep}}}\",\nc,p,n,,\n",
+        };
+
+        var import = await _client.ImportAsync(dataset, body, "", contentType);
+
+        Assert.True((string)import["status"]! == "completed_with_errors", import.ToJsonString());
+        var error = Assert.Single(await _client.ErrorsAsync((string)import["id"]!));
+        Assert.Equal((contentType == "text/csv" ? 3L : 2L, "MalformedRecord"), ((long)error["line"]!, (string)error["code"]!));
+        var subject = contentType == "text/csv" ? "Field [metadata]" : "The record";
+        Assert.StartsWith($"{subject} nests objects and arrays more than 64 levels deep, the limit (at byte ", (string)error["message"]!, StringComparison.Ordinal);
+        Assert.Equal(["a", "c"], (await _client.ExportAsync(dataset)).Select(r => (string)r["id"]!).Order());
+    }
+
+    [Fact]
     public async Task Issue14_invalid_utf8_rejects_the_record_naming_the_field_and_stores_nothing_repaired()
     {
         await _client.CreateDatasetAsync("encoding");

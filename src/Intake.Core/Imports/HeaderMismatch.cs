@@ -36,6 +36,18 @@ internal static class HeaderMismatch
         ForNames("first record", properties.Count == 0 ? "it is not a JSON object with properties" : $"its properties are [{string.Join(", ", properties)}]",
             properties, candidates, named, known);
 
+    /// <summary>
+    /// The failure for JSON whose first <paramref name="examined"/> records hold no JSON object to detect the record
+    /// type from; <paramref name="firstProblem"/> says what is wrong with the first (<c>is not a JSON object</c>), on
+    /// <paramref name="firstLine"/>.
+    /// </summary>
+    public static IntakeException ForJsonWithoutObject(int examined, string firstProblem, long firstLine, IReadOnlyList<RecordType> candidates,
+        IReadOnlyList<RecordType> known) =>
+        examined == 1
+            ? ForNames("first record", $"it {firstProblem}", [], candidates, named: false, known)
+            : ForNames("file", $"none of its first {examined} records is a JSON object; the first, on line {firstLine}, {firstProblem}", [], candidates,
+                named: false, known);
+
     /// <summary>The failure for a Parquet file whose <paramref name="columns"/> fit none of <paramref name="candidates"/>.</summary>
     public static IntakeException ForParquet(IReadOnlyCollection<string> columns, IReadOnlyList<RecordType> candidates, bool named,
         IReadOnlyList<RecordType> known) =>

@@ -13,16 +13,18 @@ namespace Intake.Core.Imports;
 /// </summary>
 internal sealed class JsonRecordParser : RecordParser
 {
-    private readonly JsonRecordReader _reader;
-    private byte[]? _pending;
-    private long _pendingLine;
+    // Detection looks past records that are not JSON objects for at most this many records and bytes; they are held
+    // in memory until the first Fill, so both are bounded.
+    private const int DetectionRecords = 100;
 
-    private JsonRecordParser(JsonRecordReader reader, RecordType type, long maxRecords, byte[]? pending, long pendingLine)
+    private readonly JsonRecordReader _reader;
+    private Queue<(byte[] Record, long Line)>? _pending;
+
+    private JsonRecordParser(JsonRecordReader reader, RecordType type, long maxRecords, Queue<(byte[] Record, long Line)>? pending)
         : base(type, maxRecords)
     {
         _reader = reader;
         _pending = pending;
-        _pendingLine = pendingLine;
     }
 
     public static JsonRecordParser Open(ImportSource source, RecordType? named, IReadOnlyList<RecordType> known, LimitsOptions limits)
@@ -33,19 +35,42 @@ internal sealed class JsonRecordParser : RecordParser
         {
             if (named is not null)
             {
-                return new JsonRecordParser(reader, named, limits.MaxRecords, null, 0);
+                return new JsonRecordParser(reader, named, limits.MaxRecords, null);
             }
 
-            // Detection looks at the first record's properties, so that record is kept for the first Fill.
-            if (reader.TryRead(out var first, out var line) == JsonReadResult.End)
+            // Detection reads the properties of the first record that is a JSON object. The records before it (a
+            // malformed first line, say) are kept with it for the first Fill, which rejects them on their lines as it
+            // would anywhere else in the file, rather than failing the file for them.
+            var pending = new Queue<(byte[] Record, long Line)>();
+            var pendingBytes = 0L;
+            List<string>? names = null;
+            string? firstProblem = null;
+            var firstLine = 0L;
+            while (names is null && pending.Count < DetectionRecords && pendingBytes <= limits.MaxRecordBytes &&
+                   reader.TryRead(out var record, out var line) == JsonReadResult.Record)
             {
-                return new JsonRecordParser(reader, BuiltInRecordTypes.Entity, limits.MaxRecords, null, 0);
+                pending.Enqueue((record.ToArray(), line));
+                pendingBytes += record.Length;
+                names = ObjectPropertyNames(record, out var problem);
+                if (firstProblem is null && problem is not null)
+                {
+                    (firstProblem, firstLine) = (problem, line);
+                }
             }
 
-            var names = PropertyNames(first);
+            if (pending.Count == 0)
+            {
+                return new JsonRecordParser(reader, BuiltInRecordTypes.Entity, limits.MaxRecords, null);
+            }
+
+            if (names is null)
+            {
+                throw HeaderMismatch.ForJsonWithoutObject(pending.Count, firstProblem!, firstLine, BuiltInRecordTypes.AutoCandidates, known);
+            }
+
             var type = RecordTypeCatalog.Detect(BuiltInRecordTypes.AutoCandidates, n => names.Contains(n, StringComparer.OrdinalIgnoreCase), out _)
                 ?? throw HeaderMismatch.ForJson(names, BuiltInRecordTypes.AutoCandidates, named: false, known);
-            return new JsonRecordParser(reader, type, limits.MaxRecords, first.ToArray(), line);
+            return new JsonRecordParser(reader, type, limits.MaxRecords, pending);
         }
         catch
         {
@@ -57,13 +82,18 @@ internal sealed class JsonRecordParser : RecordParser
     public override bool Fill(RecordWriter writer, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_pending is not null)
+        var batch = writer.Batch;
+        while (_pending is not null && !batch.IsFull)
         {
-            Map(_pending, _pendingLine, writer);
-            _pending = null;
+            var (record, line) = _pending.Dequeue();
+            Map(record, line, writer);
+            CheckRecordLimit(writer);
+            if (_pending.Count == 0)
+            {
+                _pending = null;
+            }
         }
 
-        var batch = writer.Batch;
         while (!batch.IsFull)
         {
             if (_reader.TryRead(out var record, out var line) == JsonReadResult.End)
@@ -93,38 +123,52 @@ internal sealed class JsonRecordParser : RecordParser
         writer.RejectUnread(line, RecordErrorCodes.InvalidEncoding, JsonChecks.Describe(JsonValueProblem.InvalidUtf8, path), path);
     }
 
-    private static List<string> PropertyNames(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// The top-level property names of <paramref name="json"/> when it is a JSON object (nested to any depth), else
+    /// null with what is wrong with it in <paramref name="problem"/> (<c>is not a JSON object</c>).
+    /// </summary>
+    private static List<string>? ObjectPropertyNames(ReadOnlySpan<byte> json, out string? problem)
     {
-        var names = new List<string>();
+        problem = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue });
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray());
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    // A name that is not Unicode (invalid UTF-8, a lone surrogate escape) names no column; the
-                    // record itself is rejected as InvalidEncoding when it is mapped.
-                    if (TryGetName(property, out var name))
-                    {
-                        names.Add(name);
-                    }
-                }
+                problem = "is not a JSON object";
+                return null;
             }
-        }
-        catch (JsonException)
-        {
-            // A malformed first record fits nothing; detection reports that as a header mismatch.
-        }
 
-        return names;
+            var names = new List<string>();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                // A name that is not Unicode (invalid UTF-8, a lone surrogate escape) names no column; the
+                // record itself is rejected as InvalidEncoding when it is mapped.
+                if (TryGetName(ref reader, out var name))
+                {
+                    names.Add(name);
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+
+            // Reading past the object throws for anything after it.
+            reader.Read();
+            return names;
+        }
+        catch (JsonException exception)
+        {
+            problem = JsonSyntax.Describe("it", json, exception)[3..].TrimEnd('.');
+            return null;
+        }
     }
 
-    private static bool TryGetName(JsonProperty property, out string name)
+    private static bool TryGetName(ref Utf8JsonReader reader, out string name)
     {
         try
         {
-            name = property.Name;
+            name = reader.GetString()!;
             return true;
         }
         catch (InvalidOperationException)

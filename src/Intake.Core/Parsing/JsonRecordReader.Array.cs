@@ -7,7 +7,9 @@ namespace Intake.Core.Parsing;
 // buffer from its first token until its last, so the caller gets them in one piece.
 public sealed partial class JsonRecordReader
 {
-    private JsonReaderState _state;
+    // Elements of any depth are split out, so that one nested too deep is rejected on its own by the record type
+    // (JsonSyntax.MaxDepth), as it is in NDJSON, rather than failing the whole file.
+    private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = int.MaxValue });
     private ArrayPhase _phase;
     private int _readerPos;
     private int _elementStart = -1;

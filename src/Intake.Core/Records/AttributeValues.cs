@@ -123,10 +123,10 @@ public static class AttributeValues
             writer.SetAttributesJson(json[start..end]);
             return true;
         }
-        catch (JsonException)
+        catch (JsonException exception)
         {
             // Utf8JsonReader has no non-throwing mode; only malformed records pay for this.
-            writer.Reject(RecordErrorCodes.MalformedRecord, $"Field [{field}] is not valid JSON.", field);
+            writer.Reject(RecordErrorCodes.MalformedRecord, JsonSyntax.Describe($"Field [{field}]", json, exception), field);
             return false;
         }
     }

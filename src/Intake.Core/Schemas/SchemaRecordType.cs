@@ -105,7 +105,7 @@ public sealed class SchemaRecordType : RecordType
         {
             // System.Text.Json has no non-throwing parse; only malformed lines pay for this exception,
             // and its message is not used because it can quote the bad input.
-            writer.Reject(RecordErrorCodes.MalformedRecord, $"The record is not valid JSON (error at byte {e.BytePositionInLine ?? 0}).", null);
+            writer.Reject(RecordErrorCodes.MalformedRecord, JsonSyntax.Describe("The record", json.Span, e), null);
             return;
         }
 

@@ -187,6 +187,16 @@ public class JsonRecordReaderTests
     }
 
     [Fact]
+    public void Array_element_nested_deeper_than_a_record_may_be_is_returned_for_its_record_type_to_reject()
+    {
+        var deep = "{\"a\":" + new string('[', 1000) + new string(']', 1000) + "}";
+
+        var (records, _) = ReadAll($"[{{\"b\":1}},\n{deep},\n{{\"c\":2}}]");
+
+        Assert.Equal([(1L, "{\"b\":1}"), (2L, deep), (3L, "{\"c\":2}")], records);
+    }
+
+    [Fact]
     public void Ndjson_malformed_line_is_returned_as_is()
     {
         var (records, _) = ReadAll("{\"a\":1}\n{\"b\": oops\n[1,2]\n{\"c\":3}\n");

@@ -74,10 +74,10 @@ public sealed class FlatJsonFields
 
             return true;
         }
-        catch (JsonException)
+        catch (JsonException exception)
         {
             // Utf8JsonReader has no non-throwing mode; only malformed records pay for this.
-            writer.Reject(RecordErrorCodes.MalformedRecord, "The record is not valid JSON.", null);
+            writer.Reject(RecordErrorCodes.MalformedRecord, JsonSyntax.Describe("The record", json, exception), null);
             return false;
         }
     }
