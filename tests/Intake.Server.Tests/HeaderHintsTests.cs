@@ -144,11 +144,12 @@ public abstract class HeaderHintsTests(IntakeServerFactory factory)
     {
         await _client.EnsureDatasetAsync("ignored-columns");
 
-        var import = await _client.ImportAsync("ignored-columns", "id,type,name,metadata,media_url,price,name,colour\na,p,A,,,1,again,red\n");
+        // A repeat of a column the type reads fails the file (StrictInputTests); a repeat of one it ignores is listed once.
+        var import = await _client.ImportAsync("ignored-columns", "id,type,name,metadata,media_url,price,colour,Price\na,p,A,,,1,red,2\n");
 
         Assert.Equal("completed", (string)import["status"]!);
         var warning = Assert.Single(import["warnings"]!.AsArray());
-        Assert.Equal(("columns_ignored", "Record type entity does not use the columns price, name, colour, so they were ignored."),
+        Assert.Equal(("columns_ignored", "Record type entity does not use the columns price, colour, so they were ignored."),
             ((string)warning!["code"]!, (string)warning["message"]!));
     }
 

@@ -220,6 +220,64 @@ public abstract class StrictInputTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task A_record_or_attributes_object_holding_a_name_twice_is_rejected_naming_it_rather_than_one_value_kept()
+    {
+        await _client.CreateDatasetAsync("repeated-names");
+        string Entity(string id, string more) => $"{{\"id\":\"{id}\",\"type\":\"p\",\"name\":\"n\",\"media_url\":null,{more}}}";
+        var ndjson = string.Join('\n',
+            Entity("a", "\"metadata\":{},\"ID\":\"b\""),
+            Entity("c", "\"metadata\":{\"k\":1,\"k\":2}"),
+            Entity("d", "\"metadata\":{\"o\":{\"z\":1,\"z\":1}}"),
+            Entity("e", "\"metadata\":{\"k\":1,\"o\":{\"z\":1},\"p\":{\"z\":2}}"),
+            Entity("f", "\"metadata\":{},\"ignored\":1,\"ignored\":2")) + "\n";
+
+        var import = await _client.ImportAsync("repeated-names", ndjson, "", "application/x-ndjson");
+
+        Assert.Equal(
+            [
+                (1L, "MalformedRecord", "ID", "The record has the property [ID] twice; which of its values to keep would be a guess."),
+                (2L, "MalformedRecord", "metadata.k", "Field [metadata] has the property [k] twice; which of its values to keep would be a guess."),
+                (3L, "MalformedRecord", "metadata.o.z", "Field [metadata.o] has the property [z] twice; which of its values to keep would be a guess."),
+            ],
+            (await _client.ErrorsAsync((string)import["id"]!)).Select(e => ((long)e["line"]!, (string)e["code"]!, (string)e["field"]!, (string)e["message"]!)));
+        Assert.Equal(["e", "f"], (await _client.ExportAsync("repeated-names")).Select(r => (string)r["id"]!).Order());
+
+        var csv = await _client.ImportAsync("repeated-names", "id,type,name,metadata,media_url\ng,p,n,\"{\"\"k\"\":1,\"\"k\"\":1}\",\nh,p,n,\"{\"\"k\"\":1}\",\n");
+        var error = Assert.Single(await _client.ErrorsAsync((string)csv["id"]!));
+        Assert.Equal((2L, "metadata.k"), ((long)error["line"]!, (string)error["field"]!));
+
+        var users = await _client.ImportAsync("repeated-names", "{\"userId\":\"u1\",\"color\":\"red\",\"color\":\"blue\"}\n{\"userId\":\"u2\",\"color\":\"red\"}\n",
+            "?recordType=user", "application/x-ndjson");
+        Assert.Equal("The record has the property [color] twice; which of its values to keep would be a guess.",
+            (string)Assert.Single(await _client.ErrorsAsync((string)users["id"]!))["message"]!);
+    }
+
+    [Theory]
+    [InlineData("id,type,name,metadata,media_url,ID\na,p,n,,,b\n", "", "The header names the column ID twice (columns 1 and 6), and record type entity reads it")]
+    [InlineData("userId,color,Color\nu1,red,blue\n", "?recordType=user", "The header names the column Color twice (columns 2 and 3), and record type user reads it")]
+    public async Task A_csv_header_naming_a_column_it_reads_twice_fails_the_file_and_writes_nothing(string csv, string query, string message)
+    {
+        await _client.EnsureDatasetAsync("repeated-columns");
+
+        var import = await _client.ImportAsync("repeated-columns", csv, query);
+
+        Assert.Equal(("failed", "malformed_file"), ((string)import["status"]!, (string)import["error"]!["code"]!));
+        Assert.StartsWith(message, (string)import["error"]!["message"]!, StringComparison.Ordinal);
+        Assert.Equal(0, (long)(await _client.CountsAsync("repeated-columns"))["total"]!);
+    }
+
+    [Fact]
+    public async Task A_repeated_column_no_record_type_reads_is_only_a_warning()
+    {
+        await _client.CreateDatasetAsync("repeated-unread");
+
+        var import = await _client.ImportAsync("repeated-unread", "id,type,name,metadata,media_url,note,note\na,p,n,,,x,y\n");
+
+        Assert.Equal("completed", (string)import["status"]!);
+        Assert.Equal("columns_ignored", (string)Assert.Single(import["warnings"]!.AsArray())!["code"]!);
+    }
+
+    [Fact]
     public async Task Issue14_invalid_utf8_rejects_the_record_naming_the_field_and_stores_nothing_repaired()
     {
         await _client.CreateDatasetAsync("encoding");

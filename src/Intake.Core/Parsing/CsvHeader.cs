@@ -21,6 +21,10 @@ public sealed class CsvHeader
 
     public bool Contains(string column) => _indexes.ContainsKey(column);
 
+    /// <summary>The named columns that repeat an earlier column's name (ignoring case), with the earlier one's index.</summary>
+    public IEnumerable<(string Name, int First, int Repeat)> Repeats() =>
+        Columns.Select((name, i) => (Name: name, First: IndexOf(name), Repeat: i)).Where(c => c.Name.Length > 0 && c.First != c.Repeat);
+
     public IReadOnlyList<string> Missing(IEnumerable<string> required) =>
         required.Where(c => !_indexes.ContainsKey(c)).ToList();
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Buffers.Text;
 using System.Text.Json;
 using Intake.Core.Jobs;
@@ -74,9 +75,19 @@ public static class AttributeValues
             }
         }
 
+        // After the values, as the full reader finds a repeat only once it has read the object.
+        if (simple.Count > 1 && simple.RepeatedName(json) is >= 0 and var repeated)
+        {
+            return RejectRepeated(json, simple.Properties[repeated], field, writer);
+        }
+
         writer.SetAttributesJson(json[simple.Object]);
         return true;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool RejectRepeated(ReadOnlySpan<byte> json, SimpleJsonObject.Property name, string field, RecordWriter writer) =>
+        JsonChecks.RejectRepeatedName(Encoding.UTF8.GetString(json.Slice(name.NameStart, name.NameLength)), null, field, writer);
 
     /// <summary><see cref="CheckAndStoreObject"/> by System.Text.Json's reader, for any JSON.</summary>
     internal static bool CheckAndStoreObjectWithReader(ReadOnlySpan<byte> json, string field, RecordWriter writer)
@@ -118,6 +129,11 @@ public static class AttributeValues
             {
                 writer.Reject(RecordErrorCodes.MalformedRecord, $"Field [{field}] has content after its JSON object.", field);
                 return false;
+            }
+
+            if (JsonChecks.FindRepeatedName(json[start..end], out var objectPath) is { } repeated)
+            {
+                return JsonChecks.RejectRepeatedName(repeated, objectPath, field, writer);
             }
 
             writer.SetAttributesJson(json[start..end]);

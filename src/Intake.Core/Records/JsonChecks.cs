@@ -125,6 +125,58 @@ public static class JsonChecks
         return JsonValueProblem.None;
     }
 
+    /// <summary>
+    /// The first property name that one object of <paramref name="json"/> holds twice (names compared after
+    /// unescaping), at any depth, and in <paramref name="objectPath"/> the dotted path of that object (null for the
+    /// root); null when no object repeats a name. Readers disagree on which of two values such an object means
+    /// (most keep the last, some the first), so a record with one is refused rather than stored as a guess.
+    /// Malformed JSON is left to the caller's parser and reported as no repeat. Allocates; for checks off the hot path.
+    /// </summary>
+    public static string? FindRepeatedName(ReadOnlySpan<byte> json, out string? objectPath)
+    {
+        objectPath = null;
+        var frames = new List<Frame>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.ValueIsEscaped ? reader.GetString()! : Decode(reader.ValueSpan);
+                    var names = frames[^1].Names ??= new HashSet<string>(StringComparer.Ordinal);
+                    if (!names.Add(name))
+                    {
+                        objectPath = Path(frames, withLastName: false);
+                        return name;
+                    }
+                }
+
+                Track(ref reader, frames);
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            // Malformed JSON, or a name whose escapes are not text: the record's own checks reject it.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Rejects the record for holding <paramref name="name"/> twice in the object at <paramref name="objectPath"/>
+    /// (relative to <paramref name="field"/>, the field whose value the JSON is, or to the record when null).
+    /// Returns false, for the caller to stop mapping.
+    /// </summary>
+    public static bool RejectRepeatedName(string name, string? objectPath, string? field, RecordWriter writer)
+    {
+        var holder = field is null ? objectPath : objectPath is null ? field : $"{field}.{objectPath}";
+        var subject = holder is null ? "The record" : $"Field [{holder}]";
+        writer.Reject(RecordErrorCodes.MalformedRecord,
+            $"{subject} has the property [{name}] twice; which of its values to keep would be a guess.", holder is null ? name : $"{holder}.{name}");
+        return false;
+    }
+
     /// <summary>The record error code for <paramref name="problem"/>.</summary>
     public static string Code(JsonValueProblem problem) =>
         problem == JsonValueProblem.NonFiniteNumber ? RecordErrorCodes.InvalidValue : RecordErrorCodes.InvalidEncoding;
@@ -243,6 +295,9 @@ public static class JsonChecks
         public int Index { get; set; } = -1;
 
         public string? Name { get; set; }
+
+        /// <summary>The names an object has held so far (<see cref="FindRepeatedName"/> only).</summary>
+        public HashSet<string>? Names { get; set; }
     }
 
     private static string Decode(ReadOnlySpan<byte> utf8) => Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : "?";

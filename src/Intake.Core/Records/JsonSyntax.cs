@@ -43,27 +43,28 @@ public static class JsonSyntax
     }
 
     /// <summary>
-    /// Whether the failure at <paramref name="offset"/> is only the depth limit: read again without the limit, the
-    /// text gets past that offset. (A reader limited in depth cannot tell; its exception type is internal.)
+    /// Whether the failure at <paramref name="offset"/> is the depth limit: read again without the limit, the text
+    /// opens an object or array deeper than <see cref="MaxDepth"/> allows by that offset. (A reader limited in depth
+    /// cannot tell; its exception type is internal.)
     /// </summary>
     private static bool IsDepthLimit(ReadOnlySpan<byte> json, long offset)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue });
         try
         {
-            while (reader.Read())
+            while (reader.Read() && reader.TokenStartIndex <= offset)
             {
-                if (reader.BytesConsumed > offset)
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= MaxDepth)
                 {
                     return true;
                 }
             }
-
-            return false;
         }
         catch (JsonException)
         {
-            return false;
+            // Malformed before the depth was reached.
         }
+
+        return false;
     }
 }

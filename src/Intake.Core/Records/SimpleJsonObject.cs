@@ -93,6 +93,27 @@ internal sealed class SimpleJsonObject
         }
     }
 
+    /// <summary>
+    /// The index of the first member of the object last read whose name repeats an earlier member's, or -1. Names
+    /// read here have no escapes, so equal names are equal bytes.
+    /// </summary>
+    public int RepeatedName(ReadOnlySpan<byte> json)
+    {
+        for (var i = 1; i < Count; i++)
+        {
+            var name = json.Slice(_properties[i].NameStart, _properties[i].NameLength);
+            for (var j = 0; j < i; j++)
+            {
+                if (_properties[j].NameLength == name.Length && json.Slice(_properties[j].NameStart, name.Length).SequenceEqual(name))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
     private bool Finish(ReadOnlySpan<byte> json, int start, int end)
     {
         if (SkipSpace(json, end) != json.Length)

@@ -18,6 +18,9 @@ namespace Intake.Core.Schemas;
 /// </summary>
 public sealed class SchemaRecordType : RecordType
 {
+    // A record is stored whole, so an object holding a name twice would be stored as a guess (JsonChecks.FindRepeatedName).
+    private static readonly JsonDocumentOptions s_parseOptions = new() { AllowDuplicateProperties = false };
+
     private readonly RecordKey _key;
     private readonly byte[] _nameUtf8;
 
@@ -99,13 +102,21 @@ public sealed class SchemaRecordType : RecordType
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonDocument.Parse(json, s_parseOptions);
         }
         catch (JsonException e)
         {
             // System.Text.Json has no non-throwing parse; only malformed lines pay for this exception,
             // and its message is not used because it can quote the bad input.
-            writer.Reject(RecordErrorCodes.MalformedRecord, JsonSyntax.Describe("The record", json.Span, e), null);
+            if (JsonChecks.FindRepeatedName(json.Span, out var objectPath) is { } repeated)
+            {
+                JsonChecks.RejectRepeatedName(repeated, objectPath, null, writer);
+            }
+            else
+            {
+                writer.Reject(RecordErrorCodes.MalformedRecord, JsonSyntax.Describe("The record", json.Span, e), null);
+            }
+
             return;
         }
 

@@ -34,6 +34,20 @@ public sealed class JsonChecksTests
         Assert.Equal(path, found);
     }
 
+    [Theory]
+    [InlineData("""{"a":1,"a":2}""", "a", null)]
+    [InlineData("""{"a":1,"b":{"x":1,"y":[{"z":1,"z":null}]}}""", "z", "b.y[0]")]
+    [InlineData("""{"a":{"x":1},"b":{"x":2},"c":[{"x":1},{"x":1}]}""", null, null)]
+    [InlineData("""{"a":1,"\u0061":2}""", "a", null)]
+    [InlineData("""{"a":1,"A":2}""", null, null)]
+    [InlineData("""[{"k":1},{"k":2,"k":3}]""", "k", "[1]")]
+    [InlineData("""{"a":1,""", null, null)]
+    public void FindRepeatedName_names_a_name_one_object_holds_twice_and_where_that_object_is(string json, string? name, string? path)
+    {
+        Assert.Equal(name, JsonChecks.FindRepeatedName(Encoding.UTF8.GetBytes(json), out var found));
+        Assert.Equal(path, found);
+    }
+
     [Fact]
     public void Find_with_utf8_names_a_string_whose_bytes_are_not_utf8()
     {

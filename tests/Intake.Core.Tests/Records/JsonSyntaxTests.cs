@@ -24,6 +24,14 @@ public sealed class JsonSyntaxTests
     }
 
     [Fact]
+    public void Nesting_up_to_the_limit_is_read()
+    {
+        var json = "{\"a\":" + new string('[', JsonSyntax.MaxDepth - 1) + new string(']', JsonSyntax.MaxDepth - 1) + "}";
+
+        JsonDocument.Parse(json).Dispose();
+    }
+
+    [Fact]
     public void Text_that_is_too_deep_and_also_malformed_further_on_is_named_by_its_first_fault()
     {
         var deepThenBroken = new string('[', 100) + new string(']', 100) + " x";

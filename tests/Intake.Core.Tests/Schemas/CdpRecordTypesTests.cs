@@ -84,6 +84,20 @@ public class CdpRecordTypesTests
     }
 
     [Theory]
+    [InlineData("""{"email":"a@fake.com","email":"b@fake.com"}""", "link", "email")]
+    [InlineData("""{"email":"a@fake.com"},"action_at":"2024-04-02T00:00:00Z","sms_id":"S-0","status":"subscribed","link":{"mobile":"61491570006"}""", null, "link")]
+    public void A_record_holding_a_name_twice_is_refused_naming_it_since_which_to_keep_is_a_guess(string linkAndMore, string? holder, string name)
+    {
+        var rejection = RecordTypeRun.Json(CdpRecordTypes.Get("sms_subscribe"),
+            $$"""{"link":{{linkAndMore}},"action_at":"2024-04-02T00:00:00Z","sms_id":"S-0","status":"subscribed"}""").SingleRejection;
+
+        Assert.Equal(RecordErrorCodes.MalformedRecord, rejection.Code);
+        Assert.Equal(holder is null ? name : $"{holder}.{name}", rejection.Field);
+        Assert.Equal($"{(holder is null ? "The record" : $"Field [{holder}]")} has the property [{name}] twice; which of its values to keep would be a guess.",
+            rejection.Message);
+    }
+
+    [Theory]
     [InlineData("""{"email":"jane.personal@fake.com","system_name":"x"}""", "link.system_name")]
     [InlineData("""{"mobile":"61491570006","note":"x"}""", "link.note")]
     [InlineData("""{"customer_id":"42","tier":"gold"}""", "link.tier")]

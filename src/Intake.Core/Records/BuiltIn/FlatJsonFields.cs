@@ -16,6 +16,7 @@ public sealed class FlatJsonFields
     private readonly Range[] _found = new Range[16];
     private readonly bool[] _isUnescaped = new bool[16];
     private readonly bool[] _isString = new bool[16];
+    private readonly bool[] _seen = new bool[16];
     private byte[] _unescaped = new byte[256];
     private int _unescapedLength;
 
@@ -26,6 +27,7 @@ public sealed class FlatJsonFields
     public bool Read(ReadOnlySpan<byte> json, ReadOnlySpan<string> names, RecordWriter writer)
     {
         Array.Clear(_found);
+        Array.Clear(_seen);
         _unescapedLength = 0;
         var reader = new Utf8JsonReader(json);
         try
@@ -45,6 +47,17 @@ public sealed class FlatJsonFields
 
                 var name = AttributeValues.PropertyName(ref reader);
                 var index = IndexOf(name, names);
+                if (index >= 0 && _seen[index])
+                {
+                    // Names match ignoring case, so "id" and "ID" are one field given twice.
+                    return JsonChecks.RejectRepeatedName(Encoding.UTF8.GetString(name), null, null, writer);
+                }
+
+                if (index >= 0)
+                {
+                    _seen[index] = true;
+                }
+
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 var isString = reader.TokenType == JsonTokenType.String;

@@ -123,6 +123,11 @@ internal sealed class FreeAttributes
     /// </summary>
     public static bool FromJson(ReadOnlySpan<byte> json, ReadOnlySpan<string> keyProperties, RecordWriter writer)
     {
+        if (JsonChecks.FindRepeatedName(json, out var objectPath) is { } repeated)
+        {
+            return JsonChecks.RejectRepeatedName(repeated, objectPath, null, writer);
+        }
+
         var reader = new Utf8JsonReader(json);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
