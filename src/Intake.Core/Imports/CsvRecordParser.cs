@@ -45,8 +45,7 @@ internal sealed class CsvRecordParser : RecordParser
             var type = named ?? RecordTypeCatalog.Detect(candidates, header, out _);
             var mapper = type?.BindCsv(header, out _)
                 ?? throw HeaderMismatch.ForCsv(header, used, candidates, named is not null, head, known);
-            if (header.Repeats().Where(column => type.ReadsColumn(column.Name)).Select(column => (column.Name, column.First, column.Repeat)).FirstOrDefault() is
-                { Name: not null } repeated)
+            if (header.Repeats().FirstOrDefault(column => type.ReadsColumn(column.Name)) is { Name: not null } repeated)
             {
                 throw new IntakeException(ErrorCodes.MalformedFile,
                     $"The header names the column {repeated.Name} twice (columns {repeated.First + 1} and {repeated.Repeat + 1}), and record type " +

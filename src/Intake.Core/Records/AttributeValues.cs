@@ -155,7 +155,7 @@ public static class AttributeValues
     internal static bool RejectWithPath(ReadOnlySpan<byte> json, string? field, RecordWriter writer)
     {
         var problem = JsonChecks.Find(json, utf8: false, out var inner);
-        var path = field is null ? inner : inner is null ? field : $"{field}.{inner}";
+        var path = JsonChecks.Join(field, inner);
         writer.Reject(JsonChecks.Code(problem), JsonChecks.Describe(problem, path), path);
         return false;
     }

@@ -170,12 +170,15 @@ public static class JsonChecks
     /// </summary>
     public static bool RejectRepeatedName(string name, string? objectPath, string? field, RecordWriter writer)
     {
-        var holder = field is null ? objectPath : objectPath is null ? field : $"{field}.{objectPath}";
+        var holder = Join(field, objectPath);
         var subject = holder is null ? "The record" : $"Field [{holder}]";
         writer.Reject(RecordErrorCodes.MalformedRecord,
             $"{subject} has the property [{name}] twice; which of its values to keep would be a guess.", holder is null ? name : $"{holder}.{name}");
         return false;
     }
+
+    /// <summary>A path inside the value of <paramref name="field"/> as a path from the record's root (either may be null).</summary>
+    internal static string? Join(string? field, string? inner) => field is null ? inner : inner is null ? field : $"{field}.{inner}";
 
     /// <summary>The record error code for <paramref name="problem"/>.</summary>
     public static string Code(JsonValueProblem problem) =>

@@ -44,20 +44,18 @@ public abstract class RecordType
     public abstract ICsvRecordMapper? BindCsv(CsvHeader header, out IReadOnlyList<string> missingColumns);
 
     /// <summary>Columns of <paramref name="header"/> this type does not read; a load ignores them and says so in a warning.</summary>
-    public virtual IReadOnlyList<string> IgnoredColumns(CsvHeader header) => ColumnsOutside(header, null);
+    /// <remarks>
+    /// Columns named like an earlier one (only the first is read) and columns the type does not read
+    /// (<see cref="ReadsColumn"/>), each name once. Unnamed columns (a trailing delimiter) are not listed.
+    /// </remarks>
+    public virtual IReadOnlyList<string> IgnoredColumns(CsvHeader header) =>
+        header.Columns
+            .Where((name, i) => name.Length > 0 && (header.IndexOf(name) != i || !ReadsColumn(name)))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
 
     /// <summary>Whether a CSV column of this name is read (a key, a field or an attribute) rather than ignored.</summary>
     public virtual bool ReadsColumn(string name) => true;
-
-    /// <summary>
-    /// Columns named like an earlier one (only the first is read) and, when <paramref name="read"/> is given,
-    /// named columns that are not among them, each name once. Unnamed columns (a trailing delimiter) are not listed.
-    /// </summary>
-    protected static IReadOnlyList<string> ColumnsOutside(CsvHeader header, IReadOnlyCollection<string>? read) =>
-        header.Columns
-            .Where((name, i) => name.Length > 0 && (header.IndexOf(name) != i || (read is not null && !read.Contains(name, StringComparer.OrdinalIgnoreCase))))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
 
     /// <summary>Emits one JSON object (an NDJSON line or an array element) through <paramref name="writer"/>.</summary>
     public abstract void MapJson(ReadOnlySpan<byte> json, long line, RecordWriter writer);

@@ -21,8 +21,6 @@ public sealed class EntityRecordType() : RecordType("entity", RecordKind.Entity)
         return missingColumns.Count > 0 ? null : new CsvMapper(header);
     }
 
-    public override IReadOnlyList<string> IgnoredColumns(CsvHeader header) => ColumnsOutside(header, s_columns);
-
     public override bool ReadsColumn(string name) => s_columns.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     public override void MapJson(ReadOnlySpan<byte> json, long line, RecordWriter writer)

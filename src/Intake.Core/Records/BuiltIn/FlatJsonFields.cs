@@ -47,14 +47,14 @@ public sealed class FlatJsonFields
 
                 var name = AttributeValues.PropertyName(ref reader);
                 var index = IndexOf(name, names);
-                if (index >= 0 && _seen[index])
-                {
-                    // Names match ignoring case, so "id" and "ID" are one field given twice.
-                    return JsonChecks.RejectRepeatedName(Encoding.UTF8.GetString(name), null, null, writer);
-                }
-
                 if (index >= 0)
                 {
+                    if (_seen[index])
+                    {
+                        // Names match ignoring case, so "id" and "ID" are one field given twice.
+                        return JsonChecks.RejectRepeatedName(Encoding.UTF8.GetString(name), null, null, writer);
+                    }
+
                     _seen[index] = true;
                 }
 
