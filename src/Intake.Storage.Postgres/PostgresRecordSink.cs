@@ -2,6 +2,7 @@ using Intake.Core.Imports;
 using Intake.Core.Records;
 using Intake.Core.Storage;
 using Intake.Storage.Postgres.Loading;
+using Intake.Storage.Relational;
 using Npgsql;
 
 namespace Intake.Storage.Postgres;
@@ -30,6 +31,7 @@ internal sealed class PostgresRecordSink : IRecordSink
     private readonly bool _interactions;
     private readonly BinaryCopyWriter _rows = new();
     private readonly List<RecordRejection> _storedRejections = [];
+    private readonly RejectedKeySpool? _rejectedKeys;
     private Stream? _copy;
     private readonly string? _firstLoad;
     private readonly KeyHashes _hashes = new();
@@ -50,6 +52,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         _tables = tables;
         _recordTypeId = recordTypeId;
         _interactions = request.RecordType.Kind == RecordKind.Interaction;
+        _rejectedKeys = request.Mode == WriteMode.Replace ? new RejectedKeySpool(Path.GetTempPath()) : null;
     }
 
     public long Written { get; private set; }
@@ -115,6 +118,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         Written += batch.Count;
         _read += batch.RecordsRead;
         Reject(batch.Rejections);
+        _rejectedKeys?.Add(batch.RejectedKeys);
         await _rows.FlushAsync(_copy, cancellationToken);
     }
 
@@ -154,11 +158,12 @@ internal sealed class PostgresRecordSink : IRecordSink
 
         Written -= conflicts.Count;
         Reject(conflicts);
+        await StageRejectedKeysAsync(cancellationToken);
         if (plan is not null)
         {
             if (_request.Mode == WriteMode.Replace)
             {
-                await plan.CountDeletionsAsync(cancellationToken);
+                await plan.CountDeletionsAsync(ReplaceDeletionWhere, cancellationToken);
             }
 
             Planned = plan.Build();
@@ -219,7 +224,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         }
         else if (_request.Mode == WriteMode.Replace)
         {
-            deleted = await _connection.ExecuteAsync($"DELETE FROM {Table} WHERE record_type = @type AND batch <> @batch;", cancellationToken,
+            deleted = await _connection.ExecuteAsync($"DELETE FROM {Table} {ReplaceDeletionWhere};", cancellationToken,
                 ("type", _recordTypeId), ("batch", _request.BatchSeq));
         }
 
@@ -228,6 +233,47 @@ internal sealed class PostgresRecordSink : IRecordSink
             $"UPDATE record_sets SET {(_interactions ? "interactions = interactions" : "entities = entities")} + @delta, version = version + 1 WHERE dataset_id = @dataset;",
             cancellationToken, ("delta", _inserted - deleted), ("dataset", _request.DatasetId));
         return deleted;
+    }
+
+    /// <summary>The stored records a replace load deletes, with the record type and batch as the parameters @type and @batch.</summary>
+    private string ReplaceDeletionWhere =>
+        ReplaceDeletion.Where(Table, _request.RecordType.Kind, _rejectedKeys?.Count > 0, "@type", "@batch");
+
+    /// <summary>Copies a replace load's rejected keys into a temporary table that its deletion leaves out (dropped at the commit).</summary>
+    private async Task StageRejectedKeysAsync(CancellationToken cancellationToken)
+    {
+        if (_rejectedKeys is not { Count: > 0 })
+        {
+            return;
+        }
+
+        await _connection.ExecuteAsync(
+            $"""CREATE TEMP TABLE {ReplaceDeletion.KeptKeys} (type text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, target_id text COLLATE "C", ts bigint) ON COMMIT DROP;""",
+            cancellationToken);
+        await using (var import = await _connection.BeginBinaryImportAsync(
+            $"COPY {ReplaceDeletion.KeptKeys} (type, id, target_id, ts) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var key in _rejectedKeys.Read())
+            {
+                await import.StartRowAsync(cancellationToken);
+                await import.WriteAsync(key.Type, cancellationToken);
+                await import.WriteAsync(key.Id, cancellationToken);
+                if (key.TargetId is { } targetId)
+                {
+                    await import.WriteAsync(targetId, cancellationToken);
+                    await import.WriteAsync(key.Timestamp!.Value, cancellationToken);
+                }
+                else
+                {
+                    await import.WriteNullAsync(cancellationToken);
+                    await import.WriteNullAsync(cancellationToken);
+                }
+            }
+
+            await import.CompleteAsync(cancellationToken);
+        }
+
+        await _connection.ExecuteAsync($"ANALYZE {ReplaceDeletion.KeptKeys};", cancellationToken);
     }
 
     /// <summary>Ends the load's COPY, if one is open, so the connection can run statements again.</summary>
@@ -272,6 +318,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
         _hashes.Dispose();
+        _rejectedKeys?.Dispose();
     }
 
     /// <summary>Appends the batch's rows to the COPY buffer (one batch at a time, so the buffer stays a few MiB).</summary>

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Intake.Core.Imports;
 using Intake.Core.Records;
 using Intake.Core.Storage;
+using Intake.Storage.Relational;
 using Intake.Storage.Sqlite.Loading;
 using Intake.Storage.Sqlite.Native;
 
@@ -45,6 +46,7 @@ internal sealed class SqliteRecordSink : IRecordSink
     private readonly bool _timeFirst;
     private readonly List<RecordRejection> _readRejections = [];
     private readonly List<RecordRejection> _conflicts = [];
+    private readonly RejectedKeySpool? _rejectedKeys;
     private long _read;
     private long _inserted;
     private long _storedErrors;
@@ -74,6 +76,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         _columns = new RecordColumns(request.RecordType.Kind, recordTypeId, request.BatchSeq);
         _timeFirst = request.RecordType.Kind == RecordKind.Interaction;
         _runs = new RunWriter(stagingDirectory, _timeFirst);
+        _rejectedKeys = request.Mode == WriteMode.Replace ? new RejectedKeySpool(stagingDirectory) : null;
 
         // A plan probes every stored key it touches and is classified by the merge, so it is never written early.
         // Entities are written early only into a dataset that holds none, so the keys this load wrote are all the
@@ -145,6 +148,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         _read += batch.RecordsRead;
         Rejected += batch.Rejections.Count;
         _readRejections.AddRange(batch.Rejections.Take(Math.Max(0, _request.MaxStoredErrors - _readRejections.Count)));
+        _rejectedKeys?.Add(batch.RejectedKeys);
         var order = _runs.Sort(batch);
         if (order.Length == 0)
         {
@@ -356,11 +360,12 @@ internal sealed class SqliteRecordSink : IRecordSink
         using var plan = _plan = _request.Plan ? new PlanClassifier(_connection, _request.RecordType.Kind, _columns, _request.RecordType.Name, _request.BatchSeq) : null;
         await MergeStagedRecordsAsync(cancellationToken);
         _conflicts.Sort((a, b) => a.Line.CompareTo(b.Line));
+        StageRejectedKeys();
         if (plan is not null)
         {
             if (_request.Mode == WriteMode.Replace)
             {
-                plan.CountDeletions(_connection, _columns.RecordTypeId);
+                plan.CountDeletions(_connection, ReplaceDeletionWhere);
             }
 
             Planned = plan.Build();
@@ -443,10 +448,17 @@ internal sealed class SqliteRecordSink : IRecordSink
         var deleted = 0L;
         if (_request.Mode == WriteMode.Replace)
         {
-            using var delete = _connection.Prepare($"DELETE FROM {_columns.Table} WHERE record_type = ?1 AND batch <> ?2");
-            delete.Bind(1, _columns.RecordTypeId);
-            delete.Bind(2, _request.BatchSeq);
-            deleted = delete.Execute();
+            using (var delete = _connection.Prepare($"DELETE FROM {_columns.Table} {ReplaceDeletionWhere}"))
+            {
+                delete.Bind(1, _columns.RecordTypeId);
+                delete.Bind(2, _request.BatchSeq);
+                deleted = delete.Execute();
+            }
+
+            if (_rejectedKeys?.Count > 0)
+            {
+                _connection.Execute($"DROP TABLE temp.{ReplaceDeletion.KeptKeys}");
+            }
         }
 
         AttributeChanges.Apply(_connection, attributeChanges);
@@ -459,9 +471,49 @@ internal sealed class SqliteRecordSink : IRecordSink
         return deleted;
     }
 
+    /// <summary>The stored records a replace load deletes, with the record type and batch as parameters 1 and 2.</summary>
+    private string ReplaceDeletionWhere =>
+        ReplaceDeletion.Where(_columns.Table, _request.RecordType.Kind, _rejectedKeys?.Count > 0, "?1", "?2");
+
+    /// <summary>
+    /// Copies a replace load's rejected keys into a temporary table (on disk: temp_store = FILE) that its deletion leaves
+    /// out; dropped by the commit that uses it, or with the transaction.
+    /// </summary>
+    private void StageRejectedKeys()
+    {
+        if (_rejectedKeys is not { Count: > 0 })
+        {
+            return;
+        }
+
+        _connection.Execute($"CREATE TEMP TABLE {ReplaceDeletion.KeptKeys} (type TEXT NOT NULL, id TEXT NOT NULL, target_id TEXT, ts INTEGER)");
+        using (var insert = _connection.Prepare($"INSERT INTO temp.{ReplaceDeletion.KeptKeys} (type, id, target_id, ts) VALUES (?1, ?2, ?3, ?4)"))
+        {
+            foreach (var key in _rejectedKeys.Read())
+            {
+                insert.Bind(1, key.Type);
+                insert.Bind(2, key.Id);
+                insert.Bind(3, key.TargetId);
+                if (key.Timestamp is { } timestamp)
+                {
+                    insert.Bind(4, timestamp);
+                }
+                else
+                {
+                    insert.BindNull(4);
+                }
+
+                insert.Execute();
+            }
+        }
+
+        _connection.Execute($"CREATE INDEX temp.{ReplaceDeletion.KeptKeys}_key ON {ReplaceDeletion.KeptKeys} (id, type, target_id, ts)");
+    }
+
     public ValueTask DisposeAsync()
     {
         _insertError.Dispose();
+        _rejectedKeys?.Dispose();
         _writers?.Dispose();
         _existingForAppends?.Dispose();
         _streamed?.Dispose();

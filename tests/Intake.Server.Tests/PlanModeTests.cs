@@ -79,6 +79,33 @@ public abstract class PlanModeTests(IntakeServerFactory factory) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_replace_keeps_the_stored_record_of_a_rejected_row_whose_key_it_read_and_its_plan_says_so()
+    {
+        const string dataset = "plan-replace-rejected";
+        await SeedAsync(dataset);
+        // p3's new row is rejected (its metadata is not an object) but names its key: the stored p3 stays. The nameless
+        // row has no key to keep. p4 is left out: deleted.
+        const string sync = Header +
+            "p1,product,Kettle,\"{\"\"price\"\":10}\",\n" +
+            "p2,product,Toaster,\"{\"\"price\"\":20}\",\n" +
+            "p3,product,Mixer 2,[30],\n" +
+            ",product,Nameless,,\n";
+
+        var plan = await _client.ImportAsync(dataset, sync, "?mode=replace&plan=true");
+
+        var planned = plan["planned"]!;
+        Assert.Equal((1L, 2L), ((long)planned["delete"]!, (long)planned["rejected"]!));
+        Assert.Equal("p4", (string)planned["samples"]!["delete"]!.AsArray().Single()!["id"]!);
+        var applied = await ApplyAsync((string)plan["id"]!);
+        Assert.Equal("completed_with_errors", (string)applied["status"]!);
+        Assert.Equal(3, (long)(await _client.CountsAsync(dataset))["entities"]!);
+        Assert.Equal("Mixer", (string)(await _client.Http.GetFromJsonAsync<JsonObject>($"/v1/datasets/{dataset}/entities/product/p3"))!["name"]!);
+        Assert.Equal(["p1", "p2", "p3"], (await _client.ExportAsync(dataset)).Select(r => (string)r["id"]!).Order(StringComparer.Ordinal));
+        var errors = await _client.ErrorsAsync((string)applied["id"]!);
+        Assert.Equal(["InvalidType", "MissingField"], errors.Select(e => (string)e["code"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_plan_of_interactions_counts_events_new_changed_unchanged_and_repeated()
     {
         const string dataset = "plan-events";

@@ -32,6 +32,9 @@ public sealed class RecordBatch
     /// <summary>Rejections found while parsing and validating; sinks append their own (existing keys).</summary>
     public List<RecordRejection> Rejections { get; } = [];
 
+    /// <summary>The keys of the rejected records whose key fields were read (<see cref="RejectedKey"/>).</summary>
+    public List<RejectedKey> RejectedKeys { get; } = [];
+
     /// <summary>The record type the records were read as; sinks use it to describe key conflicts.</summary>
     public RecordType? RecordType { get; internal set; }
 
@@ -62,6 +65,7 @@ public sealed class RecordBatch
         RecordsRead = 0;
         SourceBytesRead = 0;
         Rejections.Clear();
+        RejectedKeys.Clear();
     }
 
     /// <summary>

@@ -209,7 +209,15 @@ public sealed class RecordWriter
     {
         EnsureOpen();
         _open = false;
-        errorId ??= RecordType.DescribeRejected(_batch, _slot, KeyComplete);
+        var keyComplete = KeyComplete;
+        errorId ??= RecordType.DescribeRejected(_batch, _slot, keyComplete);
+        if (keyComplete)
+        {
+            var interaction = RecordType.Kind == RecordKind.Interaction;
+            _batch.RejectedKeys.Add(new RejectedKey(_batch.GetString(_slot.Type)!, _batch.GetString(_slot.Id)!,
+                interaction ? _batch.GetString(_slot.TargetId) : null, interaction ? _slot.Timestamp : null));
+        }
+
         _batch.RewindArena(_arenaMark);
         _batch.Rejections.Add(new RecordRejection(_slot.Line, errorId, code, message, field));
     }

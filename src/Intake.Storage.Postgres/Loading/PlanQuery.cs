@@ -71,9 +71,10 @@ internal sealed class PlanQuery(NpgsqlConnection connection, LoadRequest request
     }
 
     /// <summary>After the merge: the stored records of the type that the replace-mode commit would delete (its very predicate).</summary>
-    public async Task CountDeletionsAsync(CancellationToken cancellationToken)
+    /// <param name="where">The replace load's deletion predicate over its table, with the record type and batch as @type and @batch.</param>
+    public async Task CountDeletionsAsync(string where, CancellationToken cancellationToken)
     {
-        var where = $"FROM {table} WHERE record_type = @type AND batch <> @batch";
+        where = $"FROM {table} {where}";
         _changes.Count(ChangeKind.Delete, await connection.ScalarAsync<long>($"SELECT count(*) {where};", cancellationToken,
             ("type", recordTypeId), ("batch", request.BatchSeq)));
         await using var command = connection.Command(

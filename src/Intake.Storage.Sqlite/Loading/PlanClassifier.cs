@@ -77,15 +77,16 @@ internal sealed class PlanClassifier : IDisposable
     }
 
     /// <summary>After the merge: the stored records of the type that the replace-mode commit would delete (the same predicate).</summary>
-    public void CountDeletions(NativeConnection connection, long recordTypeId)
+    /// <param name="where">The replace load's deletion predicate over its table, with the record type and batch as parameters 1 and 2.</param>
+    public void CountDeletions(NativeConnection connection, string where)
     {
         var table = _kind == RecordKind.Entity ? "entities" : "interactions";
-        using var count = connection.Prepare($"SELECT count(*) FROM {table} WHERE record_type = ?1 AND batch <> ?2");
-        count.Bind(1, recordTypeId);
+        using var count = connection.Prepare($"SELECT count(*) FROM {table} {where}");
+        count.Bind(1, _columns.RecordTypeId);
         count.Bind(2, _batch);
         _changes.Count(ChangeKind.Delete, count.ExecuteScalar());
-        using var sample = connection.Prepare($"SELECT {Before} FROM {table} WHERE record_type = ?1 AND batch <> ?2 LIMIT {PlannedChangesBuilder.SamplesPerKind}");
-        sample.Bind(1, recordTypeId);
+        using var sample = connection.Prepare($"SELECT {Before} FROM {table} {where} LIMIT {PlannedChangesBuilder.SamplesPerKind}");
+        sample.Bind(1, _columns.RecordTypeId);
         sample.Bind(2, _batch);
         while (sample.Step())
         {

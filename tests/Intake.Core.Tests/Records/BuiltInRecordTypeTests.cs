@@ -124,6 +124,23 @@ public sealed class BuiltInRecordTypeTests
         Assert.Contains("entity needs name, metadata, media_url", missing);
     }
 
+    [Fact]
+    public void A_rejected_record_keeps_its_key_only_when_every_key_field_was_read()
+    {
+        var events = MapJson(BuiltInRecordTypes.Interaction,
+            """{"type":"view","source_id":"u1","target_id":"i1","timestamp":"2024-03-01T12:00:00Z","metadata":[1]}""",
+            """{"type":"view","source_id":"u1","target_id":"i2","timestamp":"yesterday"}""",
+            """{"type":"view","target_id":"i3","timestamp":"2024-03-01T12:00:00Z"}""");
+        var entities = MapCsv(TableEntityRecordType.Item, "itemId,price\nitem1,\"high\"\n,3\n", new AttributeTypeMap([new("price", AttributeType.Double)]));
+
+        Assert.Equal(3, events.Rejections.Count);
+        Assert.Equal([new RejectedKey("view", "u1", "i1", 1709294400000)], events.RejectedKeys);
+        Assert.Equal(2, entities.Rejections.Count);
+        Assert.Equal([new RejectedKey("item", "item1", null, null)], entities.RejectedKeys);
+        events.Reset();
+        Assert.Empty(events.RejectedKeys);
+    }
+
     private static RecordBatch MapCsv(RecordType type, string csv, AttributeTypeMap? types = null, string datasetId = "ds")
     {
         using var reader = new CsvRowReader(new MemoryStream(Encoding.UTF8.GetBytes(csv)));

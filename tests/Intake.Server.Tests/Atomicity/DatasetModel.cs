@@ -48,7 +48,11 @@ public sealed class DatasetModel
 
         if (import.Mode == "replace")
         {
-            foreach (var key in _records.Where(r => r.Key.Interaction == import.Interactions && r.Value.ImportId != importId).Select(r => r.Key).ToList())
+            // A rejected record whose key was read keeps the stored record with that key; one without a key cannot.
+            var rejectedKeys = import.Records.Where(r => r.Flaw == Flaw.BadAttribute).Select(r => r.Key).ToHashSet();
+            foreach (var key in _records
+                .Where(r => r.Key.Interaction == import.Interactions && r.Value.ImportId != importId && !rejectedKeys.Contains(r.Key.Key))
+                .Select(r => r.Key).ToList())
             {
                 _records.Remove(key);
             }
