@@ -117,6 +117,22 @@ public sealed class ParquetImportTests : IDisposable
     }
 
     [Fact]
+    public void A_map_that_holds_one_key_twice_rejects_its_row_naming_the_key()
+    {
+        // DuckDB refuses to write a map with a repeated key, so the second key's bytes are patched into the first's.
+        var file = Write("SELECT 'item' || i AS itemId, CASE WHEN i = 1 THEN MAP {'qx7': 1, 'qx8': 2} ELSE MAP {'qx9': 3} END AS counts FROM range(2) t(i)",
+            uncompressed: true);
+        Patch(file, "qx8"u8, "qx7"u8.ToArray());
+
+        var run = Read(file, TableEntityRecordType.Item);
+
+        Assert.Equal(["item0"], run.Records.Select(r => r.Id));
+        var rejection = Assert.Single(run.Rejections);
+        Assert.Equal((2L, RecordErrorCodes.MalformedRecord), (rejection.Line, rejection.Code));
+        Assert.Contains("[qx7] twice", rejection.Message);
+    }
+
+    [Fact]
     public void Numbers_that_are_not_finite_are_rejected()
     {
         var file = Write("SELECT 'item' || i AS itemId, CASE WHEN i = 1 THEN 'NaN'::DOUBLE WHEN i = 2 THEN 'inf'::DOUBLE ELSE 1.5 END AS score FROM range(3) t(i)");
