@@ -27,6 +27,17 @@ public abstract class DatasetsApiTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task A_dataset_created_with_only_an_id_is_named_by_it_and_one_with_neither_is_refused()
+    {
+        using var idOnly = await _client.Http.PostAsJsonAsync("/v1/datasets", new { id = "ds-id-only" });
+        using var neither = await _client.Http.PostAsJsonAsync("/v1/datasets", new { description = "no id, no name" });
+
+        Assert.Equal("ds-id-only", (string)(await IntakeClient.ExpectAsync(idOnly, HttpStatusCode.Created))["name"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, neither.StatusCode);
+        Assert.Equal("A dataset needs a name or an id.", (string)(await IntakeClient.ProblemAsync(neither))["detail"]!);
+    }
+
+    [Fact]
     public async Task An_invalid_dataset_id_is_refused_with_invalid_request()
     {
         using var response = await _client.Http.PostAsJsonAsync("/v1/datasets", new { id = "../etc", name = "x" });

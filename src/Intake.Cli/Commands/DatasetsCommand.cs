@@ -28,7 +28,7 @@ internal sealed class DatasetsCommand : Command
         CommandAction.Set(command, globals, async (result, context, cancellationToken) =>
         {
             using var client = context.CreateClient();
-            var dataset = await client.Datasets.CreateAsync(result.GetValue(id), result.GetValue(name) ?? result.GetValue(id)!,
+            var dataset = await client.Datasets.CreateAsync(result.GetValue(id), result.GetValue(name),
                 result.GetValue(description), cancellationToken);
             WriteDataset(context, dataset);
             return ExitCode.Ok;

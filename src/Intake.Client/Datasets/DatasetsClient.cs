@@ -16,8 +16,11 @@ public class DatasetsClient
 
     private IntakeConnection Connection => _connection!;
 
-    /// <summary>Creates a dataset (admin). <paramref name="id"/> is generated when null; a taken id throws with <c>dataset_exists</c>.</summary>
-    public virtual Task<Dataset> CreateAsync(string? id, string name, string? description = null, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Creates a dataset (admin). <paramref name="id"/> is generated when null; a taken id throws with <c>dataset_exists</c>.
+    /// <paramref name="name"/> defaults to the id.
+    /// </summary>
+    public virtual Task<Dataset> CreateAsync(string? id, string? name, string? description = null, CancellationToken cancellationToken = default) =>
         Connection.SendJsonAsync<Dataset>(HttpMethod.Post, "/v1/datasets", new { id, name, description }, cancellationToken);
 
     /// <summary>A dataset with its record counts.</summary>

@@ -17,8 +17,14 @@ public sealed partial class DatasetService(IJobStore jobs, IRecordStore records,
 
     public static bool IsValidId(string id) => IdPattern().IsMatch(id) && !id.Contains("..", StringComparison.Ordinal);
 
-    public async Task<Dataset> CreateAsync(string? id, string name, string? description, CancellationToken cancellationToken)
+    /// <param name="name">The display name; without one, the dataset is named by its <paramref name="id"/> (as the CLI does).</param>
+    public async Task<Dataset> CreateAsync(string? id, string? name, string? description, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(name) && id is not null)
+        {
+            name = id;
+        }
+
         id ??= "ds-" + Guid.NewGuid().ToString("N")[..12];
         if (!IsValidId(id))
         {
@@ -28,11 +34,11 @@ public sealed partial class DatasetService(IJobStore jobs, IRecordStore records,
 
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new IntakeException(ErrorCodes.InvalidRequest, "A dataset needs a name.");
+            throw new IntakeException(ErrorCodes.InvalidRequest, "A dataset needs a name or an id.");
         }
 
         var now = time.GetUtcNow();
-        var dataset = new Dataset(id, name.Trim(), description, now, now);
+        var dataset = new Dataset(id, name!.Trim(), description, now, now);
         if (!await jobs.CreateDatasetAsync(dataset, cancellationToken))
         {
             throw new IntakeException(ErrorCodes.DatasetExists, $"Dataset '{id}' exists already.");

@@ -22,7 +22,7 @@ public sealed record CountsDto(long Entities, long Interactions, long Total)
 /// <summary>Current records per entity type and per interaction type.</summary>
 public sealed record TypeCountsDto(IReadOnlyDictionary<string, long> Entities, IReadOnlyDictionary<string, long> Interactions);
 
-public sealed record CreateDatasetRequest(string? Id, string Name, string? Description);
+public sealed record CreateDatasetRequest(string? Id, string? Name, string? Description);
 
 /// <param name="Quality">The dataset's quality settings (<see cref="QualityThresholds"/>), replacing the old ones; <c>{}</c> clears them.</param>
 public sealed record UpdateDatasetRequest(string? Name, string? Description, System.Text.Json.JsonElement? Quality = null);
