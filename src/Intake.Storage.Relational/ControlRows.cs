@@ -21,13 +21,13 @@ public static class ControlRows
         """
         i.seq, i.id, i.request, i.status, i.created_at, i.started_at, i.finished_at, i.payload_id, i.payload_bytes,
         i.resolved_record_type, i.archived, i.error_code, i.error_message, i.bytes_read, i.records_read,
-        i.records_written, i.records_rejected, i.upload_job_id, i.load_job_id, i.deleted_at, i.warnings
+        i.records_written, i.records_rejected, i.upload_job_id, i.load_job_id, i.deleted_at, i.warnings, i.records_deleted
         """;
 
     public const string JobColumns =
         """
         j.seq, j.id, j.kind, j.status, j.dataset_id, j.import_id, j.order_seq, j.queued_at, j.started_at, j.finished_at,
-        j.error_code, j.error_message, j.canceled_by, j.claimed_by, j.lease_until, j.attempts, j.received, j.loaded, j.rejected
+        j.error_code, j.error_message, j.canceled_by, j.claimed_by, j.lease_until, j.attempts, j.received, j.loaded, j.rejected, j.deleted
         """;
 
     public const string KeyColumns = "id, name, scopes, signed, verifier, created_at, revoked_at";
@@ -72,7 +72,7 @@ public static class ControlRows
         ResolvedRecordType = reader.NullableString(9),
         Archived = reader.GetBoolean(10),
         Error = reader.IsDBNull(11) ? null : new JobError(reader.GetString(11), reader.GetString(12)),
-        Progress = new ImportProgress(reader.GetInt64(13), reader.NullableInt64(8), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)),
+        Progress = new ImportProgress(reader.GetInt64(13), reader.NullableInt64(8), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt64(21)),
         FileUploadJobId = reader.NullableString(17),
         DatasetLoadJobId = reader.NullableString(18),
         DeletedAt = FromEpoch(reader.GetValue(19)),
@@ -97,7 +97,7 @@ public static class ControlRows
         ClaimedBy = reader.NullableString(13),
         LeaseUntil = FromEpoch(reader.GetValue(14)),
         Attempts = reader.GetInt32(15),
-        Stats = new JobStats(reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18)),
+        Stats = new JobStats(reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18), reader.GetInt64(19)),
     };
 
     public static ApiKey ReadKey(DbDataReader reader) => new(

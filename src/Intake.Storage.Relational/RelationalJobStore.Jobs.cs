@@ -103,14 +103,14 @@ public abstract partial class RelationalJobStore
                 claimed_by = CASE WHEN @next = 'processing' THEN claimed_by ELSE NULL END,
                 lease_until = CASE WHEN @next = 'processing' THEN lease_until ELSE NULL END,
                 received = coalesce(CAST(@received AS BIGINT), received), loaded = coalesce(CAST(@loaded AS BIGINT), loaded),
-                rejected = coalesce(CAST(@rejected AS BIGINT), rejected)
+                rejected = coalesce(CAST(@rejected AS BIGINT), rejected), deleted = coalesce(CAST(@deleted AS BIGINT), deleted)
             WHERE id = @id AND status IN ({allowed}) AND (CAST(@worker AS TEXT) IS NULL OR claimed_by = CAST(@worker AS TEXT));
             """,
             cancellationToken,
             ("@id", jobId), ("@next", next.ToWire()), ("@final", next.IsFinal()), ("@now", ToEpoch(now)),
             ("@errorCode", details.Error?.Code), ("@errorMessage", details.Error?.Message),
             ("@received", details.Stats?.Received), ("@loaded", details.Stats?.Loaded), ("@rejected", details.Stats?.Rejected),
-            ("@worker", details.WorkerId));
+            ("@deleted", details.Stats?.Deleted), ("@worker", details.WorkerId));
         if (changed == 0)
         {
             return false;
@@ -367,6 +367,7 @@ public abstract partial class RelationalJobStore
                 resolved_record_type = coalesce(CAST(@resolved AS TEXT), resolved_record_type),
                 bytes_read = coalesce(CAST(@bytes AS BIGINT), bytes_read), records_read = coalesce(CAST(@read AS BIGINT), records_read),
                 records_written = coalesce(CAST(@written AS BIGINT), records_written), records_rejected = coalesce(CAST(@rejected AS BIGINT), records_rejected),
+                records_deleted = coalesce(CAST(@deleted AS BIGINT), records_deleted),
                 warnings = coalesce(CAST(@warnings AS TEXT), warnings)
             WHERE (load_job_id = @job) OR (upload_job_id = @job AND load_job_id IS NULL AND @next <> 'completed');
             """,
@@ -374,7 +375,7 @@ public abstract partial class RelationalJobStore
             ("@job", jobId), ("@next", next.ToWire()), ("@final", next.IsFinal()), ("@now", ToEpoch(now)),
             ("@errorCode", details.Error?.Code), ("@errorMessage", details.Error?.Message), ("@resolved", details.ResolvedRecordType),
             ("@bytes", progress?.BytesRead), ("@read", progress?.RecordsRead), ("@written", progress?.RecordsWritten), ("@rejected", progress?.RecordsRejected),
-            ("@warnings", SerializeWarnings(details.Warnings)));
+            ("@deleted", progress?.RecordsDeleted), ("@warnings", SerializeWarnings(details.Warnings)));
         if (next == JobStatus.Completed)
         {
             // A completed delete_batch marks its import deleted in the same transaction; import rows outlive job rows.

@@ -115,6 +115,21 @@ public abstract class ImportCommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task A_replace_says_how_many_stored_records_it_deleted()
+    {
+        using var files = new TempDirectory();
+        var dataset = "cli-replace-" + Guid.NewGuid().ToString("N")[..8];
+        await server.RunAsync("datasets", "create", dataset);
+        await server.RunAsync("import", files.File("all.csv", Header + "a,p,A,,\nb,p,B,,\nc,p,C,,\n"), "--dataset", dataset, "--wait");
+
+        var run = await server.RunAsync("import", files.File("sync.csv", Header + "a,p,A2,,\n"), "--dataset", dataset, "--mode", "replace", "--wait");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("load sync.csv: completed, 1 read, 1 written, 0 rejected, 2 deleted", run.Stderr, StringComparison.Ordinal);
+        Assert.Matches(@"sync\.csv.*completed.*\b1\b.*\b1\b.*\b0\b.*\b2\b", run.Stdout);
+    }
+
+    [Fact]
     public async Task Refusals_and_connection_failures_exit_4_and_usage_errors_exit_3()
     {
         using var files = new TempDirectory();

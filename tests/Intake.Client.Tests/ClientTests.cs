@@ -61,6 +61,23 @@ public abstract class ClientTests(IntakeServerFactory factory) : IDisposable
     }
 
     [Fact]
+    public async Task A_replace_reports_the_stored_records_it_deleted_and_a_dataset_is_named_by_its_id_by_default()
+    {
+        var cancellationToken = ServerFixture.Timeout();
+        var created = await _client.Datasets.CreateAsync("client-replace", null, cancellationToken: cancellationToken);
+        await (await _client.Imports.StartImportAsync("client-replace", new MemoryStream(ServerFixture.Entities(10)), cancellationToken: cancellationToken))
+            .WaitForCompletionAsync(cancellationToken: cancellationToken);
+
+        var operation = await _client.Imports.StartImportAsync("client-replace", new MemoryStream(ServerFixture.Entities(4)),
+            new ImportOptions { Mode = "replace" }, cancellationToken);
+        var result = await operation.WaitForCompletionAsync(cancellationToken: cancellationToken);
+
+        Assert.Equal("client-replace", created.Name);
+        Assert.Equal((4L, 6L), (result.RecordsWritten, result.RecordsDeleted));
+        Assert.Equal(4, (await _client.Datasets.GetAsync("client-replace", cancellationToken)).Counts!.Entities);
+    }
+
+    [Fact]
     public async Task A_failed_import_throws_ImportFailedException_with_its_code()
     {
         var cancellationToken = ServerFixture.Timeout();

@@ -51,6 +51,35 @@ public sealed class ConsoleWalkTests(Browser browser) : ConsoleTest(browser, new
     }
 
     [Fact]
+    public async Task A_replace_load_shows_how_many_stored_records_it_deleted_and_its_log_says_so()
+    {
+        await Api.CreateDatasetAsync("sync", "Catalog sync");
+        await Api.ImportAsync("sync", "id,type,name,metadata,media_url\nsku-1,product,Apple,,\nsku-2,product,Pear,,\nsku-3,product,Plum,,\n");
+        var page = await NewPageAsync();
+        await page.GotoAsync("/console#/datasets/sync/load");
+        var directory = Directory.CreateTempSubdirectory("intake-console-");
+        var path = Path.Combine(directory.FullName, "tonight.csv");
+        await File.WriteAllTextAsync(path, "id,type,name,metadata,media_url\nsku-1,product,Apple,,\n");
+        try
+        {
+            await page.GetByLabel("File").SetInputFilesAsync(path);
+            await page.GetByLabel("Mode").SelectOptionAsync("replace");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload and load" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Load completed" })).ToContainTextAsync("1 written, 0 rejected, 2 deleted.");
+            await Expect(page.Locator("[data-stat='records-deleted'] .value")).ToHaveTextAsync("2");
+            await Screenshots.TakeAsync(page, "load-data-replace");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Open the Log View" }).ClickAsync();
+            await Expect(page.Locator("td[data-stat='Deleted']")).ToHaveTextAsync("2");
+            await Accessibility.AssertNoSeriousViolationsAsync(page, "a replace load's Log View");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Load_Data_plans_first_shows_the_counts_and_samples_writes_nothing_and_applies_the_plan()
     {
         await Api.CreateDatasetAsync("plan", "Plan first");

@@ -43,6 +43,22 @@ public abstract class JobStatsTests(IntakeServerFactory factory)
         Assert.Equal(("delete_dataset", """{"removed":3}"""), ((string)deleteDataset["type"]!, deleteDataset["stats"]!.ToJsonString()));
     }
 
+    [Fact]
+    public async Task A_replace_load_counts_the_stored_records_it_deleted_on_its_job_and_import()
+    {
+        await _client.CreateDatasetAsync("stats-replace");
+        await _client.ImportAsync("stats-replace", "id,type,name,metadata,media_url\na,p,A,,\nb,p,B,,\nc,p,C,,\nd,p,D,,\n");
+
+        var replace = await _client.ImportAsync("stats-replace", "id,type,name,metadata,media_url\na,p,A2,,\n", "?mode=replace");
+        var upsert = await _client.ImportAsync("stats-replace", "id,type,name,metadata,media_url\ne,p,E,,\n");
+
+        Assert.Equal(3, (long)replace["progress"]!["records_deleted"]!);
+        Assert.Equal(3, (long)(await _client.GetImportAsync((string)replace["id"]!))["progress"]!["records_deleted"]!);
+        Assert.Equal("""{"received":1,"loaded":1,"rejected":0,"removed":3}""", (await JobAsync((string)replace["jobs"]!["dataset_load"]!))["stats"]!.ToJsonString());
+        Assert.Equal(0, (long)upsert["progress"]!["records_deleted"]!);
+        Assert.Equal("""{"received":1,"loaded":1,"rejected":0}""", (await JobAsync((string)upsert["jobs"]!["dataset_load"]!))["stats"]!.ToJsonString());
+    }
+
     private async Task<JsonObject> JobAsync(string id) => (await _client.Http.GetFromJsonAsync<JsonObject>($"/v1/jobs/{id}"))!;
 
     private async Task<JsonObject> FinishedAsync(HttpResponseMessage response)

@@ -109,7 +109,8 @@ internal sealed class ImportRunner(CliContext context)
     private static string Describe(Import import)
     {
         var counts = import.Progress;
-        return $"{import.Status}, {counts.RecordsRead:N0} read, {counts.RecordsWritten:N0} written, {counts.RecordsRejected:N0} rejected";
+        return $"{import.Status}, {counts.RecordsRead:N0} read, {counts.RecordsWritten:N0} written, {counts.RecordsRejected:N0} rejected" +
+            (import.Mode == "replace" && !import.Plan ? $", {counts.RecordsDeleted:N0} deleted" : "");
     }
 
     private void WriteOutcomes(List<(FileInfo File, Import Import)> outcomes, bool waited)
@@ -120,12 +121,17 @@ internal sealed class ImportRunner(CliContext context)
             return;
         }
 
-        var table = Tables.Create("file", "import", "status", "read", "written", "rejected", "error");
+        // A replace's deletions get a column of their own; other modes delete nothing, so theirs is left out.
+        var replacing = outcomes.Any(o => o.Import.Mode == "replace" && !o.Import.Plan);
+        var table = replacing
+            ? Tables.Create("file", "import", "status", "read", "written", "rejected", "deleted", "error")
+            : Tables.Create("file", "import", "status", "read", "written", "rejected", "error");
         foreach (var (file, import) in outcomes)
         {
             var counts = import.Progress;
-            Tables.AddRow(table, file.Name, import.Id, import.Status, waited ? counts.RecordsRead : null, waited ? counts.RecordsWritten : null,
-                waited ? counts.RecordsRejected : null, import.Error is { } error ? $"{error.Code}: {error.Message}" : null);
+            object?[] figures = waited ? [counts.RecordsRead, counts.RecordsWritten, counts.RecordsRejected] : [null, null, null];
+            object?[] deleted = replacing ? [waited ? counts.RecordsDeleted : null] : [];
+            Tables.AddRow(table, [file.Name, import.Id, import.Status, .. figures, .. deleted, import.Error is { } error ? $"{error.Code}: {error.Message}" : null]);
         }
 
         context.Out.Write(table);

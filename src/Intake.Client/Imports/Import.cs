@@ -94,6 +94,9 @@ public sealed record LoadProgress
 
     /// <summary>Records rejected so far.</summary>
     public long RecordsRejected { get; init; }
+
+    /// <summary>Stored records a <c>replace</c> load deleted (0 until the load is final, and in other modes).</summary>
+    public long RecordsDeleted { get; init; }
 }
 
 /// <summary>The code and message of a failed or canceled import or job.</summary>

@@ -27,4 +27,7 @@ public sealed record ImportResult(Import Import)
 
     /// <summary>Records rejected.</summary>
     public long RecordsRejected => Import.Progress.RecordsRejected;
+
+    /// <summary>Stored records a <c>replace</c> load deleted, once it is final.</summary>
+    public long RecordsDeleted => Import.Progress.RecordsDeleted;
 }

@@ -39,8 +39,8 @@ public sealed class JobRunner(
         return new JobResult(outcome.Status)
         {
             Error = outcome.Error,
-            Stats = new JobStats(totals.Read, totals.Written, totals.Rejected),
-            Progress = new ImportProgress(import.PayloadBytes ?? 0, import.PayloadBytes, totals.Read, totals.Written, totals.Rejected),
+            Stats = new JobStats(totals.Read, totals.Written, totals.Rejected, totals.Deleted),
+            Progress = new ImportProgress(import.PayloadBytes ?? 0, import.PayloadBytes, totals.Read, totals.Written, totals.Rejected, totals.Deleted),
             ResolvedRecordType = totals.RecordType,
             Warnings = outcome.Warnings,
             RecordKind = outcome.Kind,

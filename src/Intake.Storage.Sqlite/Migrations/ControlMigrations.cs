@@ -184,5 +184,10 @@ internal static class ControlMigrations
         -- A dataset's quality settings (timestamp floor, thresholds) as a JSON document; null for none.
         ALTER TABLE datasets ADD COLUMN quality TEXT;
         """,
+        """
+        -- The stored records a replace load deleted, on its import and its dataset_load job.
+        ALTER TABLE imports ADD COLUMN records_deleted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -61,7 +61,9 @@ public sealed record ImportDto(
         planned);
 }
 
-public sealed record ProgressDto(long BytesRead, long? BytesTotal, double? Percent, long RecordsRead, long RecordsWritten, long RecordsRejected)
+/// <param name="RecordsDeleted">Stored records a <c>replace</c> load deleted (0 until it is final, and in other modes).</param>
+public sealed record ProgressDto(long BytesRead, long? BytesTotal, double? Percent, long RecordsRead, long RecordsWritten, long RecordsRejected,
+    long RecordsDeleted)
 {
     public static ProgressDto From(ImportProgress progress) => new(
         progress.BytesRead,
@@ -69,7 +71,8 @@ public sealed record ProgressDto(long BytesRead, long? BytesTotal, double? Perce
         progress.BytesTotal is > 0 ? Math.Round(100.0 * progress.BytesRead / progress.BytesTotal.Value, 1) : null,
         progress.RecordsRead,
         progress.RecordsWritten,
-        progress.RecordsRejected);
+        progress.RecordsRejected,
+        progress.RecordsDeleted);
 }
 
 public sealed record ErrorSummaryDto(string Code, string Message);

@@ -35,13 +35,14 @@ public sealed record JobDto(
 
 /// <summary>
 /// The job's stats table, with the figures of its kind only (docs/api.md): a load's records <c>received</c>,
-/// <c>loaded</c> and <c>rejected</c>; an upload's <c>bytes_received</c>; a clear or delete's records <c>removed</c>.
+/// <c>loaded</c> and <c>rejected</c>, and the stored records a <c>replace</c> deleted as <c>removed</c> when there were any; an upload's
+/// <c>bytes_received</c>; a clear or delete's records <c>removed</c>.
 /// </summary>
 public sealed record JobStatsDto(long? Received, long? Loaded, long? Rejected, long? BytesReceived, long? Removed)
 {
     public static JobStatsDto From(JobKind kind, JobStats stats) => kind switch
     {
-        JobKind.DatasetLoad => new(stats.Received, stats.Loaded, stats.Rejected, null, null),
+        JobKind.DatasetLoad => new(stats.Received, stats.Loaded, stats.Rejected, null, stats.Deleted > 0 ? stats.Deleted : null),
         JobKind.FileUpload => new(null, null, null, stats.BytesReceived, null),
         _ => new(null, null, null, null, stats.Removed),
     };

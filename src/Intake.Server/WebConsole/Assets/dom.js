@@ -210,7 +210,8 @@ export function jobStats(job) {
   const s = job.stats || {};
   switch (job.type) {
     case 'dataset_load':
-      return [['Received', s.received], ['Loaded', s.loaded], ['Rejected', s.rejected]];
+      // A replace load's deletions are its fourth figure, shown only when it deleted something.
+      return [['Received', s.received], ['Loaded', s.loaded], ['Rejected', s.rejected]].concat(s.removed > 0 ? [['Deleted', s.removed]] : []);
     case 'file_upload':
       return [['Bytes received', s.bytes_received ?? s.received]];
     default:

@@ -112,6 +112,7 @@ async function followLoad(holder, imported, signal) {
   const eta = h('span');
   const meter = new RateMeter();
   const result = h('div');
+  const replacing = imported.mode === 'replace' && !planning;
   holder.append(h('h2', planning ? 'Plan' : 'Load'),
     h('p', 'Import ', h('code', imported.id), ' ', status, ' ', h('a', { href: `#/jobs/${imported.jobs.file_upload}` }, 'File Upload log')),
     h('div.progress', h('label', { for: 'load-bar' }, 'Bytes read by the loader'), bar, h('div.figures', eta)),
@@ -123,7 +124,8 @@ async function followLoad(holder, imported, signal) {
     fill(figures,
       stat('Records read', p.records_read, 'records-read'),
       stat('Written', p.records_written, 'records-written'),
-      stat('Rejected', p.records_rejected, 'records-rejected'));
+      stat('Rejected', p.records_rejected, 'records-rejected'),
+      replacing ? stat('Deleted', p.records_deleted ?? 0, 'records-deleted') : null);
     if (data.status === 'processing') {
       meter.add(p, data.rate);
       eta.textContent = data.eta_seconds !== null && data.eta_seconds !== undefined ? `About ${duration(data.eta_seconds)} left` : '';
@@ -141,7 +143,8 @@ async function followLoad(holder, imported, signal) {
     h(`div.alert.${{ completed: 'success', completed_with_errors: 'warning', planned: 'info' }[full.status] || 'error'}`, { role: 'status' },
       full.status === 'planned'
         ? `Plan ready: nothing was written. ${num(full.progress.records_rejected)} rejected.`
-        : `Load ${statusSentence(full)}: ${num(full.progress.records_written)} written, ${num(full.progress.records_rejected)} rejected.`,
+        : `Load ${statusSentence(full)}: ${num(full.progress.records_written)} written, ${num(full.progress.records_rejected)} rejected` +
+          (replacing ? `, ${num(full.progress.records_deleted ?? 0)} deleted.` : '.'),
       full.error ? [' ', full.error.message, ' ', h('code.code', `(${full.error.code})`)] : null,
       loadJob ? [' ', h('a', { href: `#/jobs/${loadJob}` }, 'Open the Log View')] : null),
     full.warnings?.length
