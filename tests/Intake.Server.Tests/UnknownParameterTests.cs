@@ -116,6 +116,30 @@ public abstract class UnknownParameterTests(IntakeServerFactory factory)
         await RefusedAsync(response, "recordType", "record_type");
     }
 
+    [Theory]
+    [InlineData("/v1/datasets", """{"id": 5}""", "Field id in the body of POST /v1/datasets must be a string.")]
+    [InlineData("/v1/datasets", "[]", "The body of POST /v1/datasets must be a JSON object.")]
+    [InlineData("/v1/datasets", """{"id": "x",""", "The body of POST /v1/datasets is not valid JSON (error at line 1, byte 10).")]
+    [InlineData("/v1/datasets", "{\n  \"id\": 'x'\n}", "The body of POST /v1/datasets is not valid JSON (error at line 2, byte 8).")]
+    [InlineData("/v1/keys", """{"name": "k", "scopes": "read"}""", "Field scopes in the body of POST /v1/keys must be an array.")]
+    [InlineData("/v1/keys", """{"name": "k", "scopes": ["read", 7]}""", "Field scopes of POST /v1/keys holds an element that is not a string.")]
+    [InlineData("/v1/keys", """{"name": "k", "signed": "yes"}""", "Field signed in the body of POST /v1/keys must be true or false.")]
+    [InlineData("/v1/uploads", """{"filename": "p.csv", "destination": {"destination_type": 3}}""",
+        "Field destination.destination_type in the body of POST /v1/uploads must be a string.")]
+    [InlineData("/v1/datasets/unknown-params/imports", """{"url": "http://127.0.0.1:9/x.csv", "max_errors": "ten"}""",
+        "Field max_errors in the body of POST /v1/datasets/{id}/imports must be a whole number.")]
+    public async Task A_body_that_is_not_json_or_holds_a_value_of_the_wrong_kind_is_refused_naming_the_field_and_the_kind(
+        string path, string body, string detail)
+    {
+        await _client.EnsureDatasetAsync("unknown-params");
+
+        using var response = await _client.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal(("invalid_request", detail), ((string)problem["code"]!, (string)problem["detail"]!));
+    }
+
     [Fact]
     public async Task The_table_batch_body_stays_as_lenient_as_its_document()
     {

@@ -46,8 +46,7 @@ internal static class UrlImportProbe
         }
         catch (JsonException exception)
         {
-            throw UnknownFields.Describe(typeof(UrlImportRequest), options, exception, UnknownParameters.Describe(context, context.GetEndpoint()))
-                ?? new IntakeException(ErrorCodes.InvalidRequest, $"The URL import body does not bind: {exception.Message}");
+            throw BodyErrors.Describe(typeof(UrlImportRequest), options, exception, UnknownParameters.Describe(context, context.GetEndpoint()));
         }
 
         return string.IsNullOrWhiteSpace(request?.Url)

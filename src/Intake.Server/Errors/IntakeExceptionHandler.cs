@@ -12,9 +12,9 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } &&
-            UnknownFields.Describe(context, context.Features.Get<IExceptionHandlerFeature>()?.Endpoint, json) is { } unknownField)
+            BodyErrors.Describe(context, context.Features.Get<IExceptionHandlerFeature>()?.Endpoint, json) is { } bodyError)
         {
-            exception = unknownField;
+            exception = bodyError;
         }
 
         var (code, detail, details) = exception switch
