@@ -140,6 +140,21 @@ public abstract class UnknownParameterTests(IntakeServerFactory factory)
         Assert.Equal(("invalid_request", detail), ((string)problem["code"]!, (string)problem["detail"]!));
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/imports?limit=abc", "Query parameter limit 'abc' must be a whole number up to 2147483647.")]
+    [InlineData("GET", "/v1/jobs?limit=99999999999", "Query parameter limit '99999999999' must be a whole number up to 2147483647.")]
+    [InlineData("GET", "/v1/imports?from=yesterday", "Query parameter from 'yesterday' must be an ISO-8601 time (2024-03-01T12:00:00Z).")]
+    [InlineData("POST", "/v1/datasets", "POST /v1/datasets takes a JSON object as its body; none was sent.")]
+    [InlineData("POST", "/v1/keys", "POST /v1/keys takes a JSON object as its body; none was sent.")]
+    public async Task A_query_value_or_body_the_framework_cannot_bind_is_refused_saying_what_it_takes(string method, string path, string detail)
+    {
+        using var response = await _client.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal(("invalid_request", detail), ((string)problem["code"]!, (string)problem["detail"]!));
+    }
+
     [Fact]
     public async Task The_table_batch_body_stays_as_lenient_as_its_document()
     {

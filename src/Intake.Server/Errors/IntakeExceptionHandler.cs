@@ -21,7 +21,9 @@ internal sealed partial class IntakeExceptionHandler(IProblemDetailsService prob
         {
             IntakeException intake => (intake.Code, intake.Message, intake.Details),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } bad => (ErrorCodes.PayloadTooLarge, bad.Message, null),
-            BadHttpRequestException bad => (ErrorCodes.InvalidRequest, bad.InnerException is System.Text.Json.JsonException inner ? $"{bad.Message} {inner.Message}" : bad.Message, null),
+            BadHttpRequestException bad => (ErrorCodes.InvalidRequest,
+                BindingErrors.Describe(bad.Message, Api.UnknownParameters.Describe(context, context.Features.Get<IExceptionHandlerFeature>()?.Endpoint)) ?? bad.Message,
+                null),
             _ => (ErrorCodes.InternalError, "An unexpected error occurred; its trace_id identifies it in the server log.", null),
         };
 
