@@ -102,7 +102,31 @@ public abstract class HeaderHintsTests(IntakeServerFactory factory)
     {
         var message = await MismatchAsync(body, "", body.StartsWith('[') ? "application/json" : "application/x-ndjson");
 
-        Assert.StartsWith(start + " The nearest record type, entity, needs id, type, name, metadata, media_url; missing: all of them.", message);
+        Assert.StartsWith(start + " The nearest record type, entity, needs id, type; missing: all of them.", message);
+    }
+
+    [Theory]
+    [InlineData("application/x-ndjson", "{\"id\": \"a\", \"type\": \"p\"}\n{\"id\": \"b\", \"type\": \"p\", \"name\": \"B\"}\n", "entity")]
+    [InlineData("application/json", "[{\"type\": \"view\", \"source_id\": \"u\", \"target_id\": \"i\", \"timestamp\": \"2024-03-01T12:00:00Z\"}]", "interaction")]
+    [InlineData("application/x-ndjson",
+        "{\"id\": \"ev-1\", \"type\": \"view\", \"source_id\": \"u\", \"target_id\": \"i\", \"timestamp\": \"2024-03-01T12:00:00Z\", \"value\": 1}\n", "interaction")]
+    public async Task Json_records_that_name_only_the_required_fields_are_detected_and_loaded(string contentType, string body, string recordType)
+    {
+        await _client.EnsureDatasetAsync("json-required-only");
+
+        var import = await _client.ImportAsync("json-required-only", body, "", contentType);
+
+        Assert.Equal(("completed", recordType), ((string)import["status"]!, (string)import["record_type"]!));
+        Assert.Equal(body.Count(c => c == '\n') is 0 ? 1 : body.Count(c => c == '\n'), (long)import["progress"]!["records_written"]!);
+    }
+
+    [Fact]
+    public async Task A_json_record_without_the_key_fields_names_them()
+    {
+        var message = await MismatchAsync("{\"id\": \"a\", \"name\": \"A\"}\n", "", "application/x-ndjson");
+
+        Assert.StartsWith("The first record fits no record type: its properties are [id, name]. The nearest record type, entity, needs id, type; missing: type.", message);
+        Assert.Contains("Record type interaction needs type, source_id, target_id, timestamp; missing: all of them.", message);
     }
 
     [Fact]

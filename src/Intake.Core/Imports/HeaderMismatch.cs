@@ -27,7 +27,7 @@ internal static class HeaderMismatch
             ?? OtherDelimiter(head, delimiter, candidates.Concat(known).Distinct().ToList())
             ?? OtherType(candidates, known, type => Missing(type, header).Count == 0)
             ?? SimilarNames(nearest, header.Columns);
-        return Failure("header", read, ranked, named, hint);
+        return Failure("header", read, ranked, named, hint, type => type.RequiredColumns);
     }
 
     /// <summary>The failure for a first JSON record whose <paramref name="properties"/> fit none of <paramref name="candidates"/>.</summary>
@@ -57,27 +57,28 @@ internal static class HeaderMismatch
         IReadOnlyList<RecordType> known)
     {
         var names = new HashSet<string>(present, StringComparer.OrdinalIgnoreCase);
-        var ranked = Rank(candidates, type => type.RequiredColumns.Where(c => !names.Contains(c)).ToList());
-        var hint = OtherType(candidates, known, type => type.RequiredColumns.All(names.Contains)) ?? SimilarNames(ranked[0], present);
-        return Failure(what, read, ranked, named, hint);
+        var ranked = Rank(candidates, type => type.RequiredFields.Where(c => !names.Contains(c)).ToList());
+        var hint = OtherType(candidates, known, type => type.RequiredFields.All(names.Contains)) ?? SimilarNames(ranked[0], present);
+        return Failure(what, read, ranked, named, hint, type => type.RequiredFields);
     }
 
     /// <summary>The message: what was read, the nearest candidate's columns, then the other candidates' (for <c>auto</c>), then the hint.</summary>
+    /// <param name="needs">What a candidate needs: a CSV header its columns, a self-describing record its required fields.</param>
     private static IntakeException Failure(string what, string read, IReadOnlyList<(RecordType Type, IReadOnlyList<string> Missing)> ranked, bool named,
-        string? hint)
+        string? hint, Func<RecordType, IReadOnlyList<string>> needs)
     {
         var nearest = ranked[0];
         var fits = named ? $"The {what} does not fit record type {nearest.Type.Name}" : $"The {what} fits no record type";
         var closest = named || ranked.Count == 1 ? $"Record type {nearest.Type.Name}" : $"The nearest record type, {nearest.Type.Name},";
-        var message = $"{fits}: {read}. {closest} needs {Needs(nearest)}" +
-            string.Concat(ranked.Skip(1).Select(other => $" Record type {other.Type.Name} needs {Needs(other)}")) +
+        var message = $"{fits}: {read}. {closest} needs {Needs(nearest, needs)}" +
+            string.Concat(ranked.Skip(1).Select(other => $" Record type {other.Type.Name} needs {Needs(other, needs)}")) +
             (hint is null ? "" : $" {hint}");
         return new IntakeException(ErrorCodes.HeaderMismatch, message);
     }
 
-    private static string Needs((RecordType Type, IReadOnlyList<string> Missing) candidate) =>
-        $"{string.Join(", ", candidate.Type.RequiredColumns)}; missing: " +
-        (candidate.Missing.Count == candidate.Type.RequiredColumns.Count && candidate.Missing.Count > 1 ? "all of them." : $"{string.Join(", ", candidate.Missing)}.");
+    private static string Needs((RecordType Type, IReadOnlyList<string> Missing) candidate, Func<RecordType, IReadOnlyList<string>> needs) =>
+        $"{string.Join(", ", needs(candidate.Type))}; missing: " +
+        (candidate.Missing.Count == needs(candidate.Type).Count && candidate.Missing.Count > 1 ? "all of them." : $"{string.Join(", ", candidate.Missing)}.");
 
     /// <summary>The candidates by how many required columns they lack, fewest first; the first is the nearest.</summary>
     private static List<(RecordType Type, IReadOnlyList<string> Missing)> Rank(IReadOnlyList<RecordType> candidates, Func<RecordType, IReadOnlyList<string>> missing) =>

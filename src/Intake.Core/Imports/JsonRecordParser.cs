@@ -68,7 +68,7 @@ internal sealed class JsonRecordParser : RecordParser
                 throw HeaderMismatch.ForJsonWithoutObject(pending.Count, firstProblem!, firstLine, BuiltInRecordTypes.AutoCandidates, known);
             }
 
-            var type = RecordTypeCatalog.Detect(BuiltInRecordTypes.AutoCandidates, n => names.Contains(n, StringComparer.OrdinalIgnoreCase), out _)
+            var type = RecordTypeCatalog.DetectByFields(BuiltInRecordTypes.AutoCandidates, n => names.Contains(n, StringComparer.OrdinalIgnoreCase))
                 ?? throw HeaderMismatch.ForJson(names, BuiltInRecordTypes.AutoCandidates, named: false, known);
             return new JsonRecordParser(reader, type, limits.MaxRecords, pending);
         }

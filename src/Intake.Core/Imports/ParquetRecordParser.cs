@@ -36,7 +36,7 @@ internal sealed class ParquetRecordParser : RecordParser
         {
             var columns = new CsvHeader(reader.ColumnNames);
             IReadOnlyList<RecordType> candidates = named is null ? BuiltInRecordTypes.AutoCandidates : [named];
-            var type = RecordTypeCatalog.Detect(candidates, columns.Contains, out _)
+            var type = RecordTypeCatalog.DetectByFields(candidates, columns.Contains)
                 ?? throw HeaderMismatch.ForParquet(reader.ColumnNames, candidates, named is not null, known);
 
             var read = type.ReadColumns;

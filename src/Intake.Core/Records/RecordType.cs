@@ -31,6 +31,13 @@ public abstract class RecordType
     public abstract IReadOnlyList<string> RequiredColumns { get; }
 
     /// <summary>
+    /// The fields a self-describing record (a JSON object, a Parquet row) must name to be read as this type: its key and
+    /// required fields. A record leaves out an optional field by not naming it, where a CSV header names every column of
+    /// its layout (<see cref="RequiredColumns"/>, the default).
+    /// </summary>
+    public virtual IReadOnlyList<string> RequiredFields => RequiredColumns;
+
+    /// <summary>
     /// The only columns (or JSON properties) this type reads, matched case-insensitively, or null when every column
     /// counts (free attributes, schema-validated records). A columnar reader leaves the others undecoded, as CSV
     /// ignores them.

@@ -57,4 +57,14 @@ public sealed class RecordTypeCatalog
 
     public static RecordType? Detect(IReadOnlyList<RecordType> candidates, CsvHeader header, out string missingDescription) =>
         Detect(candidates, header.Contains, out missingDescription);
+
+    /// <summary>
+    /// The record type of self-describing records (JSON objects, Parquet rows) that name the fields
+    /// <paramref name="hasField"/> says: the first candidate whose whole layout they name, as a CSV header would; else,
+    /// of the candidates whose required fields (<see cref="RecordType.RequiredFields"/>) they all name, the one with the
+    /// most (an interaction's four, which may come with an event <c>id</c>, over an entity's two); else null.
+    /// </summary>
+    public static RecordType? DetectByFields(IReadOnlyList<RecordType> candidates, Func<string, bool> hasField) =>
+        Detect(candidates, hasField, out _)
+        ?? candidates.Where(c => c.RequiredFields.All(hasField)).OrderByDescending(c => c.RequiredFields.Count).FirstOrDefault();
 }

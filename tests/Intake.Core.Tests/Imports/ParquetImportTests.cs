@@ -133,6 +133,20 @@ public sealed class ParquetImportTests : IDisposable
     }
 
     [Fact]
+    public void Columns_that_name_only_the_required_fields_are_read_as_entities_auto_or_named()
+    {
+        var file = Write("SELECT 'sku-' || i AS id, 'product' AS type, 'Product ' || i AS name FROM range(2) t(i)");
+
+        var auto = Read(file);
+        var named = Read(file, BuiltInRecordTypes.Entity);
+
+        Assert.Equal("entity", auto.RecordType);
+        Assert.Equal([("product", "sku-0"), ("product", "sku-1")], auto.Records.Select(r => (r.Type!, r.Id!)));
+        Assert.Equal(2, named.Records.Count);
+        Assert.Empty(auto.Rejections);
+    }
+
+    [Fact]
     public void Numbers_that_are_not_finite_are_rejected()
     {
         var file = Write("SELECT 'item' || i AS itemId, CASE WHEN i = 1 THEN 'NaN'::DOUBLE WHEN i = 2 THEN 'inf'::DOUBLE ELSE 1.5 END AS score FROM range(3) t(i)");
@@ -199,7 +213,7 @@ public sealed class ParquetImportTests : IDisposable
         var error = Assert.Throws<IntakeException>(() => Read(file, BuiltInRecordTypes.Interaction));
 
         Assert.Equal(ErrorCodes.HeaderMismatch, error.Code);
-        Assert.Contains("type, timestamp, metadata", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Record type interaction needs type, source_id, target_id, timestamp; missing: type, timestamp.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class EntityRecordType() : RecordType("entity", RecordKind.Entity)
 
     public override IReadOnlyList<string> RequiredColumns => s_columns;
 
+    public override IReadOnlyList<string> RequiredFields { get; } = ["id", "type"];
+
     public override IReadOnlyList<string> ReadColumns => s_columns;
 
     public override ICsvRecordMapper? BindCsv(CsvHeader header, out IReadOnlyList<string> missingColumns)

@@ -13,6 +13,8 @@ public sealed class InteractionRecordType() : RecordType("interaction", RecordKi
 
     public override IReadOnlyList<string> RequiredColumns => s_columns;
 
+    public override IReadOnlyList<string> RequiredFields { get; } = ["type", "source_id", "target_id", "timestamp"];
+
     public override IReadOnlyList<string> ReadColumns => s_columns;
 
     public override ICsvRecordMapper? BindCsv(CsvHeader header, out IReadOnlyList<string> missingColumns)
