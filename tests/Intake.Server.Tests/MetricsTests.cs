@@ -57,6 +57,20 @@ public abstract class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_replace_load_counts_the_stored_records_it_deleted()
+    {
+        await _client.CreateDatasetAsync("metrics-replace");
+        await _client.ImportAsync("metrics-replace", "id,type,name,metadata,media_url\na,p,A,,\nb,p,B,,\nc,p,C,,\n");
+        var before = await ScrapeAsync(_client.Http);
+
+        await _client.ImportAsync("metrics-replace", "id,type,name,metadata,media_url\na,p,A,,\n", "?mode=replace");
+        var after = await ScrapeAsync(_client.Http);
+
+        Assert.Equal(2, after.Sum("intake_records_deleted_total", ("record_kind", "entity")) - before.Sum("intake_records_deleted_total", ("record_kind", "entity")));
+        Assert.Equal("counter", after.Types["intake_records_deleted_total"]);
+    }
+
+    [Fact]
     public async Task Metrics_parse_as_Prometheus_text_and_move_by_the_right_amounts_after_a_load_with_rejections()
     {
         await _client.CreateDatasetAsync("metrics");

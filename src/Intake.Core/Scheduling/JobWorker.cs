@@ -168,7 +168,7 @@ public sealed partial class JobWorker(
     {
         if (kind == JobKind.DatasetLoad && status.IsFinal())
         {
-            metrics.LoadFinished(status, recordKind, progress?.RecordsWritten ?? 0, progress?.RecordsRejected ?? 0, elapsed);
+            metrics.LoadFinished(status, recordKind, progress?.RecordsWritten ?? 0, progress?.RecordsRejected ?? 0, progress?.RecordsDeleted ?? 0, elapsed);
             metrics.ImportFinished(status, recordKind);
         }
         else if (kind == JobKind.FileUpload && status is JobStatus.Failed or JobStatus.Canceled)

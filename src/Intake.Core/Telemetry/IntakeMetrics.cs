@@ -24,6 +24,7 @@ public sealed class IntakeMetrics
     private readonly Counter<long> _recordsRead;
     private readonly Counter<long> _recordsWritten;
     private readonly Counter<long> _recordsRejected;
+    private readonly Counter<long> _recordsDeleted;
     private readonly Counter<long> _bytesReceived;
     private readonly Histogram<double> _loadDuration;
     private readonly Counter<long> _webhookDeliveries;
@@ -36,6 +37,7 @@ public sealed class IntakeMetrics
         _recordsRead = meter.CreateCounter<long>("intake.records.read", "{record}", "Records read from files by loads, committed or not.");
         _recordsWritten = meter.CreateCounter<long>("intake.records.written", "{record}", "Records written by committed loads.");
         _recordsRejected = meter.CreateCounter<long>("intake.records.rejected", "{record}", "Records rejected by committed loads.");
+        _recordsDeleted = meter.CreateCounter<long>("intake.records.deleted", "{record}", "Stored records deleted by committed replace loads.");
         _bytesReceived = meter.CreateCounter<long>("intake.received", "By", "Bytes of files staged, uploaded or fetched.");
         _loadDuration = meter.CreateHistogram("intake.load.duration", "s", "Time from a load's claim to its final status, by status and record kind.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_loadSeconds });
@@ -51,12 +53,13 @@ public sealed class IntakeMetrics
 
     public void RecordsRead(long count) => _recordsRead.Add(count);
 
-    public void LoadFinished(JobStatus status, RecordKind? kind, long written, long rejected, TimeSpan duration)
+    public void LoadFinished(JobStatus status, RecordKind? kind, long written, long rejected, long deleted, TimeSpan duration)
     {
         var statusTag = new KeyValuePair<string, object?>("status", status.ToWire());
         var kindTag = new KeyValuePair<string, object?>("record_kind", KindTag(kind));
         _recordsWritten.Add(written, kindTag);
         _recordsRejected.Add(rejected, kindTag);
+        _recordsDeleted.Add(deleted, kindTag);
         _loadDuration.Record(duration.TotalSeconds, statusTag, kindTag);
     }
 
