@@ -38,7 +38,7 @@ public sealed partial class DatasetService(IJobStore jobs, IRecordStore records,
         }
 
         var now = time.GetUtcNow();
-        var dataset = new Dataset(id, name!.Trim(), description, now, now);
+        var dataset = new Dataset(id, name.Trim(), description, now, now);
         if (!await jobs.CreateDatasetAsync(dataset, cancellationToken))
         {
             throw new IntakeException(ErrorCodes.DatasetExists, $"Dataset '{id}' exists already.");

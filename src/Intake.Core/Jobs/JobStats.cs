@@ -1,7 +1,7 @@
 namespace Intake.Core.Jobs;
 
 /// <summary>
-/// The stats table of a job, kept as three counters whose meaning follows the job's kind: a
+/// The stats table of a job, kept as counters whose meaning follows the job's kind: a
 /// <c>dataset_load</c> counts records received, loaded and rejected; a <c>file_upload</c> keeps the bytes
 /// received in <see cref="Received"/>; a <c>clear_data</c>, <c>delete_batch</c> or <c>delete_dataset</c>
 /// keeps the records removed in <see cref="Received"/>. A <c>dataset_load</c> also counts the stored records a
