@@ -55,6 +55,27 @@ public abstract class FailedImportTests : IAsyncLifetime
         Assert.Equal(20, (await _client.ErrorsAsync((string)import["id"]!)).Count);
     }
 
+    [Theory]
+    [InlineData("text/csv", "id,type,name,metadata,media_url\n", "")]
+    [InlineData("application/json", "[]", "&recordType=entity")]
+    [InlineData("text/csv", "id,type,name,metadata,media_url\n", "&plan=true")]
+    public async Task A_replace_with_a_file_that_holds_no_records_fails_instead_of_deleting_every_record(string contentType, string body, string query)
+    {
+        var dataset = "replace-empty-" + (contentType.Length + query.Length);
+        var before = await SeedAsync(dataset);
+
+        var import = await _client.ImportAsync(dataset, body, "?mode=replace" + query, contentType);
+
+        AssertFailed(import, "empty_file");
+        Assert.StartsWith($"The file holds no records, so a replace with it would delete every entity record of dataset {dataset}; nothing was deleted.",
+            (string)import["error"]!["message"]!);
+        Assert.Equal(0, (long)import["progress"]!["records_deleted"]!);
+        Assert.Equal(before, await SnapshotAsync(dataset));
+        var upsert = await _client.ImportAsync(dataset, "id,type,name,metadata,media_url\n");
+        Assert.Equal("completed", (string)upsert["status"]!);
+        Assert.Equal(before, await SnapshotAsync(dataset));
+    }
+
     [Fact]
     public async Task Bug_14_a_file_found_over_a_limit_while_reading_writes_nothing_in_any_mode()
     {

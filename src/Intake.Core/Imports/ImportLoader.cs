@@ -112,7 +112,12 @@ public sealed class ImportLoader(
             LoadTotals committed;
             using (IntakeMetrics.Activities.StartActivity("commit"))
             {
-                failure ??= LoadOutcome.Judge(await sink.MergeAsync(plan || (budget.IsSet && import.Request.Mode == WriteMode.Insert), cancellationToken), budget);
+                if (failure is null)
+                {
+                    // A load that failed while it was read is not merged: there is nothing to count, and nothing to undo.
+                    var merged = await sink.MergeAsync(plan || (budget.IsSet && import.Request.Mode == WriteMode.Insert), cancellationToken);
+                    failure = LoadOutcome.Judge(merged, budget) ?? LoadOutcome.JudgeReplace(import.Request.Mode, merged, import.DatasetId);
+                }
                 report = new LoadReport
                 {
                     DatasetVersion = sink.DatasetVersion, Plan = failure is null ? sink.Planned : null,

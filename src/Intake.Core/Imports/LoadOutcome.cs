@@ -35,6 +35,17 @@ public sealed record LoadOutcome(JobStatus Status, JobError? Error, LoadTotals T
             : null);
 
     /// <summary>
+    /// A replace whose file holds no records (a header alone, <c>[]</c>) would delete every stored record of its type. It
+    /// is refused instead: an empty catalog is far likelier a broken export than a wish to empty one (docs/decisions.md).
+    /// </summary>
+    public static JobError? JudgeReplace(WriteMode mode, LoadTotals merged, string datasetId) =>
+        mode == WriteMode.Replace && merged.Read == 0
+            ? new JobError(ErrorCodes.EmptyFile,
+                $"The file holds no records, so a replace with it would delete every {merged.RecordType} record of dataset {datasetId}; nothing was " +
+                $"deleted. To remove them all, clear the dataset (POST /v1/datasets/{datasetId}/clear) or delete the imports that wrote them.")
+            : null;
+
+    /// <summary>
     /// The outcome of a committed load: failed with the reason it was discarded for, otherwise completed, or
     /// completed with errors. A marker without a reason and with nothing written but rejections (written before
     /// failed loads kept their reason) is a file whose every record was rejected.

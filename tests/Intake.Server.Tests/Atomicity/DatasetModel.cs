@@ -32,6 +32,12 @@ public sealed class DatasetModel
             return ("failed", "error_budget_exceeded");
         }
 
+        if (read == 0 && import.Mode == "replace")
+        {
+            // A replace with no records would delete every record of its type; it is refused instead.
+            return ("failed", "empty_file");
+        }
+
         return written == 0 && rejected > 0 ? ("failed", "all_records_rejected")
             : rejected > 0 ? ("completed_with_errors", (string?)null)
             : ("completed", (string?)null);

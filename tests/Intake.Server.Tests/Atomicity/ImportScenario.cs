@@ -92,7 +92,7 @@ public static class ImportScenarios
         from interactions in Gen.Choose(0, 9).Select(n => n < 4)
         from mode in Gen.Elements("upsert", "upsert", "insert", "replace")
         from fate in Gen.Choose(0, 99).Select(FateOf)
-        from count in Gen.Choose(1, 28)
+        from count in Gen.Choose(0, 28)
         from records in Gen.ArrayOf(Record(interactions), fate == Fate.TooManyRecords ? GeneratedImport.TooMany : count)
         from budget in Gen.Choose(0, 9)
         from maxErrors in Gen.Elements(0L, 1L, 3L)
