@@ -183,6 +183,27 @@ public abstract class DatasetsApiTests(IntakeServerFactory factory)
         Assert.Contains("/v1/jobs/{id}", paths);
     }
 
+    [Theory]
+    [InlineData("text/csv", "/v1/datasets/no-such-dataset/export?kind=entity", 404, "dataset_not_found")]
+    [InlineData("application/vnd.apache.parquet", "/v1/datasets/no-such-dataset/export?kind=entity", 404, "dataset_not_found")]
+    [InlineData("text/csv", "/v1/datasets/no-such-dataset/export", 400, "invalid_request")]
+    [InlineData("text/csv", "/v1/nothing-here", 404, "route_not_found")]
+    public async Task A_refusal_is_a_whole_problem_whatever_the_request_accepts(string accept, string path, int status, string code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(accept);
+
+        using var response = await _client.Http.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal((code, status), ((string)problem["code"]!, (int)problem["status"]!));
+        Assert.False(string.IsNullOrEmpty((string?)problem["title"]));
+        Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+        Assert.StartsWith("00-", (string)problem["trace_id"]!);
+    }
+
     [Fact]
     public async Task Requests_the_framework_refuses_still_carry_a_code()
     {

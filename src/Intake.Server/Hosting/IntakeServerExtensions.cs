@@ -109,6 +109,7 @@ internal static class IntakeServerExtensions
 
         builder.AddIntakeTelemetry(builder.Configuration["Worker:NodeId"] ?? $"{Environment.MachineName}:{Environment.ProcessId}");
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddMissingCode);
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
 
         // A body or parameter that does not bind throws, so it reaches the one exception handler and gets a
         // precise detail and code instead of a bare 400.
