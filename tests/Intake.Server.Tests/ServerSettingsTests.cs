@@ -92,4 +92,35 @@ public sealed class PostgresServerSettingsTests : ServerSettingsTests
             await _database.DisposeAsync();
         }
     }
+
+    /// <summary>README, "PostgreSQL and cluster mode": the one variable is enough, whatever the shipped settings say.</summary>
+    [Fact]
+    public async Task INTAKE_POSTGRES_alone_selects_PostgreSQL()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync("intake_env");
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "intake-tests", "env-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var server = await ServerProcess.StartAsync(dataDirectory,
+                environment: new Dictionary<string, string> { ["INTAKE_POSTGRES"] = database.ConnectionString }))
+            {
+                var client = server.CreateClient();
+                await client.CreateDatasetAsync("env-selected");
+                Assert.Equal("completed", (string)(await client.ImportAsync("env-selected", "id,type,name,metadata,media_url\na,p,A,,\n"))["status"]!);
+            }
+
+            await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM imports WHERE dataset_id = 'env-selected' AND status = 'completed'", connection);
+            Assert.Equal(1L, await command.ExecuteScalarAsync());
+            Assert.False(File.Exists(Path.Combine(dataDirectory, "intake.db")), "the server also opened a SQLite store");
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
 }

@@ -306,6 +306,29 @@ public abstract class StrictInputTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task A_nul_byte_in_stored_text_rejects_its_record_on_both_stores_and_a_tag_with_a_control_character_is_refused()
+    {
+        await _client.CreateDatasetAsync("nul-bytes");
+        var csv = Concat("id,type,name,metadata,media_url\nok,p,Fine,,\na", Bytes(0x00), "b,p,A,,\nc,p,C", Bytes(0x00), ",,\n");
+        var import = await _client.WaitForFinalAsync((string)(await _client.UploadAsync("nul-bytes", csv))["id"]!);
+        var json = "{\"type\":\"view\",\"source_id\":\"u\\u0000\",\"target_id\":\"t\",\"timestamp\":1709294400000}\n" +
+            "{\"type\":\"view\",\"source_id\":\"u\",\"target_id\":\"t\",\"timestamp\":1709294400000,\"metadata\":{\"note\":\"a\\u0000b\"}}\n";
+        var ndjson = await _client.WaitForFinalAsync((string)(await _client.UploadAsync("nul-bytes", json, "?recordType=interaction", "application/x-ndjson"))["id"]!);
+        using var tagged = await _client.Http.PostAsync("/v1/datasets/nul-bytes/imports?tags=a%01b", new StringContent("id,type,name,metadata,media_url\nt,p,T,,\n"));
+
+        Assert.True((string)import["status"]! == "completed_with_errors", import.ToJsonString());
+        var errors = await _client.ErrorsAsync((string)import["id"]!);
+        Assert.Equal([(3L, "InvalidEncoding", "id"), (4L, "InvalidEncoding", "name")], errors.Select(e => ((long)e["line"]!, (string)e["code"]!, (string)e["field"]!)));
+        Assert.StartsWith("Field [id] holds the byte 0x00 (NUL), which is not text", (string)errors[0]["message"]!);
+        Assert.True((string)ndjson["status"]! == "completed_with_errors", ndjson.ToJsonString());
+        Assert.Equal([("InvalidEncoding", "source_id")], (await _client.ErrorsAsync((string)ndjson["id"]!)).Select(e => ((string)e["code"]!, (string)e["field"]!)));
+        Assert.Equal("a\0b", (string)(await _client.ExportAsync("nul-bytes", "?kind=interaction")).Single()["attributes"]!["note"]!);
+        Assert.Equal(["ok"], (await _client.ExportAsync("nul-bytes", "?kind=entity")).Select(r => (string)r["id"]!));
+        Assert.Equal(HttpStatusCode.BadRequest, tagged.StatusCode);
+        Assert.Equal("Tag 'a\\u0001b' holds the control character U+0001; a tag is printable text.", (string)(await IntakeClient.ProblemAsync(tagged))["detail"]!);
+    }
+
+    [Fact]
     public async Task Issue14_a_header_that_is_not_utf8_fails_the_import_with_invalid_encoding()
     {
         await _client.CreateDatasetAsync("bad-header-encoding");

@@ -155,6 +155,28 @@ public abstract class UnknownParameterTests(IntakeServerFactory factory)
         Assert.Equal(("invalid_request", detail), ((string)problem["code"]!, (string)problem["detail"]!));
     }
 
+    [Theory]
+    [InlineData("POST", "/v1/datasets", """{"id": "nul-name", "name": "a\u0000b"}""", "Field name in the body of POST /v1/datasets holds the control character U+0000 (NUL); text fields take printable text.")]
+    [InlineData("POST", "/v1/keys", """{"name": "k", "scopes": ["read\u0000"]}""", "Field scopes in the body of POST /v1/keys holds the control character U+0000 (NUL); text fields take printable text.")]
+    [InlineData("GET", "/v1/imports?tag=a%00b", null, "Query parameter tag holds the control character U+0000 (NUL); parameters take printable text.")]
+    [InlineData("GET", "/v1/datasets/unknown-params/export?type=p%00", null, "Query parameter type holds the control character U+0000 (NUL); parameters take printable text.")]
+    [InlineData("GET", "/data_batch?tags=a%00", null, "Query parameter tags holds the control character U+0000 (NUL); parameters take printable text.")]
+    public async Task A_nul_in_a_query_value_or_a_body_string_is_refused_on_both_stores(string method, string path, string? body, string detail)
+    {
+        await _client.EnsureDatasetAsync("unknown-params");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _client.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal(("invalid_request", detail), ((string)problem["code"]!, (string)problem["detail"]!));
+    }
+
     [Fact]
     public async Task The_table_batch_body_stays_as_lenient_as_its_document()
     {

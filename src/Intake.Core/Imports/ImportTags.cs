@@ -5,7 +5,7 @@ namespace Intake.Core.Imports;
 /// <summary>
 /// The one rule for tags, on imports and in filters: trimmed, empty ones dropped, repeats removed, at most
 /// <see cref="MaxCount"/> of at most <see cref="MaxLength"/> characters each (#14: 10,000 tags used to reach
-/// the store).
+/// the store), and no control characters (PostgreSQL cannot store a NUL, and no label needs one).
 /// </summary>
 public static class ImportTags
 {
@@ -24,6 +24,12 @@ public static class ImportTags
                 continue;
             }
 
+            if (tag.Any(char.IsControl))
+            {
+                throw new IntakeException(ErrorCodes.InvalidRequest,
+                    $"Tag '{Printable(tag)}' holds the control character U+{(int)tag.First(char.IsControl):X4}; a tag is printable text.");
+            }
+
             if (tag.Length > MaxLength)
             {
                 throw new IntakeException(ErrorCodes.TagTooLong, $"Tag '{tag[..20]}…' has {tag.Length} characters; a tag has at most {MaxLength}.");
@@ -39,4 +45,7 @@ public static class ImportTags
 
         return kept;
     }
+
+    private static string Printable(string tag) =>
+        string.Concat(tag.Take(MaxLength).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -87,6 +87,9 @@ public sealed class RecordBatch
 
     internal void RewindArena(int mark) => _arenaUsed = mark;
 
+    /// <summary>Whether the text appended since <paramref name="mark"/> holds a NUL byte.</summary>
+    internal bool HoldsNulSince(int mark) => _arena.AsSpan(mark, _arenaUsed - mark).Contains((byte)0);
+
     internal Utf8Slice Append(ReadOnlySpan<byte> text)
     {
         EnsureArena(text.Length);

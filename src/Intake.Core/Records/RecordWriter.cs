@@ -197,19 +197,44 @@ public sealed class RecordWriter
     public void Commit()
     {
         EnsureOpen();
+        if (_batch.HoldsNulSince(_arenaMark))
+        {
+            RejectNul();
+            return;
+        }
+
         _open = false;
         _batch.AddSlot(ref _slot, RecordType.Kind);
     }
 
     /// <summary>
+    /// A NUL byte is valid UTF-8 but no text: PostgreSQL cannot store it, and it is what a UTF-16 file read as UTF-8 is
+    /// full of. One scan of the record's text at its commit keeps both stores refusing it the same way.
+    /// </summary>
+    private void RejectNul()
+    {
+        var interaction = RecordType.Kind == RecordKind.Interaction;
+        (string? Field, Utf8Slice Slice)[] parts =
+        [
+            ("type", _slot.Type), (interaction ? "source_id" : "id", _slot.Id), ("target_id", _slot.TargetId), ("name", _slot.Name),
+            ("media_url", _slot.MediaUrl), (null, _slot.Attributes),
+        ];
+        var field = parts.FirstOrDefault(p => _batch.Text(p.Slice).Contains((byte)0)).Field;
+        Reject(RecordErrorCodes.InvalidEncoding,
+            $"{(field is null ? "The record's attributes hold" : $"Field [{field}] holds")} the byte 0x00 (NUL), which is not text and cannot be " +
+            "stored; if the file is UTF-16, save it as UTF-8.", field);
+    }
+
+    /// <summary>
     /// Rejects the record being written. <paramref name="errorId"/> defaults to the record's key when the
-    /// mapper has set all of it, else <c>line:N</c>.
+    /// mapper has set all of it, else <c>line:N</c>. A NUL in the rejection's text is written as <c>\u0000</c>, since
+    /// PostgreSQL stores no NUL (a key holding one is no key: the error id is then <c>line:N</c>).
     /// </summary>
     public void Reject(string code, string message, string? field, string? errorId = null)
     {
         EnsureOpen();
         _open = false;
-        var keyComplete = KeyComplete;
+        var keyComplete = KeyComplete && !HoldsNul(_slot.Type, _slot.Id, _slot.TargetId);
         errorId ??= RecordType.DescribeRejected(_batch, _slot, keyComplete);
         if (keyComplete)
         {
@@ -219,8 +244,23 @@ public sealed class RecordWriter
         }
 
         _batch.RewindArena(_arenaMark);
-        _batch.Rejections.Add(new RecordRejection(_slot.Line, errorId, code, message, field));
+        _batch.Rejections.Add(new RecordRejection(_slot.Line, WithoutNul(errorId), code, WithoutNul(message), field is null ? null : WithoutNul(field)));
     }
+
+    private bool HoldsNul(params ReadOnlySpan<Utf8Slice> slices)
+    {
+        foreach (var slice in slices)
+        {
+            if (_batch.Text(slice).Contains((byte)0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string WithoutNul(string text) => text.Contains('\0') ? text.Replace("\0", "\\u0000", StringComparison.Ordinal) : text;
 
     private bool KeyComplete => !_slot.Type.IsNull && !_slot.Id.IsNull &&
         (RecordType.Kind == RecordKind.Entity || (!_slot.TargetId.IsNull && _hasTimestamp));

@@ -36,6 +36,12 @@ internal static class BodyErrors
         }
 
         var path = Segments(error.Path);
+        if (error.InnerException is NulRefusingStringConverter.HoldsNulException)
+        {
+            var holder = path.Count == 0 ? body : $"Field {string.Join('.', path.Where(s => s is not null))} in the body of {where}";
+            return new IntakeException(ErrorCodes.InvalidRequest, $"{holder} holds the control character U+0000 (NUL); text fields take printable text.");
+        }
+
         var type = options.GetTypeInfo(bodyType);
         foreach (var segment in path.Count == 0 ? [] : path[..^1])
         {

@@ -120,6 +120,7 @@ internal static class IntakeServerExtensions
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            json.SerializerOptions.Converters.Add(new NulRefusingStringConverter());
 
             // Text as itself (non-ASCII, quotes as \"): see JsonTextEncoder for what is still escaped and why.
             json.SerializerOptions.Encoder = JsonTextEncoder.Instance;
@@ -161,6 +162,10 @@ internal static class IntakeServerExtensions
     /// The store named by <c>Storage:Provider</c>. <c>INTAKE_POSTGRES</c> (a connection string) is the short way to
     /// choose PostgreSQL: it sets the provider and the connection string unless they are given explicitly.
     /// </summary>
+    /// <remarks>
+    /// The shipped appsettings.json must not name a provider: a default there counts as given explicitly, and
+    /// <c>INTAKE_POSTGRES</c> was once silently ignored that way (the server ran on SQLite). Sqlite is this code's default.
+    /// </remarks>
     private static void AddStore(ConfigurationManager configuration, IServiceCollection services)
     {
         if (!string.IsNullOrEmpty(configuration["POSTGRES"]))

@@ -39,6 +39,15 @@ internal static class RequestLimits
             return;
         }
 
+        // PostgreSQL stores no NUL, and no parameter needs one: refused here, before a filter or a tag reaches a query.
+        if (request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true &&
+            request.Query.FirstOrDefault(p => p.Key.Contains('\0') || p.Value.Any(v => v?.Contains('\0') == true)) is { Key: not null } holding)
+        {
+            await Problems.WriteAsync(context, ErrorCodes.InvalidRequest,
+                $"Query parameter {holding.Key.Replace("\0", "\\u0000", StringComparison.Ordinal)} holds the control character U+0000 (NUL); parameters take printable text.");
+            return;
+        }
+
         await next(context);
     }
 }

@@ -141,6 +141,19 @@ public sealed class BuiltInRecordTypeTests
         Assert.Empty(events.RejectedKeys);
     }
 
+    [Fact]
+    public void A_nul_in_stored_text_rejects_the_record_and_its_key_names_no_record()
+    {
+        var batch = MapJson(BuiltInRecordTypes.Entity,
+            """{"id":"a\u0000b","type":"p"}""", """{"id":"c","type":"p","name":"C\u0000"}""", """{"id":"d","type":"p","metadata":{"note":"\u0000"}}""");
+
+        Assert.Equal(["d"], batch.Slots.ToArray().Select(s => batch.GetString(s.Id)));
+        Assert.Equal([("line:1", "id"), ("p/c", "name")], batch.Rejections.Select(r => (r.ErrorId, r.Field!)));
+        Assert.All(batch.Rejections, r => Assert.Equal(RecordErrorCodes.InvalidEncoding, r.Code));
+        Assert.Equal([new RejectedKey("p", "c", null, null)], batch.RejectedKeys);
+        Assert.Equal("""{"note":"\u0000"}""", batch.GetString(batch.Slots[0].Attributes));
+    }
+
     private static RecordBatch MapCsv(RecordType type, string csv, AttributeTypeMap? types = null, string datasetId = "ds")
     {
         using var reader = new CsvRowReader(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
