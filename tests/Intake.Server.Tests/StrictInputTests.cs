@@ -329,6 +329,24 @@ public abstract class StrictInputTests(IntakeServerFactory factory)
     }
 
     [Fact]
+    public async Task A_key_field_over_the_limit_rejects_its_record_on_both_stores_and_the_rest_load()
+    {
+        await _client.CreateDatasetAsync("long-keys");
+        var longest = new string('k', 1024);
+        var csv = "id,type,name,metadata,media_url\nshort,p,S,,\n" + longest + ",p,Longest,,\n" + new string('x', 9000) + ",p,Long,,\nb," +
+            new string('t', 1025) + ",B,,\n";
+
+        var import = await _client.ImportAsync("long-keys", csv);
+
+        Assert.True((string)import["status"]! == "completed_with_errors", import.ToJsonString());
+        var errors = await _client.ErrorsAsync((string)import["id"]!);
+        Assert.Equal([(4L, "line:4", "InvalidValue", "id"), (5L, "line:5", "InvalidValue", "type")],
+            errors.Select(e => ((long)e["line"]!, (string)e["error_id"]!, (string)e["code"]!, (string)e["field"]!)));
+        Assert.Equal("Field [id] has 9,000 bytes; a type, id or target has at most 1,024.", (string)errors[0]["message"]!);
+        Assert.Equal(["short", longest], (await _client.ExportAsync("long-keys")).Select(r => (string)r["id"]!).OrderBy(id => id.Length));
+    }
+
+    [Fact]
     public async Task Issue14_a_header_that_is_not_utf8_fails_the_import_with_invalid_encoding()
     {
         await _client.CreateDatasetAsync("bad-header-encoding");

@@ -194,6 +194,13 @@ public sealed class RecordWriter
         return false;
     }
 
+    /// <summary>
+    /// The longest key field (a type, an id, a target), in UTF-8 bytes. PostgreSQL's unique index on an entity's type
+    /// and id takes at most about 2,700 bytes per entry, so a longer key failed the whole load there while SQLite took
+    /// it; one limit for both stores, well above any id seen in practice (URLs and e-mail addresses included).
+    /// </summary>
+    public const int MaxKeyFieldBytes = 1024;
+
     public void Commit()
     {
         EnsureOpen();
@@ -203,9 +210,25 @@ public sealed class RecordWriter
             return;
         }
 
+        if (LongKeyField() is { } tooLong)
+        {
+            var (field, bytes) = tooLong;
+            // A key this long names no stored record: the error id is the line, and replace keeps nothing for it.
+            _slot.Id = Utf8Slice.Null;
+            Reject(RecordErrorCodes.InvalidValue,
+                $"Field [{field}] has {bytes:N0} bytes; a type, id or target has at most {MaxKeyFieldBytes:N0}.", field);
+            return;
+        }
+
         _open = false;
         _batch.AddSlot(ref _slot, RecordType.Kind);
     }
+
+    private (string Field, int Bytes)? LongKeyField() =>
+        _slot.Type.Length > MaxKeyFieldBytes ? ("type", _slot.Type.Length)
+        : _slot.Id.Length > MaxKeyFieldBytes ? (RecordType.Kind == RecordKind.Interaction ? "source_id" : "id", _slot.Id.Length)
+        : _slot.TargetId.Length > MaxKeyFieldBytes ? ("target_id", _slot.TargetId.Length)
+        : null;
 
     /// <summary>
     /// A NUL byte is valid UTF-8 but no text: PostgreSQL cannot store it, and it is what a UTF-16 file read as UTF-8 is
