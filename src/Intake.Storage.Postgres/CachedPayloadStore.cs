@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Intake.Storage.Postgres;
 
 /// <summary>
@@ -86,6 +88,7 @@ public sealed class CachedPayloadStore : Core.Storage.IPayloadStore
 
         public async Task<long> CommitAsync(CancellationToken cancellationToken)
         {
+            await _stream.FlushAsync(cancellationToken);
             await local.FlushAsync(cancellationToken);
             await local.DisposeAsync();
             var length = await database.CommitAsync(cancellationToken);
@@ -96,6 +99,7 @@ public sealed class CachedPayloadStore : Core.Storage.IPayloadStore
 
         public async ValueTask DisposeAsync()
         {
+            await _stream.DisposeAsync();
             await local.DisposeAsync();
             await database.DisposeAsync();
             if (!_committed)
@@ -105,41 +109,78 @@ public sealed class CachedPayloadStore : Core.Storage.IPayloadStore
         }
     }
 
-    private sealed class TeeStream(Stream first, Stream second) : Stream
+    /// <summary>
+    /// Writes each buffer to the local copy at once and to the database copy in the background, one buffer behind:
+    /// compressing and sending a buffer (ADR 4) overlaps receiving the next, on the node's other core.
+    /// </summary>
+    private sealed class TeeStream(Stream database, Stream local) : Stream
     {
+        private byte[] _sending = [];
+        private Task _pending = Task.CompletedTask;
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
 
         public override bool CanWrite => true;
 
-        public override long Length => first.Length;
+        public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => first.Position; set => throw new NotSupportedException(); }
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            first.Write(buffer, offset, count);
-            second.Write(buffer, offset, count);
-        }
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await second.WriteAsync(buffer, cancellationToken);
-            await first.WriteAsync(buffer, cancellationToken);
+            await _pending;
+            if (_sending.Length < buffer.Length)
+            {
+                ReturnBuffer();
+                _sending = ArrayPool<byte>.Shared.Rent(buffer.Length);
+            }
+
+            buffer.CopyTo(_sending);
+            var copy = _sending.AsMemory(0, buffer.Length);
+            _pending = Task.Run(() => database.WriteAsync(copy, cancellationToken).AsTask(), cancellationToken);
+            await local.WriteAsync(buffer, cancellationToken);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override void Flush()
-        {
-        }
+        /// <summary>Waits until the database copy has been given every buffer written.</summary>
+        public override async Task FlushAsync(CancellationToken cancellationToken) => await _pending;
+
+        public override void Flush() => _pending.GetAwaiter().GetResult();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await _pending;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The write that failed was already reported, or the writer is being abandoned.
+            }
+
+            ReturnBuffer();
+            await base.DisposeAsync();
+        }
+
+        private void ReturnBuffer()
+        {
+            if (_sending.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_sending);
+                _sending = [];
+            }
+        }
     }
 }

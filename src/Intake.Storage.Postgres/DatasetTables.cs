@@ -82,8 +82,7 @@ internal sealed class DatasetTables(PostgresDataSource dataSource)
                     value double precision,
                     attrs text
                 );
-                CREATE INDEX {Interactions(n.Value)}_ts ON {Interactions(n.Value)} USING brin (ts) WITH (pages_per_range = 32, autosummarize = on);
-                CREATE INDEX {Interactions(n.Value)}_batch ON {Interactions(n.Value)} USING brin (batch) WITH (pages_per_range = 32, autosummarize = on);
+                CREATE INDEX {Interactions(n.Value)}_ts_batch ON {Interactions(n.Value)} USING brin (ts, batch) WITH (pages_per_range = 32, autosummarize = on);
                 """,
                 cancellationToken);
         }

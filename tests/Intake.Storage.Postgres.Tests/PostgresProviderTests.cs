@@ -192,6 +192,127 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         await Assert.ThrowsAsync<FileNotFoundException>(() => readerNode.OpenReadAsync(id, default));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7_999)]
+    [InlineData(8_000)]
+    [InlineData(8_001)]
+    [InlineData(1 << 20)]
+    public async Task A_staged_file_of_any_size_reads_back_whole(int size)
+    {
+        var bytes = new byte[size];
+        new Random(size).NextBytes(bytes);
+        var store = new PostgresPayloadStore(Node(), TimeProvider.System);
+        string id;
+        await using (var writer = await store.CreateAsync(default))
+        {
+            await writer.Stream.WriteAsync(bytes);
+            Assert.Equal(size, await writer.CommitAsync(default));
+            id = writer.PayloadId;
+        }
+
+        await using var stream = await store.OpenReadAsync(id, default);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task A_text_file_is_staged_compressed_and_a_file_staged_uncompressed_by_an_older_node_still_reads()
+    {
+        var text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 100_000).Select(i => $"view,u{i % 977},p{i % 313},2026-11-{1 + i % 28:00}T10:00:00Z,\n")));
+        var store = new PostgresPayloadStore(Node(), TimeProvider.System);
+        string id;
+        await using (var writer = await store.CreateAsync(default))
+        {
+            await writer.Stream.WriteAsync(text);
+            Assert.Equal(text.Length, await writer.CommitAsync(default));
+            id = writer.PayloadId;
+        }
+
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var stored = new NpgsqlCommand(
+            "SELECT p.encoding, p.length, sum(length(c.data))::bigint FROM payloads p JOIN payload_chunks c ON c.payload_id = p.id WHERE p.id = @id GROUP BY p.id;",
+            connection))
+        {
+            stored.Parameters.AddWithValue("id", id);
+            await using var row = await stored.ExecuteReaderAsync();
+            Assert.True(await row.ReadAsync());
+            Assert.Equal("br", row.GetString(0));
+            Assert.Equal(text.Length, row.GetInt64(1));
+            Assert.True(row.GetInt64(2) < text.Length / 4, $"{row.GetInt64(2)} bytes stored for {text.Length}");
+        }
+
+        Assert.Equal(text, await ReadAllAsync(store, id));
+
+        // An older node stored the file as it came, in chunks of up to 8,000 bytes, and no encoding.
+        await using (var older = new NpgsqlCommand(
+            """
+            INSERT INTO payloads (id, length, created_at) VALUES ('older', @length, 0);
+            INSERT INTO payload_chunks (payload_id, seq, data)
+            SELECT 'older', n, substring(@bytes FROM n * 8000 + 1 FOR 8000) FROM generate_series(0, (@length::integer - 1) / 8000) n;
+            """, connection))
+        {
+            older.Parameters.AddWithValue("length", (long)text.Length);
+            older.Parameters.AddWithValue("bytes", text);
+            await older.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(text, await ReadAllAsync(store, "older"));
+    }
+
+    [Fact]
+    public async Task A_staged_file_whose_database_copy_breaks_off_fails_its_commit_and_leaves_no_copy_anywhere()
+    {
+        var cache = Path.Combine(Path.GetTempPath(), "intake-tests", "cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var store = new CachedPayloadStore(new PostgresPayloadStore(Node(), TimeProvider.System), cache, TimeProvider.System);
+            var block = new byte[1 << 20];
+            new Random(3).NextBytes(block);
+            string id;
+            await using (var writer = await store.CreateAsync(default))
+            {
+                id = writer.PayloadId;
+                await writer.Stream.WriteAsync(block);
+                await using (var connection = new NpgsqlConnection(_database.ConnectionString))
+                {
+                    await connection.OpenAsync();
+                    await using var terminate = new NpgsqlCommand(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'COPY payload_chunks%' AND datname = current_database();",
+                        connection);
+                    Assert.Equal(1L, await terminate.ExecuteScalarAsync());
+                }
+
+                await Assert.ThrowsAnyAsync<Exception>(async () =>
+                {
+                    for (var i = 0; i < 16; i++)
+                    {
+                        await writer.Stream.WriteAsync(block);
+                    }
+
+                    await writer.CommitAsync(default);
+                });
+            }
+
+            Assert.Empty(Directory.GetFiles(cache));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => store.OpenReadAsync(id, default));
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(PostgresPayloadStore store, string id)
+    {
+        await using var stream = await store.OpenReadAsync(id, default);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     [Fact]
     public async Task The_receiving_node_reads_its_local_copy_and_other_nodes_read_the_database()
     {

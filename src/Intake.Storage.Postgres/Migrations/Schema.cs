@@ -268,5 +268,11 @@ internal static class Schema
         ALTER TABLE imports ADD COLUMN records_deleted bigint NOT NULL DEFAULT 0;
         ALTER TABLE jobs ADD COLUMN deleted bigint NOT NULL DEFAULT 0;
         """,
+        """
+        -- Staged files are compressed by the node that receives them: encoding 'br' (Brotli); null is a file stored as
+        -- it came, by an older node. Their chunks no longer compress at the server.
+        ALTER TABLE payloads ADD COLUMN encoding text;
+        ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE PLAIN;
+        """,
     ];
 }
