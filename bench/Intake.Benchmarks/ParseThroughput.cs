@@ -8,6 +8,8 @@ namespace Intake.Benchmarks;
 /// batch (what the report costs in CPU, apart from the store). Each figure is the median of five timed runs after a
 /// warm-up, as wall time and as the process's CPU time: the loops run on one thread, so MB per CPU-second is the
 /// throughput per core, and it stays steady when other work on a shared machine takes the core away (wall time does not).
+/// The four loops take turns, one run of each per round, so a slow spell of the machine (a neighbour on the core's
+/// other hardware thread slows a loop's CPU-seconds by a third) falls on all of them alike, not on whichever ran then.
 /// </summary>
 public static class ParseThroughput
 {
@@ -17,47 +19,64 @@ public static class ParseThroughput
     {
         var bytes = File.ReadAllBytes(path);
         var megabytes = bytes.Length / 1e6;
-        var intake = Measure("csv field scan (Intake)", "field chars", megabytes, () => ParseLoops.ScanCsv(bytes));
-        var sep = Measure("csv field scan (Sep 0.17.1)", "field chars", megabytes, () => ParseLoops.ScanCsvWithSep(bytes));
-        if (intake != sep)
+        var counts = Measure(megabytes,
+            new Loop("csv field scan (Intake)", "field chars", () => ParseLoops.ScanCsv(bytes)),
+            new Loop("csv field scan (Sep 0.17.1)", "field chars", () => ParseLoops.ScanCsvWithSep(bytes)),
+            new Loop("csv parse+validate", "records", () => ParseLoops.MapCsv(bytes)),
+            new Loop("csv parse+validate+quality", "records", () =>
+            {
+                var quality = new Intake.Core.Quality.QualityCollector(DateTimeOffset.UtcNow, null);
+                quality.UseEntityIds(new Intake.Core.Quality.IdTally());
+                var records = ParseLoops.MapCsv(bytes, quality.Add);
+                return quality.Build(new Dictionary<string, Intake.Core.Records.AttributeType>(), null, null).Records == records ? records : -1;
+            }));
+        if (counts[0] != counts[1])
         {
-            throw new InvalidOperationException($"Intake's scan saw {intake:N0} field characters and Sep's {sep:N0}: they did not read the same fields.");
+            throw new InvalidOperationException($"Intake's scan saw {counts[0]:N0} field characters and Sep's {counts[1]:N0}: they did not read the same fields.");
         }
-
-        Measure("csv parse+validate", "records", megabytes, () => ParseLoops.MapCsv(bytes));
-        Measure("csv parse+validate+quality", "records", megabytes, () =>
-        {
-            var quality = new Intake.Core.Quality.QualityCollector(DateTimeOffset.UtcNow, null);
-            quality.UseEntityIds(new Intake.Core.Quality.IdTally());
-            var records = ParseLoops.MapCsv(bytes, quality.Add);
-            return quality.Build(new Dictionary<string, Intake.Core.Records.AttributeType>(), null, null).Records == records ? records : -1;
-        });
     }
 
-    private static long Measure(string name, string unit, double megabytes, Func<long> run)
+    private sealed record Loop(string Name, string Unit, Func<long> Run);
+
+    private static long[] Measure(double megabytes, params Loop[] loops)
     {
-        run();
-        var wall = new double[Runs];
-        var cpu = new double[Runs];
-        long count = 0;
+        foreach (var loop in loops)
+        {
+            loop.Run();
+        }
+
+        var wall = loops.Select(_ => new double[Runs]).ToArray();
+        var cpu = loops.Select(_ => new double[Runs]).ToArray();
+        var counts = new long[loops.Length];
         using var process = Process.GetCurrentProcess();
         for (var i = 0; i < Runs; i++)
         {
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            count = run();
-            wall[i] = watch.Elapsed.TotalSeconds;
-            process.Refresh();
-            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            for (var l = 0; l < loops.Length; l++)
+            {
+                // The garbage of the loop before is collected now, not billed to this one.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                var watch = Stopwatch.StartNew();
+                counts[l] = loops[l].Run();
+                wall[l][i] = watch.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[l][i] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            }
         }
 
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        var medianWall = wall[Runs / 2];
-        var medianCpu = cpu[Runs / 2];
-        Console.WriteLine($"{name}: {count:N0} {unit}, {megabytes:F0} MB, median of {Runs}: {medianWall:F2} s wall = {megabytes / medianWall:F0} MB/s;"
-            + $" {medianCpu:F2} s CPU = {megabytes / medianCpu:F0} MB/s per core");
-        return count;
+        for (var l = 0; l < loops.Length; l++)
+        {
+            Array.Sort(wall[l]);
+            Array.Sort(cpu[l]);
+            var medianWall = wall[l][Runs / 2];
+            var medianCpu = cpu[l][Runs / 2];
+            Console.WriteLine($"{loops[l].Name}: {counts[l]:N0} {loops[l].Unit}, {megabytes:F0} MB, median of {Runs}: {medianWall:F2} s wall = {megabytes / medianWall:F0} MB/s;"
+                + $" {medianCpu:F2} s CPU = {megabytes / medianCpu:F0} MB/s per core");
+        }
+
+        return counts;
     }
 }
