@@ -177,6 +177,25 @@ public abstract class HeaderHintsTests(IntakeServerFactory factory)
             ((string)warning!["code"]!, (string)warning["message"]!));
     }
 
+    [Fact]
+    public async Task A_header_of_thousands_of_columns_is_named_by_its_first_twenty_in_warnings_and_errors()
+    {
+        await _client.EnsureDatasetAsync("wide-columns");
+        var extra = Enumerable.Range(0, 5_000).Select(i => $"c{i}").Append(new string('w', 300)).ToList();
+        var header = "id,type,name,metadata,media_url," + string.Join(',', extra);
+
+        var import = await _client.ImportAsync("wide-columns", header + "\na,p,A,,," + string.Join(',', extra.Select(_ => "x")) + "\n");
+
+        Assert.Equal("completed", (string)import["status"]!);
+        var warning = (string)Assert.Single(import["warnings"]!.AsArray())!["message"]!;
+        Assert.Equal("Record type entity does not use the columns " + string.Join(", ", extra.Take(20)) + " and 4,981 more, so they were ignored.", warning);
+
+        var message = await MismatchAsync(string.Join(',', extra.AsEnumerable().Reverse()) + "\n" + string.Join(',', extra.Select(_ => "x")) + "\n", "");
+        Assert.StartsWith($"The header fits no record type: it reads [{new string('w', 100)}…, c4999, c4998,", message);
+        Assert.Contains(", c4981 and 4,981 more] (5001 columns split on ',').", message);
+        Assert.True(message.Length < 2_000, $"{message.Length} characters");
+    }
+
     private async Task<string> MismatchAsync(string body, string query, string contentType = "text/csv")
     {
         await _client.EnsureDatasetAsync("mismatch");

@@ -2,6 +2,7 @@ using Intake.Core.Jobs;
 using Intake.Core.Parsing;
 using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
+using Intake.Core.Text;
 
 namespace Intake.Core.Imports;
 
@@ -63,7 +64,7 @@ internal sealed class CsvRecordParser : RecordParser
             if (type.IgnoredColumns(header) is { Count: > 0 } ignored)
             {
                 parser.Warnings.Add(new ImportWarning(ImportWarning.ColumnsIgnored,
-                    $"Record type {type.Name} does not use the column{(ignored.Count == 1 ? "" : "s")} {string.Join(", ", ignored)}, so {(ignored.Count == 1 ? "it was" : "they were")} ignored."));
+                    $"Record type {type.Name} does not use the column{(ignored.Count == 1 ? "" : "s")} {NameList.Of(ignored)}, so {(ignored.Count == 1 ? "it was" : "they were")} ignored."));
             }
 
             return parser;

@@ -22,7 +22,7 @@ internal static class HeaderMismatch
     {
         var ranked = Rank(candidates, type => Missing(type, header));
         var nearest = ranked[0];
-        var read = $"it reads [{string.Join(", ", header.Columns)}] ({Columns(header.Columns.Count)} split on '{CsvDelimiters.Name(delimiter)}')";
+        var read = $"it reads [{NameList.Of(header.Columns)}] ({Columns(header.Columns.Count)} split on '{CsvDelimiters.Name(delimiter)}')";
         var hint = JsonBody(head)
             ?? OtherDelimiter(head, delimiter, candidates.Concat(known).Distinct().ToList())
             ?? OtherType(candidates, known, type => Missing(type, header).Count == 0)
@@ -33,7 +33,7 @@ internal static class HeaderMismatch
     /// <summary>The failure for a first JSON record whose <paramref name="properties"/> fit none of <paramref name="candidates"/>.</summary>
     public static IntakeException ForJson(IReadOnlyCollection<string> properties, IReadOnlyList<RecordType> candidates, bool named,
         IReadOnlyList<RecordType> known) =>
-        ForNames("first record", properties.Count == 0 ? "it is not a JSON object with properties" : $"its properties are [{string.Join(", ", properties)}]",
+        ForNames("first record", properties.Count == 0 ? "it is not a JSON object with properties" : $"its properties are [{NameList.Of(properties)}]",
             properties, candidates, named, known);
 
     /// <summary>
@@ -51,7 +51,7 @@ internal static class HeaderMismatch
     /// <summary>The failure for a Parquet file whose <paramref name="columns"/> fit none of <paramref name="candidates"/>.</summary>
     public static IntakeException ForParquet(IReadOnlyCollection<string> columns, IReadOnlyList<RecordType> candidates, bool named,
         IReadOnlyList<RecordType> known) =>
-        ForNames("Parquet schema", $"its columns are [{string.Join(", ", columns)}]", columns, candidates, named, known);
+        ForNames("Parquet schema", $"its columns are [{NameList.Of(columns)}]", columns, candidates, named, known);
 
     private static IntakeException ForNames(string what, string read, IReadOnlyCollection<string> present, IReadOnlyList<RecordType> candidates, bool named,
         IReadOnlyList<RecordType> known)
