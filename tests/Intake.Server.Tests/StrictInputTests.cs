@@ -20,6 +20,37 @@ public abstract class StrictInputTests(IntakeServerFactory factory)
     private readonly IntakeClient _client = factory.CreateIntakeClient();
 
     [Fact]
+    public async Task A_dataset_takes_ten_thousand_attribute_names_and_rejects_records_that_would_add_more()
+    {
+        await _client.CreateDatasetAsync("attribute-limit");
+        var rows = Enumerable.Range(0, 10_003).Select(i => $"view,u{i},p,2026-11-01T10:00:00Z,\"{{\"\"k{i}\"\": {i}}}\"");
+
+        var import = await _client.ImportAsync("attribute-limit", InteractionHeader + string.Join('\n', rows) + "\n");
+
+        Assert.Equal("completed_with_errors", (string)import["status"]!);
+        Assert.Equal(10_000, (long)import["progress"]!["records_written"]!);
+        var errors = await _client.ErrorsAsync((string)import["id"]!);
+        Assert.Equal([10_002, 10_003, 10_004], errors.Select(e => (long)e["line"]!));
+        Assert.All(errors, e => Assert.Equal("UnknownField", (string)e["code"]!));
+        Assert.Equal("Attribute k10000 is new, and dataset attribute-limit has 10,000 attributes, the limit (Limits:MaxAttributes); " +
+            "keep keys that vary from record to record (ids, dates) inside one object attribute instead.", (string)errors[0]["message"]!);
+        Assert.Equal("k10000", (string)errors[0]["field"]!);
+
+        // A later file: the known names load, a new one is rejected, and a declaration that adds one is refused.
+        var again = await _client.ImportAsync("attribute-limit", InteractionHeader +
+            "view,a,p,2026-11-02T10:00:00Z,\"{\"\"k5\"\": 1}\"\nview,b,p,2026-11-02T10:00:00Z,\"{\"\"fresh\"\": 1}\"\n");
+        Assert.Equal((1L, 1L), ((long)again["progress"]!["records_written"]!, (long)again["progress"]!["records_rejected"]!));
+        using var declared = await _client.Http.PatchAsJsonAsync("/v1/datasets/attribute-limit/schema", new { attributes = new { k5 = "integer", fresh = "string" } });
+        Assert.Equal(HttpStatusCode.BadRequest, declared.StatusCode);
+        Assert.Equal("Declaring 1 new attribute would give dataset attribute-limit 10,001; a dataset has at most 10,000 (Limits:MaxAttributes). " +
+            "Nothing was declared.", (string)(await declared.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!);
+        using var redeclared = await _client.Http.PatchAsJsonAsync("/v1/datasets/attribute-limit/schema", new { attributes = new { k5 = "integer" } });
+        Assert.Equal(HttpStatusCode.OK, redeclared.StatusCode);
+        using var schema = await _client.Http.GetAsync("/v1/datasets/attribute-limit/schema");
+        Assert.Equal(10_000, (await schema.Content.ReadFromJsonAsync<JsonObject>())!["attribute_types"]!.AsObject().Count);
+    }
+
+    [Fact]
     public async Task Issue11_epoch_seconds_milliseconds_microseconds_and_nanoseconds_are_read_by_magnitude()
     {
         await _client.CreateDatasetAsync("epoch-units");

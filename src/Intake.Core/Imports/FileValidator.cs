@@ -34,7 +34,7 @@ public static class FileValidator
             request.Format, request.ContentType, request.ContentEncoding, request.FileName, limits.MaxFileBytes));
         using var parser = RecordParser.Open(source, request, catalog, customTypes, limits, cancellationToken);
         var batch = new RecordBatch(BatchRecords, 1 << 20);
-        var writer = new RecordWriter(parser.RecordType, new AttributeTypeMap(), request.DatasetId, batch,
+        var writer = new RecordWriter(parser.RecordType, new AttributeTypeMap(maxAttributes: limits.MaxAttributes), request.DatasetId, batch,
             limits.EventTimes(request.TimestampUnit, TimeProvider.System.GetUtcNow()));
         long valid = 0;
         bool more;

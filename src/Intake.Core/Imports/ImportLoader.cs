@@ -76,7 +76,7 @@ public sealed class ImportLoader(
         var customTypes = await recordTypes.CustomTypesAsync(import.DatasetId, cancellationToken);
         using var parser = RecordParser.Open(source, import.Request, recordTypes.Catalog, customTypes, options, cancellationToken);
         var attributeTypes = new AttributeTypeMap(await records.GetAttributeTypesAsync(import.DatasetId, cancellationToken),
-            await records.GetCsvTextAttributesAsync(import.DatasetId, cancellationToken));
+            await records.GetCsvTextAttributesAsync(import.DatasetId, cancellationToken), options.MaxAttributes);
         var budget = new ErrorBudget(import.Request.MaxErrors, import.Request.MaxErrorRatio);
 
         await using var sink = await records.OpenSinkAsync(

@@ -21,6 +21,14 @@ public sealed class LimitsOptions
     public int MaxRecordBytes { get; set; } = 16 << 20;
 
     /// <summary>
+    /// The most attribute names a dataset's attribute → type map holds (default 10,000). Every name a load meets stays in
+    /// the map and every later load reads the whole map, so a record that would add a name past this is rejected with
+    /// <c>UnknownField</c>, and a declaration that would pass it is refused.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxAttributes { get; set; } = 10_000;
+
+    /// <summary>
     /// The most memory one Parquet row group may take once decoded (default 512 MiB), estimated from its column chunks'
     /// uncompressed sizes and value counts before any is read. A file is decoded one row group at a time, so this
     /// bounds what a Parquet import holds; a group over it fails the import with <c>file_too_large</c>, naming the group.

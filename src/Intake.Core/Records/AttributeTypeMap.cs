@@ -22,12 +22,18 @@ public sealed class AttributeTypeMap
     // The few attribute names a file repeats on every record, as UTF-8: finding one here costs a byte
     // comparison, where the dictionary needs the name decoded to UTF-16 and hashed (8% of parsing, profiled).
     private readonly (byte[] Name, Entry Entry)[] _recent = new (byte[], Entry)[16];
+    private readonly int _maxAttributes;
     private int _recentCount;
 
     /// <param name="known">The dataset's attribute types.</param>
     /// <param name="csvText">Those of <paramref name="known"/> that are strings typed only by CSV text cells.</param>
-    public AttributeTypeMap(IEnumerable<KeyValuePair<string, AttributeType>>? known = null, IEnumerable<string>? csvText = null)
+    /// <param name="maxAttributes">
+    /// The most attributes the map takes (<see cref="Imports.LimitsOptions.MaxAttributes"/>): past it, a name it does not know fits no value.
+    /// </param>
+    public AttributeTypeMap(IEnumerable<KeyValuePair<string, AttributeType>>? known = null, IEnumerable<string>? csvText = null,
+        int maxAttributes = int.MaxValue)
     {
+        _maxAttributes = maxAttributes;
         var text = new HashSet<string>(csvText ?? [], StringComparer.Ordinal);
         _types = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var (name, type) in known ?? [])
@@ -43,19 +49,25 @@ public sealed class AttributeTypeMap
 
     public IReadOnlyDictionary<string, AttributeType> All => _types.ToDictionary(t => t.Key, t => t.Value.Type, StringComparer.Ordinal);
 
+    /// <summary>The most attributes the map takes.</summary>
+    public int MaxAttributes => _maxAttributes;
+
+    /// <summary>Whether attribute <paramref name="nameUtf8"/> was refused only because the map is full (it is not known, and there is no room).</summary>
+    public bool IsRefusedForRoom(ReadOnlySpan<byte> nameUtf8) => _types.Count >= _maxAttributes && Find(nameUtf8) is null;
+
     /// <summary>
     /// Whether a typed value (a JSON value, or a number or boolean CSV cell) of <paramref name="valueType"/> fits
     /// attribute <paramref name="nameUtf8"/>; an unknown attribute takes the value's type, and a CSV text attribute
     /// is widened by a list or confirmed as a string by a string. <paramref name="declared"/> is the attribute's type.
+    /// An unknown attribute fits nothing once the map holds <see cref="MaxAttributes"/> (<see cref="IsRefusedForRoom"/>).
     /// </summary>
     public bool Fits(ReadOnlySpan<byte> nameUtf8, AttributeType valueType, out AttributeType declared)
     {
         var entry = Find(nameUtf8);
         if (entry is null)
         {
-            Add(nameUtf8, valueType, csvText: false);
             declared = valueType;
-            return true;
+            return TryAdd(nameUtf8, valueType, csvText: false);
         }
 
         // A name holding a double quote cannot be addressed by the stores' JSON paths, so it never widens.
@@ -78,9 +90,8 @@ public sealed class AttributeTypeMap
         var entry = Find(nameUtf8);
         if (entry is null)
         {
-            Add(nameUtf8, AttributeType.String, csvText: true);
             declared = AttributeType.String;
-            return true;
+            return TryAdd(nameUtf8, AttributeType.String, csvText: true);
         }
 
         declared = entry.Type;
@@ -108,12 +119,18 @@ public sealed class AttributeTypeMap
         return entry;
     }
 
-    private void Add(ReadOnlySpan<byte> nameUtf8, AttributeType type, bool csvText)
+    private bool TryAdd(ReadOnlySpan<byte> nameUtf8, AttributeType type, bool csvText)
     {
+        if (_types.Count >= _maxAttributes)
+        {
+            return false;
+        }
+
         var entry = new Entry(Encoding.UTF8.GetString(nameUtf8), type, csvText);
         _types[entry.Name] = entry;
         _changes.Add(new AttributeTypeChange(entry.Name, type, csvText, AttributeTypeChangeKind.Added));
         Remember(nameUtf8, entry);
+        return true;
     }
 
     /// <remarks>Entries are shared with the recent-name cache, so changing one in place keeps the cache right.</remarks>

@@ -1,13 +1,16 @@
 using Intake.Server.Security;
 using Intake.Core.Security;
 using Intake.Core.Datasets;
+using Intake.Core.Imports;
 using Intake.Core.Jobs;
 using Intake.Core.Quality;
 using Intake.Core.Records;
 using Intake.Core.Storage;
+using Intake.Core.Text;
 using Intake.Server.Api.Contracts;
 using Intake.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Intake.Server.Api;
 
@@ -124,7 +127,7 @@ public static class DatasetsEndpoints
     }
 
     public static async Task<Results<Ok<SchemaDto>, ProblemHttpResult>> DeclareAttributesAsync(string id, DeclareAttributesRequest request,
-        DatasetService datasets, IRecordStore records, RecordTypeRegistry recordTypes, CancellationToken cancellationToken)
+        DatasetService datasets, IRecordStore records, RecordTypeRegistry recordTypes, IOptions<LimitsOptions> limits, CancellationToken cancellationToken)
     {
         await datasets.GetRequiredAsync(id, cancellationToken);
         var declared = new Dictionary<string, AttributeType>(StringComparer.Ordinal);
@@ -139,10 +142,19 @@ public static class DatasetsEndpoints
             declared[name] = type;
         }
 
+        var known = await records.GetAttributeTypesAsync(id, cancellationToken);
+        var added = declared.Keys.Count(name => !known.ContainsKey(name));
+        if (added > 0 && known.Count + added > limits.Value.MaxAttributes)
+        {
+            return Problems.Result(ErrorCodes.InvalidRequest,
+                $"Declaring {added:N0} new attribute{(added == 1 ? "" : "s")} would give dataset {id} {known.Count + added:N0}; a dataset has at most " +
+                $"{limits.Value.MaxAttributes:N0} (Limits:MaxAttributes). Nothing was declared.");
+        }
+
         var conflicts = await records.DeclareAttributeTypesAsync(id, declared, cancellationToken);
         if (conflicts.Count > 0)
         {
-            return Problems.Result(ErrorCodes.IllegalTransition, $"These attributes have another type already: {string.Join(", ", conflicts)}.");
+            return Problems.Result(ErrorCodes.IllegalTransition, $"These attributes have another type already: {NameList.Of(conflicts)}.");
         }
 
         return TypedResults.Ok(await SchemaOfAsync(id, records, recordTypes, cancellationToken));
