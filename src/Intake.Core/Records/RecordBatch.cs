@@ -48,7 +48,12 @@ public sealed class RecordBatch
         DatasetId = datasetId;
     }
 
-    public bool IsFull => Count >= _capacity || _arenaUsed > _arena.Length - (_arena.Length >> 3);
+    /// <remarks>
+    /// Rejections count toward the capacity: a file whose records were all rejected never filled a batch with records,
+    /// so one batch collected every rejection of the file (3 million rejected rows held 1.7 GB) and the error budget
+    /// was not checked until the file ended.
+    /// </remarks>
+    public bool IsFull => Count + Rejections.Count >= _capacity || _arenaUsed > _arena.Length - (_arena.Length >> 3);
 
     public Span<RecordSlot> Slots => _slots.AsSpan(0, Count);
 
