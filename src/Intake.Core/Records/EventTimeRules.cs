@@ -57,7 +57,7 @@ public sealed class EventTimeRules
             return true;
         }
 
-        var shown = Echo(text);
+        var shown = Text.Echo.Of(text, MaxEchoedChars);
         switch (parse)
         {
             case TimestampParse.NotATimestamp:
@@ -102,11 +102,5 @@ public sealed class EventTimeRules
         return before
             ? " Such early times are usually placeholders (0, 1970-01-01, 1900-01-01) or epoch values in a unit the file does not say."
             : " A time this far ahead usually comes from a wrong clock or an epoch value in another unit than it was read in.";
-    }
-
-    private static string Echo(ReadOnlySpan<byte> text)
-    {
-        var value = Encoding.UTF8.GetString(text);
-        return value.Length <= MaxEchoedChars ? value : value[..MaxEchoedChars] + "…";
     }
 }

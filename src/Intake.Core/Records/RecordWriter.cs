@@ -187,7 +187,7 @@ public sealed class RecordWriter
         var hint = declared == AttributeType.Timestamp ? ": use ISO-8601 (2024-03-01T12:00:00Z), years 0001 to 9999." : ".";
         Reject(
             RecordErrorCodes.InvalidType,
-            $"Attribute {attribute} with value [{Encoding.UTF8.GetString(valueText)}] is not of {declared.ToWire()} type{hint}",
+            $"Attribute {attribute} with value [{Text.Echo.Of(valueText)}] is not of {declared.ToWire()} type{hint}",
             attribute);
     }
 

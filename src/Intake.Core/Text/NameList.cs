@@ -27,7 +27,7 @@ public static class NameList
                     text.Append(", ");
                 }
 
-                text.Append(name.Length <= MaxNameChars ? name : string.Concat(name.AsSpan(0, MaxNameChars), "…"));
+                text.Append(Echo.Cut(name, MaxNameChars));
             }
 
             count++;

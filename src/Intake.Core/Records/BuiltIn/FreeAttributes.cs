@@ -52,7 +52,7 @@ internal sealed class FreeAttributes
             {
                 var attribute = Encoding.UTF8.GetString(_nameBytes[i]);
                 writer.Reject(RecordErrorCodes.InvalidValue,
-                    $"Attribute {attribute} with value [{Encoding.UTF8.GetString(cell)}] is not a finite number; quote the cell to store it as text.", attribute);
+                    $"Attribute {attribute} with value [{Text.Echo.Of(cell)}] is not a finite number; quote the cell to store it as text.", attribute);
                 return false;
             }
 

@@ -68,7 +68,7 @@ public sealed class TableInteractionRecordType() : RecordType("user_item_interac
         if (!Utf8Parser.TryParse(value, out double number, out var consumed) || consumed != value.Length || !double.IsFinite(number))
         {
             writer.Reject(RecordErrorCodes.InvalidType,
-                $"Attribute value with value [{Encoding.UTF8.GetString(value)}] is not of double type.", "value");
+                $"Attribute value with value [{Text.Echo.Of(value)}] is not of double type.", "value");
             return false;
         }
 
