@@ -141,7 +141,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         }
 
         // Until the merge subtracts conflicts, every record sent is counted as written.
-        var conflicts = new List<RecordRejection>();
+        var conflicts = new FirstRejections(0);
         if (Written > 0 && _interactions)
         {
             var merge = new InteractionMerge(_connection, _request, Table, Written, _minTimestamp, _maxTimestamp);
@@ -157,7 +157,8 @@ internal sealed class PostgresRecordSink : IRecordSink
         }
 
         Written -= conflicts.Count;
-        Reject(conflicts);
+        Rejected += conflicts.Count;
+        Keep(conflicts.InLineOrder());
         await StageRejectedKeysAsync(cancellationToken);
         if (plan is not null)
         {
@@ -391,15 +392,12 @@ internal sealed class PostgresRecordSink : IRecordSink
     /// <summary>Counts every rejection and keeps the first <see cref="LoadRequest.MaxStoredErrors"/>, stored at the commit.</summary>
     private void Reject(List<RecordRejection> rejections)
     {
-        foreach (var rejection in rejections)
-        {
-            Rejected++;
-            if (_storedRejections.Count < _request.MaxStoredErrors)
-            {
-                _storedRejections.Add(rejection);
-            }
-        }
+        Rejected += rejections.Count;
+        Keep(rejections);
     }
+
+    private void Keep(List<RecordRejection> rejections) =>
+        _storedRejections.AddRange(rejections.Take(Math.Max(0, _request.MaxStoredErrors - _storedRejections.Count)));
 
     private async Task StoreRejectionsAsync(CancellationToken cancellationToken)
     {

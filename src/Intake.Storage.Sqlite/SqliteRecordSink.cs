@@ -45,7 +45,7 @@ internal sealed class SqliteRecordSink : IRecordSink
     private readonly NativeStatement _insertError;
     private readonly bool _timeFirst;
     private readonly List<RecordRejection> _readRejections = [];
-    private readonly List<RecordRejection> _conflicts = [];
+    private readonly FirstRejections _conflicts;
     private readonly RejectedKeySpool? _rejectedKeys;
     private long _read;
     private long _inserted;
@@ -77,6 +77,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         _timeFirst = request.RecordType.Kind == RecordKind.Interaction;
         _runs = new RunWriter(stagingDirectory, _timeFirst);
         _rejectedKeys = request.Mode == WriteMode.Replace ? new RejectedKeySpool(stagingDirectory) : null;
+        _conflicts = new FirstRejections(request.MaxStoredErrors);
 
         // A plan probes every stored key it touches and is classified by the merge, so it is never written early.
         // Entities are written early only into a dataset that holds none, so the keys this load wrote are all the
@@ -359,7 +360,6 @@ internal sealed class SqliteRecordSink : IRecordSink
         _state = State.Merged;
         using var plan = _plan = _request.Plan ? new PlanClassifier(_connection, _request.RecordType.Kind, _columns, _request.RecordType.Name, _request.BatchSeq) : null;
         await MergeStagedRecordsAsync(cancellationToken);
-        _conflicts.Sort((a, b) => a.Line.CompareTo(b.Line));
         StageRejectedKeys();
         if (plan is not null)
         {
@@ -404,7 +404,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         }
 
         StoreRejections(_readRejections);
-        StoreRejections(_conflicts);
+        StoreRejections(_conflicts.InLineOrder());
         var deleted = decision.Applies ? ApplyChanges(decision.AttributeChanges) : 0L;
         var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
         using (var marker = _connection.Prepare(
@@ -587,7 +587,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         await merging;
     }
 
-    private void WriteOne(StagedRecord record, bool mayExist, Writers writers, List<RecordRejection> rejections)
+    private void WriteOne(StagedRecord record, bool mayExist, Writers writers, FirstRejections rejections)
     {
         var (inserter, insertIfAbsent, update) = (writers.Inserter, writers.InsertIfAbsent, writers.Update);
         if (!mayExist)

@@ -53,7 +53,7 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
     }
 
     /// <param name="hashRepeats">For a first load, how many key hashes repeat among its rows (the sink's sorted hashes): none, nothing to settle.</param>
-    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(long staged, long? hashRepeats, CancellationToken cancellationToken) =>
+    public async Task<(long Inserted, FirstRejections Conflicts)> RunAsync(long staged, long? hashRepeats, CancellationToken cancellationToken) =>
         replacement is null ? await MergeStagedAsync(staged, cancellationToken) : await SettleFirstLoadAsync(staged, replacement, hashRepeats != 0, cancellationToken);
 
     /// <summary>
@@ -64,19 +64,20 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
         await connection.ExecuteAsync(
             $"DROP TABLE {table}; ALTER TABLE {replacement} RENAME TO {table}; ALTER INDEX {replacement}_key RENAME TO {table}_key;", cancellationToken);
 
-    private async Task<(long Inserted, List<RecordRejection> Conflicts)> MergeStagedAsync(long staged, CancellationToken cancellationToken)
+    private async Task<(long Inserted, FirstRejections Conflicts)> MergeStagedAsync(long staged, CancellationToken cancellationToken)
     {
         // A temporary table is never analyzed by autovacuum; without statistics the planner guesses its size.
         await connection.ExecuteAsync("ANALYZE stage;", cancellationToken);
-        var conflicts = !Insert
-            ? []
-            : await MergeConflicts.ReadAsync(connection, request,
+        var conflicts = new FirstRejections(request.MaxStoredErrors);
+        if (Insert)
+        {
+            await MergeConflicts.ReadAsync(connection, request,
                 $"""
                 SELECT line, type, id, NULL::text, 0::bigint FROM (SELECT s.*, row_number() OVER (PARTITION BY type, id ORDER BY line) AS n FROM stage s) s
                 WHERE n > 1 OR EXISTS (SELECT 1 FROM {table} t WHERE t.type = s.type AND t.id = s.id)
-                ORDER BY line;
                 """,
-                request.BatchSeq, cancellationToken);
+                request.BatchSeq, conflicts, cancellationToken);
+        }
 
         // DISTINCT ON picks one row per key (ON CONFLICT may touch a row once per statement); the order says which.
         // Its sort also hands the keys to the index in order, which measured faster than unsorted rows when most update.
@@ -104,7 +105,7 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
     }
 
     /// <summary>A first load: only the records whose key repeats (insert mode: after the first; upsert: before the last) are removed.</summary>
-    private async Task<(long Inserted, List<RecordRejection> Conflicts)> SettleFirstLoadAsync(long staged, string loaded, bool anyRepeat,
+    private async Task<(long Inserted, FirstRejections Conflicts)> SettleFirstLoadAsync(long staged, string loaded, bool anyRepeat,
         CancellationToken cancellationToken)
     {
         // Only rows whose key hash repeats can repeat a key; a hash that two keys share just sends both through the sort.
@@ -115,10 +116,13 @@ internal sealed class EntityMerge(NpgsqlConnection connection, LoadRequest reque
                 FROM {loaded} WHERE h IN (SELECT h FROM {loaded} GROUP BY h HAVING count(*) > 1)) r
             WHERE n > 1
             """;
-        var conflicts = !Insert || !anyRepeat
-            ? []
-            : await MergeConflicts.ReadAsync(connection, request, $"SELECT line, type, id, NULL::text, 0::bigint FROM ({losers}) r ORDER BY line;",
-                request.BatchSeq, cancellationToken);
+        var conflicts = new FirstRejections(request.MaxStoredErrors);
+        if (Insert && anyRepeat)
+        {
+            await MergeConflicts.ReadAsync(connection, request, $"SELECT line, type, id, NULL::text, 0::bigint FROM ({losers}) r;", request.BatchSeq,
+                conflicts, cancellationToken);
+        }
+
         Repeats = !anyRepeat ? 0 : await connection.ExecuteAsync($"DELETE FROM {loaded} WHERE ctid = ANY (ARRAY (SELECT row FROM ({losers}) r));",
             cancellationToken);
 

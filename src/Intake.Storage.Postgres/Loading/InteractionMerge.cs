@@ -28,9 +28,9 @@ internal sealed class InteractionMerge(NpgsqlConnection connection, LoadRequest 
     public long Repeats { get; private set; }
 
     /// <param name="hashRepeats">How many key hashes repeat among the load's rows, when the sink could tell; null to ask the database.</param>
-    public async Task<(long Inserted, List<RecordRejection> Conflicts)> RunAsync(long? hashRepeats, CancellationToken cancellationToken)
+    public async Task<(long Inserted, FirstRejections Conflicts)> RunAsync(long? hashRepeats, CancellationToken cancellationToken)
     {
-        var conflicts = new List<RecordRejection>();
+        var conflicts = new FirstRejections(request.MaxStoredErrors);
         var removedFromLoad = 0L;
         Repeats = hashRepeats ?? await connection.ScalarAsync<long>($"SELECT count(*) - count(DISTINCT h) FROM {table} WHERE batch = @batch;", cancellationToken,
             ("batch", request.BatchSeq));
@@ -46,8 +46,8 @@ internal sealed class InteractionMerge(NpgsqlConnection connection, LoadRequest 
                 """;
             if (Insert)
             {
-                conflicts.AddRange(await MergeConflicts.ReadAsync(connection, request,
-                    $"SELECT line, type, source_id, target_id, ts FROM ({repeats}) r;", request.BatchSeq, cancellationToken));
+                await MergeConflicts.ReadAsync(connection, request,
+                    $"SELECT line, type, source_id, target_id, ts FROM ({repeats}) r;", request.BatchSeq, conflicts, cancellationToken);
             }
 
             removedFromLoad += await connection.ExecuteAsync(
@@ -60,9 +60,9 @@ internal sealed class InteractionMerge(NpgsqlConnection connection, LoadRequest 
             var stored = $"SELECT 1 FROM {table} a WHERE a.batch <> @batch AND a.ts BETWEEN {minTimestamp} AND {maxTimestamp} AND {SameKey}";
             if (Insert)
             {
-                conflicts.AddRange(await MergeConflicts.ReadAsync(connection, request,
+                await MergeConflicts.ReadAsync(connection, request,
                     $"SELECT b.line, b.type, b.source_id, b.target_id, b.ts FROM {table} b WHERE b.batch = @batch AND EXISTS ({stored});",
-                    request.BatchSeq, cancellationToken));
+                    request.BatchSeq, conflicts, cancellationToken);
                 removedFromLoad += await connection.ExecuteAsync($"DELETE FROM {table} b WHERE b.batch = @batch AND EXISTS ({stored});", cancellationToken,
                     ("batch", request.BatchSeq));
             }
@@ -80,7 +80,6 @@ internal sealed class InteractionMerge(NpgsqlConnection connection, LoadRequest 
         await connection.ExecuteAsync(
             "UPDATE record_sets SET min_ts = least(min_ts, @min), max_ts = greatest(max_ts, @max) WHERE dataset_id = @dataset;", cancellationToken,
             ("min", minTimestamp), ("max", maxTimestamp), ("dataset", request.DatasetId));
-        conflicts.Sort((x, y) => x.Line.CompareTo(y.Line));
         return (staged - removedFromLoad - replaced, conflicts);
     }
 

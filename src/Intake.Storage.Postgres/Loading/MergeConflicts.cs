@@ -8,11 +8,10 @@ namespace Intake.Storage.Postgres.Loading;
 /// <summary>Reads insert-mode conflicts found by a merge and describes each as a key that exists already.</summary>
 internal static class MergeConflicts
 {
-    /// <summary>Runs <paramref name="sql"/>, which selects (line, type, id, target or null, timestamp or 0).</summary>
-    public static async Task<List<RecordRejection>> ReadAsync(NpgsqlConnection connection, LoadRequest request, string sql, long batch,
+    /// <summary>Runs <paramref name="sql"/>, which selects (line, type, id, target or null, timestamp or 0), into <paramref name="conflicts"/>.</summary>
+    public static async Task ReadAsync(NpgsqlConnection connection, LoadRequest request, string sql, long batch, FirstRejections conflicts,
         CancellationToken cancellationToken)
     {
-        var conflicts = new List<RecordRejection>();
         await using var command = connection.Command(sql, ("batch", batch));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -21,7 +20,5 @@ internal static class MergeConflicts
                 Encoding.UTF8.GetBytes(reader.GetString(1)), Encoding.UTF8.GetBytes(reader.GetString(2)),
                 reader.IsDBNull(3) ? [] : Encoding.UTF8.GetBytes(reader.GetString(3)), reader.IsDBNull(4) ? 0 : reader.GetInt64(4)));
         }
-
-        return conflicts;
     }
 }
