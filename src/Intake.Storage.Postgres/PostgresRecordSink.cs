@@ -30,7 +30,7 @@ internal sealed class PostgresRecordSink : IRecordSink
     private readonly int _recordTypeId;
     private readonly bool _interactions;
     private readonly BinaryCopyWriter _rows = new();
-    private readonly List<RecordRejection> _storedRejections = [];
+    private readonly StoredRejections _storedRejections;
     private readonly RejectedKeySpool? _rejectedKeys;
     private Stream? _copy;
     private readonly string? _firstLoad;
@@ -53,6 +53,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         _recordTypeId = recordTypeId;
         _interactions = request.RecordType.Kind == RecordKind.Interaction;
         _rejectedKeys = request.Mode == WriteMode.Replace ? new RejectedKeySpool(Path.GetTempPath()) : null;
+        _storedRejections = new StoredRejections(request.MaxStoredErrors);
     }
 
     public long Written { get; private set; }
@@ -396,12 +397,11 @@ internal sealed class PostgresRecordSink : IRecordSink
         Keep(rejections);
     }
 
-    private void Keep(List<RecordRejection> rejections) =>
-        _storedRejections.AddRange(rejections.Take(Math.Max(0, _request.MaxStoredErrors - _storedRejections.Count)));
+    private void Keep(List<RecordRejection> rejections) => _storedRejections.AddRange(rejections);
 
     private async Task StoreRejectionsAsync(CancellationToken cancellationToken)
     {
-        if (_storedRejections.Count == 0)
+        if (_storedRejections.Kept.Count == 0)
         {
             return;
         }
@@ -409,7 +409,7 @@ internal sealed class PostgresRecordSink : IRecordSink
         await using var import = await _connection.BeginBinaryImportAsync(
             "COPY load_errors (dataset_id, import_id, seq, line, error_id, code, message, field) FROM STDIN (FORMAT BINARY)", cancellationToken);
         var seq = 0;
-        foreach (var rejection in _storedRejections)
+        foreach (var rejection in _storedRejections.Kept)
         {
             await import.StartRowAsync(cancellationToken);
             await import.WriteAsync(_request.DatasetId, cancellationToken);

@@ -44,7 +44,7 @@ internal sealed class SqliteRecordSink : IRecordSink
     private readonly RunWriter _runs;
     private readonly NativeStatement _insertError;
     private readonly bool _timeFirst;
-    private readonly List<RecordRejection> _readRejections = [];
+    private readonly StoredRejections _readRejections;
     private readonly FirstRejections _conflicts;
     private readonly RejectedKeySpool? _rejectedKeys;
     private long _read;
@@ -78,6 +78,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         _runs = new RunWriter(stagingDirectory, _timeFirst);
         _rejectedKeys = request.Mode == WriteMode.Replace ? new RejectedKeySpool(stagingDirectory) : null;
         _conflicts = new FirstRejections(request.MaxStoredErrors);
+        _readRejections = new StoredRejections(request.MaxStoredErrors);
 
         // A plan probes every stored key it touches and is classified by the merge, so it is never written early.
         // Entities are written early only into a dataset that holds none, so the keys this load wrote are all the
@@ -148,7 +149,7 @@ internal sealed class SqliteRecordSink : IRecordSink
         cancellationToken.ThrowIfCancellationRequested();
         _read += batch.RecordsRead;
         Rejected += batch.Rejections.Count;
-        _readRejections.AddRange(batch.Rejections.Take(Math.Max(0, _request.MaxStoredErrors - _readRejections.Count)));
+        _readRejections.AddRange(batch.Rejections);
         _rejectedKeys?.Add(batch.RejectedKeys);
         var order = _runs.Sort(batch);
         if (order.Length == 0)
@@ -403,7 +404,7 @@ internal sealed class SqliteRecordSink : IRecordSink
             Written = 0;
         }
 
-        StoreRejections(_readRejections);
+        StoreRejections(_readRejections.Kept);
         StoreRejections(_conflicts.InLineOrder());
         var deleted = decision.Applies ? ApplyChanges(decision.AttributeChanges) : 0L;
         var totals = new LoadTotals(_read, Written, Rejected, deleted, _request.RecordType.Name);
@@ -683,7 +684,7 @@ internal sealed class SqliteRecordSink : IRecordSink
             record.Text(StagedRecord.Target), record.Timestamp);
 
     /// <summary>Stores rejections while fewer than <see cref="LoadRequest.MaxStoredErrors"/> are stored (each was counted when found).</summary>
-    private void StoreRejections(List<RecordRejection> rejections)
+    private void StoreRejections(IReadOnlyList<RecordRejection> rejections)
     {
         foreach (var rejection in rejections)
         {

@@ -11,6 +11,7 @@ public sealed class RecordBatch
     private byte[] _keyScratch = new byte[256];
     private byte[] _arena;
     private int _arenaUsed;
+    private long _rejectionChars;
     private RecordSlot[] _slots;
 
     public RecordBatch(int capacity = 8192, int arenaBytes = 1 << 20)
@@ -49,11 +50,19 @@ public sealed class RecordBatch
     }
 
     /// <remarks>
-    /// Rejections count toward the capacity: a file whose records were all rejected never filled a batch with records,
-    /// so one batch collected every rejection of the file (3 million rejected rows held 1.7 GB) and the error budget
-    /// was not checked until the file ended.
+    /// Rejections count toward the capacity, and their text toward the arena's: a file whose records were all rejected
+    /// never filled a batch with records, so one batch collected every rejection of the file (3 million rejected rows
+    /// held 1.7 GB) and the error budget was not checked until the file ended; and rejections whose keys are long
+    /// (an error id holds the key) made each batch of 16,384 of them 100 MB.
     /// </remarks>
-    public bool IsFull => Count + Rejections.Count >= _capacity || _arenaUsed > _arena.Length - (_arena.Length >> 3);
+    public bool IsFull => Count + Rejections.Count >= _capacity || _arenaUsed + (_rejectionChars * sizeof(char)) > _arena.Length - (_arena.Length >> 3);
+
+    /// <summary>Adds a rejection found while parsing and validating.</summary>
+    public void Reject(RecordRejection rejection)
+    {
+        Rejections.Add(rejection);
+        _rejectionChars += rejection.ErrorId.Length + rejection.Message.Length + (rejection.Field?.Length ?? 0);
+    }
 
     public Span<RecordSlot> Slots => _slots.AsSpan(0, Count);
 
@@ -70,6 +79,7 @@ public sealed class RecordBatch
         RecordsRead = 0;
         SourceBytesRead = 0;
         Rejections.Clear();
+        _rejectionChars = 0;
         RejectedKeys.Clear();
     }
 

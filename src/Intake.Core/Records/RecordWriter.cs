@@ -287,7 +287,7 @@ public sealed class RecordWriter
         }
 
         _batch.RewindArena(_arenaMark);
-        _batch.Rejections.Add(new RecordRejection(_slot.Line, WithoutNul(errorId), code, WithoutNul(message), field is null ? null : WithoutNul(field)));
+        _batch.Reject(new RecordRejection(_slot.Line, WithoutNul(errorId), code, WithoutNul(message), field is null ? null : WithoutNul(field)));
     }
 
     private bool HoldsNul(params ReadOnlySpan<Utf8Slice> slices)

@@ -4,13 +4,15 @@ namespace Intake.Core.Storage;
 
 /// <summary>
 /// Counts the rejections a load's merge finds (insert-mode conflicts, found in key order) and keeps only the
-/// <paramref name="capacity"/> with the lowest lines, the only ones an import can store (<see cref="LoadRequest.MaxStoredErrors"/>).
-/// Keeping them all held every conflict of the file: an insert-mode load of 2 million stored events took 1.5 GB.
+/// <paramref name="capacity"/> with the lowest lines, the only ones an import can store (<see cref="LoadRequest.MaxStoredErrors"/>),
+/// as far as their text fits <see cref="StoredRejections.MaxChars"/>. Keeping them all held every conflict of the file:
+/// an insert-mode load of 2 million stored events took 1.5 GB.
 /// </summary>
 public sealed class FirstRejections(int capacity)
 {
     // A max-heap on the line: the root is the kept rejection with the highest line, the first to give way.
     private readonly PriorityQueue<RecordRejection, long> _kept = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+    private long _chars;
 
     /// <summary>Every rejection added, kept or not.</summary>
     public long Count { get; private set; }
@@ -18,13 +20,16 @@ public sealed class FirstRejections(int capacity)
     public void Add(RecordRejection rejection)
     {
         Count++;
-        if (_kept.Count < capacity)
+        if (capacity <= 0 || (_kept.Count >= capacity && _kept.TryPeek(out _, out var highest) && rejection.Line > highest))
         {
-            _kept.Enqueue(rejection, rejection.Line);
+            return;
         }
-        else if (capacity > 0 && _kept.TryPeek(out _, out var highest) && rejection.Line < highest)
+
+        _kept.Enqueue(rejection, rejection.Line);
+        _chars += StoredRejections.Chars(rejection);
+        while (_kept.Count > capacity || (_chars > StoredRejections.MaxChars && _kept.Count > 0))
         {
-            _kept.DequeueEnqueue(rejection, rejection.Line);
+            _chars -= StoredRejections.Chars(_kept.Dequeue());
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Intake.Core.Imports;
+using Intake.Core.Jobs;
 using Intake.Core.Parsing;
 using Intake.Core.Records;
 using Intake.Core.Records.BuiltIn;
@@ -34,5 +35,20 @@ public sealed class RejectionBatchTests
         while (more);
 
         Assert.Equal([10, 10, 5], handedOn);
+    }
+
+    [Fact]
+    public void The_text_of_rejections_counts_toward_a_batch_as_records_do()
+    {
+        var batch = new RecordBatch(capacity: 1_000, arenaBytes: 1 << 16);
+        var rejections = 0;
+        while (!batch.IsFull)
+        {
+            batch.Reject(new RecordRejection(++rejections, new string('k', 3_000), RecordErrorCodes.InvalidType, "not a number", null));
+        }
+
+        Assert.InRange(rejections, 9, 10);
+        batch.Reset();
+        Assert.False(batch.IsFull);
     }
 }
