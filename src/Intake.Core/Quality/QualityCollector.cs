@@ -16,6 +16,13 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
 {
     private const int MaxAttributes = 1000;
 
+    /// <summary>
+    /// Types of each kind with figures of their own; records of further types count in the totals only (entities' ids still
+    /// reach the orphan check). Each type keeps 8 KB of sketches and is looked up by name per record, so a file whose
+    /// type column held ids (40,000 types: 9 s for 40,000 records, and growing with the square) ran for hours.
+    /// </summary>
+    public const int MaxTypes = 100;
+
     /// <summary>How many records ahead a tally's slot is prefetched: enough for a memory round trip, not so many that the lines are evicted again.</summary>
     private const int PrefetchAhead = 8;
     private readonly long _now = now.ToUnixTimeMilliseconds();
@@ -31,6 +38,9 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     private bool _collectEntityIds = true;
     private ulong[] _hashes = [];
     private EntityType? _lastEntityType;
+
+    // The entities of the types past MaxTypes, kept for their ids only (the orphan check), never reported.
+    private readonly EntityType _otherEntityTypes = new([]);
     private readonly List<(byte[] Spelling, Attribute Attribute)> _spellings = [];
     private int _nextSpelling;
     private long _interactions;
@@ -160,7 +170,7 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     private void AddEntity(ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ulong hash, ReadOnlySpan<byte> attributes)
     {
         _entities++;
-        var entry = _lastEntityType = Find(_entityTypes, type, static name => new EntityType(name));
+        var entry = _lastEntityType = Find(_entityTypes, type, static name => new EntityType(name)) ?? _otherEntityTypes;
         entry.Count++;
         entry.Distinct.Add(XxHash3.HashToUInt64(id, unchecked((long)entry.Seed)));
         entry.Ids.Add(hash);
@@ -171,19 +181,24 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
     {
         _interactions++;
         var entry = Find(_interactionTypes, type, static name => new InteractionType(name));
-        entry.Count++;
-        entry.Sources.Add(sourceHash);
-        entry.Targets.Add(targetHash);
+        if (entry is not null)
+        {
+            entry.Count++;
+            entry.Sources.Add(sourceHash);
+            entry.Targets.Add(targetHash);
+        }
+
         var entities = _entityIds;
         var orphanSource = CountOrphan(_sources, sourceHash, entities);
         var orphanTarget = CountOrphan(_targets, targetHash, entities);
-        if (orphanSource || orphanTarget)
+        if ((orphanSource || orphanTarget) && entry is not null)
         {
-            _orphans++;
             entry.Orphans++;
             entry.OrphanSources += orphanSource ? 1 : 0;
             entry.OrphanTargets += orphanTarget ? 1 : 0;
         }
+
+        _orphans += orphanSource || orphanTarget ? 1 : 0;
 
         _minTimestamp = Math.Min(_minTimestamp, timestamp);
         _maxTimestamp = Math.Max(_maxTimestamp, timestamp);
@@ -206,7 +221,13 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
         }
 
         _entityIdsCollectedAt = _entities;
-        _entityIds = _entityTypes.Count == 1 ? _entityTypes[0].Ids : IdTally.Union(_entityTypes.ConvertAll(type => type.Ids));
+        var tallies = _entityTypes.ConvertAll(type => type.Ids);
+        if (_otherEntityTypes.Count > 0)
+        {
+            tallies.Add(_otherEntityTypes.Ids);
+        }
+
+        _entityIds = tallies.Count == 1 ? tallies[0] : IdTally.Union(tallies);
     }
 
     /// <summary>Counts an interaction's end; whether it matches no entity (every end does when the dataset has none).</summary>
@@ -285,7 +306,8 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
         return attribute;
     }
 
-    private static T Find<T>(List<T> types, ReadOnlySpan<byte> name, Func<byte[], T> create) where T : Named
+    /// <summary>The type named <paramref name="name"/>, added if there is room (<see cref="MaxTypes"/>); null when there is none.</summary>
+    private static T? Find<T>(List<T> types, ReadOnlySpan<byte> name, Func<byte[], T> create) where T : Named
     {
         foreach (var type in types)
         {
@@ -293,6 +315,11 @@ public sealed class QualityCollector(DateTimeOffset now, DateTimeOffset? floor)
             {
                 return type;
             }
+        }
+
+        if (types.Count >= MaxTypes)
+        {
+            return null;
         }
 
         var added = create(name.ToArray());

@@ -105,6 +105,30 @@ public sealed class QualityCollectorTests
     }
 
     [Fact]
+    public void Figures_are_kept_for_the_first_hundred_types_of_each_kind_and_every_record_counts_in_the_totals()
+    {
+        var collector = new QualityCollector(s_now, null);
+        for (var i = 0; i < 150; i++)
+        {
+            collector.Add(Entity($"type{i}", $"e{i}"));
+        }
+
+        for (var i = 0; i < 150; i++)
+        {
+            collector.Add(Interaction($"e{i}", $"e{149 - i}", s_now.AddDays(-1)) with { Type = $"event{i}" });
+        }
+
+        collector.Add(Interaction("e0", "nobody", s_now.AddDays(-1)) with { Type = "event149" });
+        var report = collector.Build(new Dictionary<string, AttributeType>(), null, null);
+
+        Assert.Equal((150L, 151L), (report.Entities!.Count, report.Interactions!.Count));
+        Assert.Equal(QualityCollector.MaxTypes, report.Entities.ByType.Count);
+        Assert.Equal(QualityCollector.MaxTypes, report.Interactions.ByType.Count);
+        // The ids of entities past the hundredth type still count: only the interaction with a target of none is an orphan.
+        Assert.Equal(1L, report.Interactions.Orphans);
+    }
+
+    [Fact]
     public void An_id_tally_takes_the_union_of_another_and_refuses_one_that_overflowed()
     {
         var kept = new IdTally();
