@@ -11,7 +11,7 @@ public sealed class RecordBatch
     private byte[] _keyScratch = new byte[256];
     private byte[] _arena;
     private int _arenaUsed;
-    private long _rejectionChars;
+    private long _rejectionBytes;
     private RecordSlot[] _slots;
 
     public RecordBatch(int capacity = 8192, int arenaBytes = 1 << 20)
@@ -55,13 +55,13 @@ public sealed class RecordBatch
     /// held 1.7 GB) and the error budget was not checked until the file ended; and rejections whose keys are long
     /// (an error id holds the key) made each batch of 16,384 of them 100 MB.
     /// </remarks>
-    public bool IsFull => Count + Rejections.Count >= _capacity || _arenaUsed + (_rejectionChars * sizeof(char)) > _arena.Length - (_arena.Length >> 3);
+    public bool IsFull => Count + Rejections.Count >= _capacity || _arenaUsed + _rejectionBytes > _arena.Length - (_arena.Length >> 3);
 
     /// <summary>Adds a rejection found while parsing and validating.</summary>
     public void Reject(RecordRejection rejection)
     {
         Rejections.Add(rejection);
-        _rejectionChars += rejection.ErrorId.Length + rejection.Message.Length + (rejection.Field?.Length ?? 0);
+        _rejectionBytes += rejection.TextLength * sizeof(char);
     }
 
     public Span<RecordSlot> Slots => _slots.AsSpan(0, Count);
@@ -79,7 +79,7 @@ public sealed class RecordBatch
         RecordsRead = 0;
         SourceBytesRead = 0;
         Rejections.Clear();
-        _rejectionChars = 0;
+        _rejectionBytes = 0;
         RejectedKeys.Clear();
     }
 

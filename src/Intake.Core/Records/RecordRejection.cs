@@ -4,4 +4,8 @@ namespace Intake.Core.Records;
 /// A record that was not written, and why. <see cref="ErrorId"/> is the record's key where it has one,
 /// else <c>line:N</c>. Messages never carry values of personal fields.
 /// </summary>
-public sealed record RecordRejection(long Line, string ErrorId, string Code, string Message, string? Field);
+public sealed record RecordRejection(long Line, string ErrorId, string Code, string Message, string? Field)
+{
+    /// <summary>The characters of text the rejection holds (error id, message, field): what it costs to keep.</summary>
+    public long TextLength => ErrorId.Length + Message.Length + (Field?.Length ?? 0);
+}

@@ -163,7 +163,7 @@ public sealed class RecordWriter
         var attribute = Encoding.UTF8.GetString(name);
         Reject(
             RecordErrorCodes.UnknownField,
-            $"Attribute {Text.NameList.Of([attribute])} is new, and dataset {DatasetId} has {AttributeTypes.MaxAttributes:N0} attributes, the limit " +
+            $"Attribute {Text.Echo.Cut(attribute)} is new, and dataset {DatasetId} has {AttributeTypes.MaxAttributes:N0} attributes, the limit " +
             "(Limits:MaxAttributes); keep keys that vary from record to record (ids, dates) inside one object attribute instead.",
             attribute);
     }

@@ -26,10 +26,10 @@ public sealed class FirstRejections(int capacity)
         }
 
         _kept.Enqueue(rejection, rejection.Line);
-        _chars += StoredRejections.Chars(rejection);
+        _chars += rejection.TextLength;
         while (_kept.Count > capacity || (_chars > StoredRejections.MaxChars && _kept.Count > 0))
         {
-            _chars -= StoredRejections.Chars(_kept.Dequeue());
+            _chars -= _kept.Dequeue().TextLength;
         }
     }
 

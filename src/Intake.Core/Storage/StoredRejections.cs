@@ -22,7 +22,7 @@ public sealed class StoredRejections(int maxCount)
     /// <summary>Keeps <paramref name="rejection"/> unless the count or the text is at its bound; from then on nothing is kept.</summary>
     public void Add(RecordRejection rejection)
     {
-        var chars = Chars(rejection);
+        var chars = rejection.TextLength;
         if (_full || _kept.Count >= maxCount || _chars + chars > MaxChars)
         {
             _full = true;
@@ -40,7 +40,4 @@ public sealed class StoredRejections(int maxCount)
             Add(rejection);
         }
     }
-
-    /// <summary>The text a rejection holds, in characters.</summary>
-    public static long Chars(RecordRejection rejection) => rejection.ErrorId.Length + rejection.Message.Length + (rejection.Field?.Length ?? 0);
 }
