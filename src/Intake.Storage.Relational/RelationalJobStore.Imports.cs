@@ -231,7 +231,7 @@ public abstract partial class RelationalJobStore
               AND (CAST(@tag AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM import_tags t WHERE t.tag = CAST(@tag AS TEXT) AND t.import_seq = i.seq))
             ORDER BY i.seq DESC LIMIT @limit;
             """,
-            ("@cursor", long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue), ("@dataset", filter.DatasetId),
+            ("@cursor", page.SequenceBefore()), ("@dataset", filter.DatasetId),
             ("@status", filter.Status?.ToWire()), ("@recordType", filter.RecordType),
             ("@from", filter.From is { } from ? ToEpoch(from) : null), ("@to", filter.To is { } to ? ToEpoch(to) : null),
             ("@tag", filter.Tag), ("@limit", page.Limit + 1));

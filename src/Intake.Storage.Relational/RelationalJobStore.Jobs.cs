@@ -179,7 +179,7 @@ public abstract partial class RelationalJobStore
                    OR EXISTS (SELECT 1 FROM datasets d WHERE d.id = j.dataset_id AND lower(d.name) LIKE CAST(@contains AS TEXT) ESCAPE '\'))
             ORDER BY j.seq DESC LIMIT @limit;
             """,
-            ("@cursor", long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue), ("@kind", filter.Kind?.ToWire()),
+            ("@cursor", page.SequenceBefore()), ("@kind", filter.Kind?.ToWire()),
             ("@status", filter.Status?.ToWire()), ("@dataset", filter.DatasetId), ("@import", filter.ImportId),
             ("@from", filter.From is { } from ? ToEpoch(from) : null), ("@to", filter.To is { } to ? ToEpoch(to) : null),
             ("@contains", filter.DatasetContains is { Length: > 0 } text ? ContainsPattern(text) : null), ("@limit", page.Limit + 1));

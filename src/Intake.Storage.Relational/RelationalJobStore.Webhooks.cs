@@ -67,7 +67,7 @@ public abstract partial class RelationalJobStore : IWebhookStore
         var rows = new List<(long Seq, WebhookDelivery Delivery)>();
         await using (var command = connection.Command(
             $"SELECT d.seq, {DeliveryColumns} FROM webhook_deliveries d WHERE d.webhook_id = @webhook AND d.seq < @cursor ORDER BY d.seq DESC LIMIT @limit;",
-            ("@webhook", webhookId), ("@cursor", long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue), ("@limit", page.Limit + 1)))
+            ("@webhook", webhookId), ("@cursor", page.SequenceBefore()), ("@limit", page.Limit + 1)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -43,6 +43,24 @@ public abstract class UnknownParameterTests(IntakeServerFactory factory)
         }
     }
 
+    [Theory]
+    [InlineData("/v1/imports?cursor=abc")]
+    [InlineData("/v1/imports?cursor=-1")]
+    [InlineData("/v1/jobs?cursor=12x")]
+    [InlineData("/v1/jobs?cursor=99999999999999999999")]
+    [InlineData("/data_batch?cursor=eyJzZXEiOjF9")]
+    public async Task A_cursor_no_list_gave_out_is_refused_rather_than_read_as_the_first_page(string path)
+    {
+        await _client.EnsureDatasetAsync("unknown-params");
+
+        using var response = await _client.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await IntakeClient.ProblemAsync(response);
+        Assert.Equal("invalid_request", (string)problem["code"]!);
+        Assert.Contains("is not one this list gives out: pass the next_cursor of the previous page", (string)problem["detail"]!);
+    }
+
     [Fact]
     public async Task A_refused_upload_stores_nothing()
     {

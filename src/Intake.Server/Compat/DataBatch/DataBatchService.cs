@@ -50,6 +50,7 @@ internal sealed class DataBatchService(
     /// <summary>A page of the batches carrying any of <paramref name="tags"/> (every batch when there are none), newest first.</summary>
     public async Task<BatchListDto> ListAsync(IReadOnlyList<string> tags, PageRequest page, CancellationToken cancellationToken)
     {
+        var after = page.SequenceBefore();
         var batches = new Dictionary<string, ImportInfo>();
         foreach (var tag in tags.Count == 0 ? [null] : tags.Cast<string?>())
         {
@@ -72,7 +73,6 @@ internal sealed class DataBatchService(
             ? new Dictionary<long, RecordCounts>()
             : await records.CountByBatchAsync(DatasetId, ordered.Select(i => i.Seq).ToList(), cancellationToken);
         var counted = ordered.Where(i => !i.Archived).Select(i => counts.GetValueOrDefault(i.Seq, RecordCounts.Zero)).ToList();
-        var after = long.TryParse(page.Cursor, out var cursor) ? cursor : long.MaxValue;
         var rest = ordered.Where(i => i.Seq < after).ToList();
         var shown = rest.Take(page.Limit).ToList();
         var nextCursor = rest.Count > shown.Count ? shown[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
