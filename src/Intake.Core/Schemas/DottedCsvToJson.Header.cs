@@ -13,9 +13,9 @@ public sealed partial class DottedCsvToJson
     public IReadOnlyList<CsvRowProblem> HeaderConflicts()
     {
         var conflicts = new List<(int Column, CsvRowProblem Problem)>();
-        foreach (var column in _invalidColumns)
+        foreach (var (column, why) in _invalidColumns)
         {
-            conflicts.Add((column, new(Columns[column], $"Column [{Columns[column]}] is not a valid dotted path: a segment is empty.")));
+            conflicts.Add((column, new(Columns[column], InvalidColumnMessage(column, why))));
         }
 
         FindConflicts(_root, conflicts);

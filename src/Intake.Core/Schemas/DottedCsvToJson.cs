@@ -24,7 +24,7 @@ public sealed partial class DottedCsvToJson
 {
     private readonly PathNode _root = new(-1, "", "", isIndex: false, index: 0);
     private readonly List<PathNode> _nodes = [];
-    private readonly List<int> _invalidColumns = [];
+    private readonly List<(int Column, string Why)> _invalidColumns = [];
     private readonly Func<string, JsonTypes>? _typesAt;
     private bool[] _hasContent = [];
 
@@ -54,11 +54,11 @@ public sealed partial class DottedCsvToJson
     /// </summary>
     public bool TryWrite(in CsvRow row, Utf8JsonWriter writer, out CsvRowProblem problem)
     {
-        foreach (var column in _invalidColumns)
+        foreach (var (column, why) in _invalidColumns)
         {
             if (!row[column].IsEmpty)
             {
-                problem = new(Columns[column], $"Column [{Columns[column]}] is not a valid dotted path: a segment is empty.");
+                problem = new(Columns[column], InvalidColumnMessage(column, why));
                 return false;
             }
         }
@@ -79,14 +79,20 @@ public sealed partial class DottedCsvToJson
         var segments = name.Split('.');
         if (segments.Any(s => s.Length == 0))
         {
-            _invalidColumns.Add(column);
+            _invalidColumns.Add((column, "a segment is empty"));
             return;
         }
 
         var node = _root;
         foreach (var segment in segments)
         {
-            var isIndex = segment.Length <= 9 && segment.All(char.IsAsciiDigit) && node != _root && AllowsArray(node.Path);
+            if (segment.Length > MaxIndexDigits && segment.All(char.IsAsciiDigit) && node != _root && OnlyArray(node.Path))
+            {
+                _invalidColumns.Add((column, $"[{node.Path}] is an array, and {Text.Echo.Cut(segment, 40)} is past its largest index, {MaxIndex}"));
+                return;
+            }
+
+            var isIndex = segment.Length <= MaxIndexDigits && segment.All(char.IsAsciiDigit) && node != _root && AllowsArray(node.Path);
             var index = isIndex ? int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture) : 0;
             var child = isIndex ? node.Indices.Find(c => c.Index == index) : node.Names.Find(c => c.Name == segment);
             if (child is null)
@@ -103,6 +109,15 @@ public sealed partial class DottedCsvToJson
         node.Columns.Add(column);
         node.CellTypes = _typesAt?.Invoke(node.Path) ?? JsonTypes.Any;
     }
+
+    /// <summary>An index has at most nine digits, so it always fits an <see cref="int"/>.</summary>
+    private const int MaxIndexDigits = 9;
+
+    private const int MaxIndex = 999_999_999;
+
+    private bool OnlyArray(string path) => _typesAt is not null && (_typesAt(path) & (JsonTypes.Array | JsonTypes.Object)) == JsonTypes.Array;
+
+    private string InvalidColumnMessage(int column, string why) => $"Column [{Columns[column]}] is not a valid dotted path: {why}.";
 
     private bool AllowsArray(string path) => _typesAt is null || (_typesAt(path) & JsonTypes.Array) != 0;
 

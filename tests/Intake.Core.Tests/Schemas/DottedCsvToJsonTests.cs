@@ -91,6 +91,29 @@ public class DottedCsvToJsonTests
     }
 
     [Fact]
+    public void An_index_past_nine_digits_under_an_array_is_named_as_such_and_a_key_of_digits_under_an_object_stays_a_key()
+    {
+        var schema = RecordSchemaTests.Compile("""
+            {"type":"object","properties":{
+              "items":{"type":"array","items":{"type":"object","properties":{"n":{"type":"number"}}}},
+              "byId":{"type":"object","additionalProperties":{"type":"integer"}}}}
+            """);
+        var (header, rows) = TestCsv.Parse("items.0.n,items.4294967296.n,byId.12345678901\n1,2,3\n1,,3\n");
+        var converter = new DottedCsvToJson(header, schema.TypesAt);
+        var message = "Column [items.4294967296.n] is not a valid dotted path: [items] is an array, and 4294967296 is past its largest index, 999999999.";
+
+        Assert.Equal([new CsvRowProblem("items.4294967296.n", message)], converter.HeaderConflicts());
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Assert.False(converter.TryWrite(rows[0].ToRow(), writer, out var problem));
+            Assert.Equal(new CsvRowProblem("items.4294967296.n", message), problem);
+        }
+
+        Assert.Equal("""{"items":[{"n":1}],"byId":{"12345678901":3}}""", Convert(converter, rows[1]));
+    }
+
+    [Fact]
     public void A_conflict_matters_only_on_rows_where_both_cells_have_values()
     {
         var (header, rows) = TestCsv.Parse("a,a.b\n,2\n1,\n1,2\n");
