@@ -44,6 +44,21 @@ public class SchemaCsvTests
     }
 
     [Fact]
+    public void A_products_index_past_nine_digits_rejects_the_rows_that_fill_it_and_says_why()
+    {
+        var run = RecordTypeRun.Csv(CdpRecordTypes.Get("purchase"), $"""
+            {PurchaseHeader},products.4294967296.price_paid
+            jane.personal@fake.com,2024-03-01T10:15:00Z,ecommerce,P-1,90.0,2,SKU-1,sku,,,,,,
+            jane.personal@fake.com,2024-03-01T10:15:00Z,ecommerce,P-2,90.0,2,SKU-1,sku,,,,,,5
+            """);
+
+        Assert.Equal(["P-1"], run.Records.Select(r => r.TargetId));
+        var rejection = Assert.Single(run.Rejections);
+        Assert.Equal((3L, "products.4294967296.price_paid", RecordErrorCodes.MalformedRecord), (rejection.Line, rejection.Field, rejection.Code));
+        Assert.Equal("Column [products.4294967296.price_paid] is not a valid dotted path: [products] is an array, and 4294967296 is past its largest index, 999999999.", rejection.Message);
+    }
+
+    [Fact]
     public void Bad_rows_are_rejected_one_by_one_while_the_rest_load()
     {
         var run = RecordTypeRun.Csv(CdpRecordTypes.Get("purchase"), $"""
