@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using Intake.Core.Memory;
 
 namespace Intake.Core.Quality;
 
@@ -232,7 +233,7 @@ public sealed class IdTally
     private void Rehash(int length)
     {
         var old = _slots;
-        _slots = new ulong[length];
+        _slots = HugePages.NewArray<ulong>(length);
         var mask = _slots.Length - 1;
         foreach (var slot in old)
         {
