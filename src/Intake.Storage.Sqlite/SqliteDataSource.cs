@@ -15,8 +15,9 @@ public sealed class SqliteDataSource : IDisposable
     private readonly FileStream _lock;
     private readonly string _controlConnectionString;
 
-    public SqliteDataSource(IOptions<StorageOptions> options)
+    public SqliteDataSource(IOptions<StorageOptions> options, IOptions<SqliteOptions>? sqliteOptions = null)
     {
+        Native.SqlitePageCache.Configure(Migrations.DatasetMigrations.PageSize, (sqliteOptions?.Value ?? new SqliteOptions()).LoadCacheMegabytes);
         DataDirectory = Path.GetFullPath(options.Value.DataDirectory);
         Directory.CreateDirectory(DatasetDirectory);
         try

@@ -20,6 +20,22 @@ internal static unsafe partial class SqliteNative
     public const int OpenNoMutex = 0x8000;
     public const uint PreparePersistent = 0x1;
 
+    public const int ConfigPageCache = 7;
+    public const int ConfigPageCacheHeaderSize = 24;
+
+    // sqlite3_config is variadic; these fixed forms pass their arguments where a variadic call passes them on the
+    // Linux ABIs (x64 and arm64), the only place it is called (SqlitePageCache).
+    [LibraryImport(Library, EntryPoint = "sqlite3_config")]
+    public static partial int Config(int option, void* memory, int slotSize, int slots);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_config")]
+    public static partial int Config(int option, int* value);
+
+    public const int StatusPageCacheUsed = 1;
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_status64")]
+    public static partial int Status(int option, long* current, long* highWater, int reset);
+
     [LibraryImport(Library, EntryPoint = "sqlite3_open_v2", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, out IntPtr db, int flags, IntPtr vfs);
 
