@@ -28,6 +28,43 @@ public abstract class ServerSettingsTests : IAsyncLifetime
         Directory.Delete(_root, recursive: true);
     }
 
+    // The host's default watches its settings files through the content root, which is the working directory, and
+    // every directory under it, so a server started where its ./data lives got an inotify event for each write.
+    [Fact]
+    public async Task Started_in_the_directory_that_holds_its_data_it_watches_no_files()
+    {
+        var workingDirectory = Path.Combine(_root, "operator");
+        Directory.CreateDirectory(Path.Combine(workingDirectory, "nested", "deeper"));
+        await using var server = await ServerProcess.StartAsync(Path.Combine(workingDirectory, "data"), _settings, workingDirectory: workingDirectory);
+        var client = server.CreateClient();
+        await client.CreateDatasetAsync("watched");
+
+        var import = await client.ImportAsync("watched", "id,type,name,metadata,media_url\na,p,A,,\n");
+
+        Assert.Equal("completed", (string)import["status"]!);
+        Assert.Equal(0, InotifyWatches(server.ProcessId));
+    }
+
+    // The inotify watches a process holds (Linux: one "inotify wd:" line per watch in the fdinfo of its inotify descriptors).
+    private static int InotifyWatches(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        var watches = 0;
+        foreach (var descriptor in Directory.EnumerateFileSystemEntries($"/proc/{processId}/fd"))
+        {
+            if (new FileInfo(descriptor).LinkTarget is { } target && target.Contains("inotify", StringComparison.Ordinal))
+            {
+                watches += File.ReadLines($"/proc/{processId}/fdinfo/{Path.GetFileName(descriptor)}").Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+        }
+
+        return watches;
+    }
+
     // "Testing" has no code default for request logging, so only the appsettings.json beside intake.dll turns it
     // off there; "Production" must have it off even without that file.
     [Theory]

@@ -15,7 +15,7 @@ public static class IntakeServerHost
     /// <summary>Builds the server; <paramref name="args"/> may start with the <c>serve</c> verb, which is dropped.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(ServerArguments.WithoutVerb(args));
+        var builder = WebApplication.CreateBuilder(ServerArguments.ForHost(args));
         builder.AddIntakeServer();
 
         var app = builder.Build();

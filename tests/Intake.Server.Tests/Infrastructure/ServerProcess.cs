@@ -156,6 +156,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    public int ProcessId => _process.Id;
+
     public IntakeClient CreateClient() => new(new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(5) });
 
     /// <summary>SIGKILL: no shutdown code runs, as when a machine dies.</summary>
